@@ -1,0 +1,226 @@
+"""The `rag` command: a thin layer over the Python API. Library errors become one-line messages."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+from .errors import RagError
+from .settings import Settings
+
+log = logging.getLogger("rag")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    for noisy in ("sentence_transformers", "httpx", "transformers", "faiss", "bm25s"):
+        logging.getLogger(noisy).setLevel(logging.ERROR if not args.debug else logging.DEBUG)
+    if not hasattr(args, "run"):
+        parser.print_help()
+        return 2
+    try:
+        return args.run(args) or 0
+    except RagError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # the promise: no stack traces in front of a user (use --debug to see one)
+        if args.debug:
+            raise
+        print(f"error: unexpected {type(exc).__name__}: {exc} (run again with --debug for details)", file=sys.stderr)
+        return 1
+
+
+def settings_from(args) -> Settings:
+    return Settings.from_env(
+        index_dir=getattr(args, "index_dir", None),
+        model=getattr(args, "model", None),
+        llm_url=getattr(args, "llm_url", None),
+        model_repo=getattr(args, "model_repo", None),
+        index=getattr(args, "index", None),
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="rag", description="Ten blue links beside a grounded, cited AI overview.")
+    p.add_argument("--index-dir", type=Path, help="folder of built indexes (default: indexes, or RAG_INDEX_DIR)")
+    p.add_argument("--debug", action="store_true", help="verbose logs and full tracebacks")
+    sub = p.add_subparsers(metavar="COMMAND")
+
+    idx = sub.add_parser("index", help="build and inspect indexes").add_subparsers(metavar="ACTION")
+    b = idx.add_parser("build", help="build an index from a corpus")
+    b.add_argument("--corpus", required=True, help="vital | squad:PATH | dir:PATH")
+    b.add_argument("--name", help="index name (default: vital, or the corpus file/folder name)")
+    b.add_argument("--lang", choices=["en", "ko"], help="language (default: detected)")
+    b.add_argument("--if-missing", action="store_true", help="do nothing when the index already loads")
+    b.set_defaults(run=cmd_index_build)
+    ls = idx.add_parser("list", help="list built indexes")
+    ls.set_defaults(run=cmd_index_list)
+    info = idx.add_parser("info", help="print an index's manifest")
+    info.add_argument("name")
+    info.set_defaults(run=cmd_index_info)
+
+    s = sub.add_parser("search", help="ten blue links for a query")
+    s.add_argument("query")
+    s.add_argument("--index", help="index name (default: vital)")
+    s.add_argument("--source", choices=["web"], help="web: live search results and fetched pages (same as --index web)")
+    s.add_argument("-k", type=int, default=10, help="number of links (default 10)")
+    s.add_argument("--json", action="store_true", help="print one JSON object")
+    s.set_defaults(run=cmd_search)
+
+    a = sub.add_parser("ask", help="links and a cited overview for a question")
+    a.add_argument("query")
+    a.add_argument("--index", help="index name (default: vital)")
+    a.add_argument("--source", choices=["web"], help="web: live search results and fetched pages (same as --index web)")
+    a.add_argument("--model", help="GGUF model file (default: bundled SmolLM2-135M-Instruct)")
+    a.add_argument("--model-repo", help="Hugging Face repo id to fetch a GGUF from (needs the internet)")
+    a.add_argument("--llm-url", help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1")
+    a.add_argument("--json", action="store_true", help="print one JSON object")
+    a.set_defaults(run=cmd_ask)
+
+    _add_optional(sub, "ui", "the web app", "ui.app")
+    _add_optional(sub, "eval", "measure links vs overview on a QA dataset", "eval.harness")
+    return p
+
+
+def _add_optional(sub, name: str, help_text: str, module: str) -> None:
+    """Commands whose code lives outside rag/ register themselves through add_arguments(parser)."""
+    import importlib
+
+    try:
+        mod = importlib.import_module(module)
+    except ImportError:
+        return
+    mod.add_arguments(sub.add_parser(name, help=help_text))
+
+
+# -- commands -------------------------------------------------------------------------------------
+
+def cmd_index_build(args) -> int:
+    from .embedding import Embedder
+    from .errors import IndexCorrupt, IndexMismatch, IndexNotFound
+    from .index import build_index, load_index
+    from .sources import load_corpus
+
+    settings = settings_from(args)
+    name = args.name or _default_name(args.corpus)
+    embedder = Embedder(settings.embed_model)
+    if args.if_missing:
+        try:
+            load_index(name, settings, embedder.name)
+            print(f"index '{name}' is ready under {settings.index_dir}/")
+            return 0
+        except (IndexNotFound, IndexCorrupt, IndexMismatch) as exc:
+            print(f"building index '{name}': {exc}", file=sys.stderr)
+    docs = load_corpus(args.corpus, args.lang)
+    lang = args.lang or _detect_lang(docs)
+    print(f"indexing {len(docs):,} documents from {args.corpus} into {settings.index_dir}/{name} …", file=sys.stderr)
+    path = build_index(docs, settings, name, args.corpus, embedder, lang=lang, progress=True)
+    manifest = json.loads((path / "manifest.json").read_text())
+    print(f"built '{name}': {manifest['documents']:,} documents, {manifest['chunks']:,} chunks in "
+          f"{manifest['build_seconds']:.0f} s ({manifest['chunks'] / max(manifest['build_seconds'], 1e-9):.0f} chunks/s)")
+    return 0
+
+
+def _default_name(corpus: str) -> str:
+    kind, _, arg = corpus.partition(":")
+    if not arg:
+        return kind
+    stem = Path(arg).stem if kind == "squad" else Path(arg).name
+    return "".join(c if c.isalnum() or c in "-_" else "-" for c in stem) or kind
+
+
+def _detect_lang(docs) -> str:
+    from .sources import HANGUL
+
+    sample = " ".join(d.text[:200] for d in docs[:50])
+    return "ko" if len(HANGUL.findall(sample)) > len(sample) * 0.1 else "en"
+
+
+def cmd_index_list(args) -> int:
+    from .index import list_indexes
+
+    settings = settings_from(args)
+    names = list_indexes(settings)
+    if not names:
+        print(f"no indexes under {settings.index_dir}/ — run: rag index build --corpus vital")
+    for name in names:
+        m = json.loads((Path(settings.index_dir) / name / "manifest.json").read_text())
+        print(f"{name}\t{m.get('corpus')}\t{m.get('documents')} documents\t{m.get('chunks')} chunks\t{m.get('created')}")
+    return 0
+
+
+def cmd_index_info(args) -> int:
+    from .index import load_index
+
+    print(json.dumps(load_index(args.name, settings_from(args)).manifest, indent=2, ensure_ascii=False))
+    return 0
+
+
+def cmd_search(args) -> int:
+    from .assistant import Assistant
+
+    page = Assistant(settings_from(args)).search(args.query, index=args.source, k=args.k)
+    if args.json:
+        print(json.dumps(page.to_dict(), ensure_ascii=False))
+        return 0
+    for notice in page.notices:
+        print(f"note: {notice}", file=sys.stderr)
+    print_links(page.links)
+    print(f"\n{len(page.links)} links in {page.timings.links_ms:.0f} ms")
+    return 0
+
+
+def print_links(links) -> None:
+    for link in links:
+        only = "  (search snippet only)" if link.kind == "snippet" else ""
+        print(f"{link.rank:>2}. {link.title}{only}\n    {link.url}\n    {link.snippet}")
+
+
+def cmd_ask(args) -> int:
+    from .assistant import Assistant
+    from .schema import FinalEvent, LinksEvent, TokenEvent
+
+    assistant = Assistant(settings_from(args))
+    if args.json:
+        print(json.dumps(assistant.answer(args.query, args.source).to_dict(), ensure_ascii=False))
+        return 0
+    tty = sys.stdout.isatty()
+    for event in assistant.stream(args.query, args.source):
+        if isinstance(event, LinksEvent):
+            print_links(event.page.links)
+            print("\nAI overview (draft): ", end="", flush=True) if tty else None
+        elif isinstance(event, TokenEvent) and tty:
+            print(event.text, end="", flush=True)
+        elif isinstance(event, FinalEvent):
+            print_overview(event.overview, tty)
+    return 0
+
+
+def print_overview(ov, tty: bool) -> None:
+    if tty:
+        print("\n")
+    print("AI overview:" if not ov.abstained else "AI overview (no answer in the sources):")
+    for s in ov.sentences:
+        marks = "".join(f"[{n}]" for n in s.citations)
+        print(f"  {s.text} {marks}".rstrip())
+    for src in ov.sources:
+        print(f"  [{src.n}] {src.title} — {src.url}\n       “{src.quote}”")
+    for notice in ov.notices:
+        print(f"note: {notice}")
+    t = ov.timings
+    first = f", first token {t.first_token_ms:.0f} ms" if t.first_token_ms is not None else ""
+    print(f"links {t.links_ms:.0f} ms{first}, total {t.total_ms:.0f} ms")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

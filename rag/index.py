@@ -1,0 +1,245 @@
+"""Build, save and load an index folder: FAISS (dense) and bm25s (sparse) over the same chunks.
+
+    indexes/<name>            a symlink to the current build, swapped atomically (os.replace)
+    indexes/.<name>.<stamp>/  one build:
+        manifest.json         what the folder holds and how it was built; checked on load
+        documents.jsonl       one Document per line
+        chunks.jsonl          one Chunk per line; line number == FAISS id == BM25 id
+        dense.faiss           faiss.IndexFlatIP over L2-normalised vectors (exact cosine)
+        bm25/                 bm25s.BM25.save() output (numpy arrays + JSON, no pickle)
+
+No pickle anywhere: an index folder from someone else must not be able to run code.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import time
+from dataclasses import asdict, dataclass
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import numpy as np
+
+from .chunking import chunk_documents, index_text
+from .embedding import Embedder
+from .errors import IndexCorrupt, IndexMismatch, IndexNotFound, RagError
+from .schema import Chunk, Document
+from .settings import Settings
+
+log = logging.getLogger(__name__)
+
+FORMAT = 1
+FILES = ("manifest.json", "documents.jsonl", "chunks.jsonl", "dense.faiss", "bm25")
+
+
+def _pkg_version(name: str) -> str:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "unknown"
+
+
+@dataclass
+class Index:
+    """A loaded index. Holds only plain data plus the two search structures it wraps."""
+
+    name: str
+    path: Path
+    manifest: dict
+    documents: dict[str, Document]
+    chunks: list[Chunk]
+    dense: object  # faiss.Index
+    bm25: object  # bm25s.BM25
+
+    @property
+    def lang(self) -> str:
+        return self.manifest.get("lang", "en")
+
+    def title_of(self, chunk: Chunk) -> str:
+        return self.documents[chunk.doc_id].title
+
+
+def valid_name(name: str) -> str:
+    if not name or not all(c.isalnum() or c in "-_" for c in name):
+        raise RagError(f"index name {name!r} must be letters, digits, '-' or '_'")
+    return name
+
+
+def list_indexes(settings: Settings) -> list[str]:
+    root = Path(settings.index_dir)
+    if not root.is_dir():
+        return []
+    return sorted(p.name for p in root.iterdir() if not p.name.startswith(".") and (p / "manifest.json").is_file())
+
+
+def build_memory_index(docs: list[Document], settings: Settings, name: str, corpus: str, embedder: Embedder,
+                       lang: str = "en", progress: bool = False) -> Index:
+    """Chunk, embed and index docs in memory (web mode builds one of these per query)."""
+    import faiss
+
+    if not docs:
+        raise RagError(f"corpus {corpus!r} has no documents with text — nothing to index")
+    started = time.perf_counter()
+    chunks = chunk_documents(docs, settings.chunk_size, settings.chunk_overlap)
+    titles = {d.id: d.title for d in docs}
+    texts = [index_text(c, titles[c.doc_id]) for c in chunks]
+    log.info("embedding %d chunks from %d documents", len(chunks), len(docs))
+    vectors = embedder.encode(texts, progress=progress)
+    dense = faiss.IndexFlatIP(vectors.shape[1])
+    dense.add(vectors)
+    manifest = {
+        "format": FORMAT, "name": name, "corpus": corpus, "lang": lang,
+        "documents": len(docs), "chunks": len(chunks),
+        "embedding_model": embedder.name, "dimension": int(vectors.shape[1]),
+        "chunk_size": settings.chunk_size, "chunk_overlap": settings.chunk_overlap,
+        "bm25": {"stopwords": _stopwords(lang), "stemmer": _stemmer_name(lang)},
+        "faiss_index": "IndexFlatIP", "rag_version": _pkg_version("rag"),
+        "libraries": {lib: _pkg_version(lib) for lib in ("faiss-cpu", "bm25s", "sentence-transformers")},
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "build_seconds": round(time.perf_counter() - started, 2),
+    }
+    return Index(name=name, path=Path(), manifest=manifest, documents={d.id: d for d in docs}, chunks=chunks,
+                 dense=dense, bm25=_bm25_build(texts, lang))
+
+
+def build_index(docs: list[Document], settings: Settings, name: str, corpus: str, embedder: Embedder,
+                lang: str = "en", progress: bool = True) -> Path:
+    """Build into a hidden folder, then swap indexes/<name> to it: a killed build changes nothing."""
+    import faiss
+
+    valid_name(name)
+    root = Path(settings.index_dir)
+    root.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}"
+    work = root / f".{name}.{stamp}.partial"
+    work.mkdir()
+    try:
+        index = build_memory_index(docs, settings, name, corpus, embedder, lang, progress)
+        faiss.write_index(index.dense, str(work / "dense.faiss"))
+        index.bm25.save(str(work / "bm25"))
+        _write_jsonl(work / "documents.jsonl", (asdict(d) for d in docs))
+        _write_jsonl(work / "chunks.jsonl", (asdict(c) for c in index.chunks))
+        (work / "manifest.json").write_text(json.dumps(index.manifest, indent=2, ensure_ascii=False))
+        final = root / f".{name}.{stamp}"
+        work.rename(final)
+        _swap_in(root / name, final)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return root / name
+
+
+def _swap_in(link: Path, target: Path) -> None:
+    """Point indexes/<name> at the new build atomically, then remove the build it replaced."""
+    old = link.resolve() if link.is_symlink() else None
+    if link.exists() and not link.is_symlink():  # a plain folder (copied in by hand): keep it aside
+        link.rename(link.with_name(f".{link.name}.replaced-{int(time.time())}"))
+    tmp = link.with_name(f".{link.name}.link-{os.getpid()}")
+    tmp.unlink(missing_ok=True)
+    tmp.symlink_to(target.name)
+    os.replace(tmp, link)
+    if old and old != target.resolve() and old.parent == link.parent:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def load_index(name: str, settings: Settings, embedder_name: str | None = None) -> Index:
+    """Load indexes/<name>, checking its manifest against the current settings."""
+    import bm25s
+    import faiss
+
+    path = Path(settings.index_dir) / valid_name(name)
+    if not (path / "manifest.json").exists():
+        if path.exists():
+            raise IndexCorrupt(f"index '{name}' at {path} has no manifest.json — rebuild it: rag index build --name {name} --corpus ...")
+        hint = f"rag index build --corpus vital --name {name}" if name == "vital" else f"rag index build --corpus CORPUS --name {name}"
+        raise IndexNotFound(f"no index '{name}' under {settings.index_dir}/ — run: {hint}")
+    manifest = _read_manifest(path, name)
+    missing = [f for f in FILES if not (path / f).exists()]
+    if missing:
+        raise IndexCorrupt(f"index '{name}' is missing {', '.join(missing)} — rebuild it: rag index build --name {name} --corpus {manifest.get('corpus', 'CORPUS')}")
+    _check_manifest(manifest, settings, name, embedder_name)
+    try:
+        documents = {d["id"]: Document(**d) for d in _read_jsonl(path / "documents.jsonl")}
+        chunks = [Chunk(**c) for c in _read_jsonl(path / "chunks.jsonl")]
+        dense = faiss.read_index(str(path / "dense.faiss"))
+        bm25 = bm25s.BM25.load(str(path / "bm25"), mmap=False, allow_pickle=False)
+    except RagError:
+        raise
+    except Exception as exc:
+        raise IndexCorrupt(f"index '{name}' could not be read ({type(exc).__name__}: {exc}) — rebuild it: rag index build --name {name} --corpus {manifest.get('corpus', 'CORPUS')}") from None
+    counts = (len(documents), len(chunks), dense.ntotal, int(bm25.scores["num_docs"]))
+    if counts != (manifest["documents"], manifest["chunks"], manifest["chunks"], manifest["chunks"]):
+        raise IndexCorrupt(f"index '{name}' is inconsistent (documents, chunks, vectors, bm25 rows = {counts}, manifest says {manifest['documents']} documents, {manifest['chunks']} chunks) — rebuild it")
+    return Index(name=name, path=path, manifest=manifest, documents=documents, chunks=chunks, dense=dense, bm25=bm25)
+
+
+def _read_manifest(path: Path, name: str) -> dict:
+    try:
+        manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+        assert isinstance(manifest, dict)
+        for key in ("format", "documents", "chunks", "dimension", "embedding_model", "chunk_size", "chunk_overlap"):
+            manifest[key]
+    except (OSError, ValueError, AssertionError, KeyError) as exc:
+        raise IndexCorrupt(f"index '{name}' has an unreadable manifest.json ({exc}) — rebuild it") from None
+    return manifest
+
+
+def _check_manifest(manifest: dict, settings: Settings, name: str, embedder_name: str | None) -> None:
+    expected = {"format": FORMAT, "chunk_size": settings.chunk_size, "chunk_overlap": settings.chunk_overlap}
+    if embedder_name:
+        expected["embedding_model"] = embedder_name
+    diffs = [f"{k}: index has {manifest.get(k)!r}, settings say {v!r}" for k, v in expected.items() if manifest.get(k) != v]
+    if diffs:
+        raise IndexMismatch(f"index '{name}' was built with other settings ({'; '.join(diffs)}) — rebuild it: rag index build --name {name} --corpus {manifest.get('corpus', 'CORPUS')}")
+
+
+# -- BM25 -----------------------------------------------------------------------------------------
+
+def _stopwords(lang: str) -> str | None:
+    return "en" if lang == "en" else None
+
+
+def _stemmer_name(lang: str) -> str | None:
+    return "english" if lang == "en" else None
+
+
+def _stemmer(lang: str):
+    name = _stemmer_name(lang)
+    if not name:
+        return None
+    import Stemmer  # PyStemmer
+
+    return Stemmer.Stemmer(name)
+
+
+def bm25_tokens(texts: list[str], lang: str) -> list[list[str]]:
+    import bm25s
+
+    return bm25s.tokenize(texts, stopwords=_stopwords(lang), stemmer=_stemmer(lang), return_ids=False,
+                          show_progress=False)
+
+
+def _bm25_build(texts: list[str], lang: str):
+    import bm25s
+
+    tokens = bm25s.tokenize(texts, stopwords=_stopwords(lang), stemmer=_stemmer(lang), show_progress=False)
+    bm25 = bm25s.BM25()
+    bm25.index(tokens, show_progress=False)
+    return bm25
+
+
+# -- JSONL ----------------------------------------------------------------------------------------
+
+def _write_jsonl(path: Path, rows) -> None:
+    with open(path, "w", encoding="utf-8") as f:
+        for row in rows:
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
