@@ -11,12 +11,13 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import replace
 
 from .citations import attribute, strip_citations
 from .embedding import Embedder
-from .errors import BadQuery, RagError
+from .errors import BadQuery, IndexNotFound, RagError
 from .evidence import select_evidence, split_sentences
 from .generation import Generator, answer_messages, make_generator
 from .index import Index, load_index
@@ -44,6 +45,9 @@ class Assistant:
         self._indexes: dict[str, tuple[Index, object]] = {}
         self._lock = threading.Lock()
         self.web = None  # rag.web.WebMode, made on the first web query (tests may set their own)
+        # The last few web runs, so that the UI's links event and overview event for one question
+        # share one search, one fetch and one per-query index instead of doing them twice.
+        self._web_runs: OrderedDict[tuple[str, int], tuple[SearchPage, Index]] = OrderedDict()
 
     @classmethod
     def default(cls, **overrides) -> "Assistant":
@@ -88,12 +92,12 @@ class Assistant:
         """The links page and the index its hits come from (built for this query in web mode)."""
         started = time.perf_counter()
         query, notices = self.clean_query(query)
-        if (index or self.settings.index) == WEB:
-            return self._web_search(query, k or self.settings.links, notices)
-        idx, retriever = self._index(index or self.settings.index)
         k = k or self.settings.links
         if k < 1:
             raise RagError("k must be at least 1")
+        if (index or self.settings.index) == WEB:
+            return self._web_search(query, k, notices)
+        idx, retriever = self._index(index or self.settings.index)
         hits = retriever.retrieve(query, max(self.settings.candidates, k * 5))
         links = blue_links(idx, hits, query, k)
         elapsed = (time.perf_counter() - started) * 1000
@@ -107,14 +111,25 @@ class Assistant:
         with self._lock:
             if self.web is None:
                 self.web = WebMode(self.settings, self.embedder)
+            if (query, k) in self._web_runs:
+                page, idx = self._web_runs[(query, k)]
+                return replace(page, notices=notices + page.notices), idx
         try:
             run = self.web.run(query, k)
         except WebError as exc:
             local = self.settings.index if self.settings.index != WEB else Settings().index
             log.info("web mode failed (%s); answering from the local index %r", exc, local)
-            page, idx = self._search(query, local, k)
+            try:
+                page, idx = self._search(query, local, k)
+            except IndexNotFound:
+                raise RagError(f"the web could not be used ({exc.reason}) and there is no local index to fall "
+                               f"back on — run: rag index build --corpus vital") from None
             fallback = f"The web could not be used ({exc.reason}); these results come from the local index '{local}' instead."
             return replace(page, notices=notices + exc.notices + [fallback] + page.notices), idx
+        with self._lock:
+            self._web_runs[(query, k)] = (run.page, run.index)
+            while len(self._web_runs) > 8:
+                self._web_runs.popitem(last=False)
         return replace(run.page, notices=notices + run.page.notices), run.index
 
     # -- overview -------------------------------------------------------------------------------
@@ -182,7 +197,10 @@ class Assistant:
             text, cited = strip_citations(raw)
             if len(text.split()) < 2 or "sources do not say" in text.lower():
                 break
-            citations, verdict = attribute(text, cited, evidence, self.embedder, vectors)
+            # Only evidence relevant to the question may carry the lead: a sentence that merely
+            # restates an off-topic passage (say, an instruction injected into a web page) is no answer.
+            relevant = {n for n, e in enumerate(evidence, 1) if e.score >= self.settings.abstain_below}
+            citations, verdict = attribute(text, cited, evidence, self.embedder, vectors, allowed=relevant)
             if citations:
                 return (text, citations, "generated", verdict.score)
             log.info("draft sentence failed the check (%s): replaced by a quote", verdict.reason)

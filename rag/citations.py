@@ -71,13 +71,15 @@ def check(sentence: str, evidence: Evidence, sentence_vector: np.ndarray, eviden
 
 
 def attribute(sentence: str, cited: list[int], evidence: list[Evidence], embedder: Embedder,
-              evidence_vectors: np.ndarray) -> tuple[list[int], Check]:
+              evidence_vectors: np.ndarray, allowed: set[int] | None = None) -> tuple[list[int], Check]:
     """The citations a sentence deserves: the ones it gave that hold up, else the best that does.
 
     Returns 1-based evidence numbers (empty when nothing supports it) and the best check.
+    `allowed` (1-based) limits which evidence may be cited at all.
     """
     vector = embedder.encode([sentence])[0]
-    checks = [check(sentence, e, vector, evidence_vectors[i]) for i, e in enumerate(evidence)]
+    checks = [check(sentence, e, vector, evidence_vectors[i]) if allowed is None or i + 1 in allowed
+              else Check(False, 0.0, "not relevant to the question") for i, e in enumerate(evidence)]
     valid = [n for n in cited if 1 <= n <= len(evidence) and checks[n - 1].supported]
     if valid:
         return valid, max((checks[n - 1] for n in valid), key=lambda c: c.score)

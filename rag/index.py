@@ -18,6 +18,7 @@ import logging
 import os
 import shutil
 import time
+import uuid
 from dataclasses import asdict, dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -114,7 +115,7 @@ def build_index(docs: list[Document], settings: Settings, name: str, corpus: str
     valid_name(name)
     root = Path(settings.index_dir)
     root.mkdir(parents=True, exist_ok=True)
-    stamp = time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}"
+    stamp = time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}-{uuid.uuid4().hex[:6]}"
     work = root / f".{name}.{stamp}.partial"
     work.mkdir()
     try:

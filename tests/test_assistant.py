@@ -100,6 +100,7 @@ def test_unknown_index(tiny_settings, embedder):
         a.search("x", index="nope")
 
 
+@pytest.mark.slow
 def test_real_model_answers_with_in_range_citations(tiny_settings, embedder, smollm):
     a = Assistant(tiny_settings, embedder=embedder, generator=smollm)
     for q in ["Who painted the Mona Lisa?", "Who created Python?", "How high is Mount Everest?"]:

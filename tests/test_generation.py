@@ -20,16 +20,19 @@ MESSAGES = [{"role": "system", "content": "Answer in one short sentence."},
 
 
 @pytest.fixture(scope="module")
-def llm_server():
+def llm_server(tmp_path_factory):
     port = free_port()
+    # The server's log goes to a file: llama.cpp prints enough at load time to fill a pipe and block.
+    log = open(tmp_path_factory.mktemp("server") / "llama_server.log", "w+")
     proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(bundled_model_path()),
                              "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/v1"
     deadline = time.time() + 120
     while time.time() < deadline:
         if proc.poll() is not None:
-            pytest.fail(f"llama_cpp.server exited: {proc.stderr.read().decode()[-500:]}")
+            log.seek(0)
+            pytest.fail(f"llama_cpp.server exited: {log.read()[-500:]}")
         try:
             if httpx.get(url + "/models", timeout=1).status_code == 200:
                 break
@@ -41,6 +44,7 @@ def llm_server():
     yield url
     proc.terminate()
     proc.wait(timeout=30)
+    log.close()
 
 
 @pytest.fixture(params=["llama.cpp", "http"])

@@ -188,14 +188,32 @@ def extract(body: bytes, ctype: str, url: str) -> tuple[str, str]:
         return "", ""
     if doc is None:
         return "", ""
-    return _end_lines(doc.text or ""), doc.title or ""
+    lines = _body_lines(doc.body) if doc.body is not None else (doc.text or "").split("\n")
+    return "\n".join(_closed(line) for line in lines if any(c.isalnum() for c in line)), doc.title or ""
 
 
-def _end_lines(text: str) -> str:
-    """Close headings and list lines with a full stop, so sentence splitting does not glue a heading
-    onto the paragraph under it ("Millau Viaduct The Millau Viaduct is …")."""
-    lines = (line.strip() for line in text.split("\n"))
-    return "\n".join(line if line.endswith(ENDINGS) else line + "." for line in lines if line)
+def _body_lines(body) -> list[str]:
+    """Lines of trafilatura's body tree. Headings are left out: they are not claims a sentence can
+    cite, and glued to the next paragraph they spoil its first sentence; the page title stays as
+    the document's title. List items and table rows become one line each."""
+    lines = []
+    for element in body:
+        if element.tag == "head":
+            continue
+        if element.tag == "list":
+            lines += ["".join(item.itertext()) for item in element.iter("item")]
+        elif element.tag == "table":
+            lines += [" ".join("".join(cell.itertext()).strip() for cell in row.iter("cell"))
+                      for row in element.iter("row")]
+        else:  # a paragraph; trafilatura's fallback extractor puts whole blocks in one, line by line
+            lines += "".join(element.itertext()).split("\n")
+    return [" ".join(line.split()) for line in lines]
+
+
+def _closed(line: str) -> str:
+    """A line closed with a full stop, so sentence splitting keeps list items and rows apart."""
+    line = line.strip()
+    return line if line.endswith(ENDINGS) else line + "."
 
 
 ENDINGS = tuple(".!?:;…\"'”’)]") + ("다",)

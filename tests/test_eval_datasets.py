@@ -1,0 +1,74 @@
+"""The four dataset formats load into the same Questions, with exact gold documents; bad input is one error."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from eval.datasets import load_dataset
+from rag.errors import CorpusError
+
+FIXTURES = Path(__file__).parent / "fixtures" / "eval"
+
+
+def test_squad_questions_and_corpus():
+    ds = load_dataset(f"squad:{FIXTURES / 'tiny-squad.json'}")
+    assert [q.id for q in ds.questions] == ["mona0", "mona1", "eiff0", "moun0", "pyth0"]
+    assert ds.questions[0].relevant == ("squad:Mona Lisa:0",)
+    assert ds.questions[0].answers == ("Leonardo da Vinci",)
+    assert len(ds.documents) == 5 and ds.documents[-1].id == "squad:Photosynthesis:0"  # paragraphs without questions too
+    assert ds.relevance == "doc_id" and ds.lang == "en"
+
+
+def test_squad_korean_is_detected(squad_file):
+    ds = load_dataset(f"squad:{squad_file}")
+    assert [q.lang for q in ds.questions] == ["en", "en", "ko"]
+
+
+def test_hotpot_corpus_is_the_union_of_contexts_and_supporting_paragraphs_are_gold():
+    ds = load_dataset(f"hotpot:{FIXTURES / 'tiny-hotpot.jsonl'}")
+    assert len(ds.documents) == 6  # 9 contexts, Eiffel Tower and Mona Lisa repeated
+    assert ds.questions[0].relevant == ("hotpot:Mona Lisa:0", "hotpot:Leonardo da Vinci:0")
+    assert ds.questions[2].answers == ("Ming dynasty", "the Ming")
+
+
+def test_nq_has_no_gold_documents():
+    ds = load_dataset(f"nq:{FIXTURES / 'tiny-nq.jsonl'}")
+    assert ds.relevance == "answer" and not ds.documents
+    assert ds.questions[1].answers == ("8,849 metres", "8849 m") and ds.questions[1].relevant == ()
+
+
+def test_own_jsonl_uses_relevant_urls():
+    ds = load_dataset(f"jsonl:{FIXTURES / 'tiny.jsonl'}")
+    assert ds.relevance == "url"
+    assert ds.questions[0].relevant == ("https://en.wikipedia.org/wiki/Mona_Lisa",
+                                        "https://en.wikipedia.org/wiki/Leonardo_da_Vinci")
+
+
+def test_same_seed_same_sample():
+    ds = load_dataset(f"squad:{FIXTURES / 'tiny-squad.json'}")
+    first = [q.id for q in ds.sample(3, seed=7)]
+    assert first == [q.id for q in ds.sample(3, seed=7)]
+    assert len(set(first)) == 3
+    assert {tuple(q.id for q in ds.sample(3, seed=s)) for s in range(10)} != {tuple(first)}  # the seed matters
+    assert [q.id for q in ds.sample(None, 0)] == [q.id for q in ds.questions]
+
+
+@pytest.mark.parametrize("spec, fragment", [
+    ("squad", "unknown dataset"),
+    ("trec:x.json", "unknown dataset"),
+    ("squad:/no/such/file.json", "does not exist"),
+])
+def test_bad_specs(spec, fragment):
+    with pytest.raises(CorpusError, match=fragment):
+        load_dataset(spec)
+
+
+def test_missing_field_names_the_record(tmp_path):
+    path = tmp_path / "bad.jsonl"
+    path.write_text(json.dumps({"question": "q?"}) + "\n")
+    with pytest.raises(CorpusError, match="record 1 has no 'answer' field"):
+        load_dataset(f"nq:{path}")
+    path.write_text("{not json\n")
+    with pytest.raises(CorpusError, match="line 1 is not JSON"):
+        load_dataset(f"jsonl:{path}")

@@ -1,0 +1,68 @@
+"""Answer matching by the official SQuAD/KorQuAD rules, ranking metrics through ranx, short answers."""
+
+import math
+
+import pytest
+
+from eval.arms import short_answer
+from eval.metrics import (best_f1, char_f1, contains_answer, exact_match, median, normalize_answer,
+                          normalize_korquad, ranking_scores, token_f1)
+
+
+def test_squad_normalisation():
+    assert normalize_answer("The  Louvre, in Paris!") == "louvre in paris"
+    assert normalize_answer("An apple a day") == "apple day"
+
+
+def test_containment_matches_whole_words_in_english():
+    assert contains_answer("It was stolen in 1911 and recovered.", ["1911"])
+    assert not contains_answer("It was stolen in 19110.", ["1911"])
+    assert contains_answer("painted by Leonardo da Vinci.", ["the Leonardo da Vinci"])  # articles ignored
+    assert not contains_answer("painted by Leonardo", ["Leonardo da Vinci"])
+
+
+def test_containment_matches_characters_in_korean():
+    # the particle 에 is attached to the answer: a word match would miss it
+    assert contains_answer("에펠탑은 1889년에 완공되었다.", ["1889년"], "ko")
+    assert not contains_answer("에펠탑은 1890년에 완공되었다.", ["1889년"], "ko")
+
+
+def test_korquad_normalisation_blanks_brackets():
+    assert normalize_korquad("《반지의 제왕》") == "반지의 제왕"
+
+
+def test_char_f1_by_hand():
+    # prediction 1889년에 (6 chars), gold 1889년 (5 chars): 5 in common -> P=5/6, R=1, F1=10/11
+    assert char_f1("1889년에", "1889년") == pytest.approx(10 / 11)
+    assert char_f1("abc", "xyz") == 0.0
+    assert best_f1("1889년에", ["1900년", "1889년"], "ko") == pytest.approx(10 / 11)
+
+
+def test_token_f1_and_exact_match():
+    assert token_f1("Leonardo da Vinci", "da Vinci") == pytest.approx(0.8)
+    assert exact_match("the Louvre.", ["Louvre"]) == 1.0
+    assert exact_match("Paris", ["Louvre"]) == 0.0
+
+
+def test_ranking_scores_from_ranx():
+    qrels = {"a": {"d1": 1}, "b": {"d2": 1, "d3": 1}, "c": {}, "d": {"d9": 1}}
+    run = {"a": {"d1": 1.0, "x": 0.5}, "b": {"x": 1.0, "d3": 0.5}, "c": {"x": 1.0}, "d": {}}
+    s = ranking_scores(qrels, run)
+    assert s["recall@1"] == {"a": 1.0, "b": 0.0, "c": 0.0, "d": 0.0}
+    assert s["recall@10"]["b"] == 0.5
+    assert s["mrr@10"]["b"] == 0.5
+    assert s["ndcg@10"]["a"] == 1.0
+
+
+def test_median_keeps_infinity():
+    assert median([1, 2, math.inf]) == 2
+    assert median([math.inf, math.inf, 3]) == math.inf
+
+
+@pytest.mark.parametrize("sentence, question, expected", [
+    ("The Mona Lisa was painted by Leonardo da Vinci.", "Who painted the Mona Lisa?", "Leonardo da Vinci"),
+    ("It was stolen in 1911.", "When was the Mona Lisa stolen?", "1911"),
+    ("Mona Lisa painted.", "Who painted the Mona Lisa?", None),
+])
+def test_short_answer(sentence, question, expected):
+    assert short_answer(sentence, question) == expected

@@ -1,0 +1,8 @@
+"""The web app (`rag ui`): an AI overview beside ten blue links, and a blind evaluator mode.
+
+    ui.app        layout and event wiring (Gradio), the `rag ui` command
+    ui.handlers   what each event does: plain functions over the Assistant, tested without a server
+    ui.render     HTML for the panes; every source string escaped, only http/https/file links
+    ui.votes      evaluator votes in SQLite, summary with 95% Wilson intervals, CSV export
+    ui.questions  evaluator questions from JSONL, SQuAD JSON or typed lines
+"""
