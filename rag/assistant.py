@@ -32,6 +32,12 @@ log = logging.getLogger(__name__)
 ABSTAIN_TEXT = "The sources found do not answer this question."
 MAX_WORDS = 80  # the overview's budget: a lead sentence and up to three supporting points
 MAX_SUPPORT = 3
+# A supporting point must be nearly as relevant as the best evidence. Measured on 150 SQuAD-open
+# questions (extractive overviews): any point within the budget gave answer containment 0.86 but
+# citation precision 0.55 and 67 words, so the overview reached the answer in fewer words than the
+# links only 27% of the time; a floor of 0.8 gives 0.85 / 0.83 / 43 words / 53%, and 0.9 gives
+# 0.79 / 0.86 / 35 words / 57% (containment under the 0.80 target).
+SUPPORT_RATIO = 0.8
 
 
 class Assistant:
@@ -182,8 +188,9 @@ class Assistant:
         body: list[tuple[str, list[int], str, float]] = [lead]
         words = len(lead[0].split())
         lead_copies = {n for n in lead[1] if len(lead[0].split()) >= 0.7 * len(evidence[n - 1].text.split())}
+        floor = SUPPORT_RATIO * evidence[0].relevance
         for n, e in enumerate(evidence, start=1):
-            if len(body) > MAX_SUPPORT or n in lead_copies:
+            if len(body) > MAX_SUPPORT or n in lead_copies or e.relevance < floor:
                 continue
             size = len(e.text.split())
             if words + size <= MAX_WORDS:

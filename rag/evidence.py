@@ -52,14 +52,37 @@ def select_evidence(query: str, hits: list[Hit], titles: dict[str, tuple[str, st
     overlap = np.array([_term_overlap(s, terms, titles[h.chunk.doc_id][0]) for s, h in candidates])
     rank_of = {id(h): r for r, h in enumerate(hits)}
     prior = np.array([1.0 / (1 + rank_of[id(h)]) for _, h in candidates])
-    relevance = 0.6 * cosine + 0.3 * overlap + 0.1 * prior
+    expects = answer_type(query)
+    typed = np.array([1.0 if expects and expects.search(s) else 0.0 for s, _ in candidates])
+    relevance = 0.6 * cosine + 0.3 * overlap + 0.1 * prior + TYPE_BONUS * typed
     picked = _mmr(relevance, sv, k, diversity, [h.chunk.doc_id for _, h in candidates])
     return [
         Evidence(text=candidates[i][0], doc_id=candidates[i][1].chunk.doc_id,
                  title=titles[candidates[i][1].chunk.doc_id][0], url=titles[candidates[i][1].chunk.doc_id][1],
-                 score=float(cosine[i]), chunk_id=candidates[i][1].chunk.id)
+                 score=float(cosine[i]), chunk_id=candidates[i][1].chunk.id, relevance=float(relevance[i]))
         for i in picked
     ]
+
+
+# Classic answer typing: a "when" question is answered by a sentence with a date in it, a "how
+# many" question by one with a number. MiniLM's cosine barely sees this; a bonus does (on 150
+# SQuAD-open questions it moved the answer into the overview for a few more questions, the same at 0.1 and 0.2).
+TYPE_BONUS = 0.2
+YEAR = re.compile(r"\b(1\d{3}|20\d{2}|\d{1,2}(st|nd|rd|th)? century)\b|\b(January|February|March|April|May|June|July|"
+                  r"August|September|October|November|December)\b")
+NUMBER = re.compile(r"\d")
+ANSWER_TYPES = [
+    (re.compile(r"^\s*(when|what year|in what year|which year|what century|what date)\b", re.I), YEAR),
+    (re.compile(r"\b(how (many|much|long|old|high|tall|far|large|big|deep|heavy)|what (percentage|number|amount))\b", re.I), NUMBER),
+    (re.compile(r"(년|언제|몇)"), NUMBER),
+]
+
+
+def answer_type(query: str) -> re.Pattern | None:
+    for question, answer in ANSWER_TYPES:
+        if question.search(query):
+            return answer
+    return None
 
 
 def _term_overlap(sentence: str, terms: set[str], title: str) -> float:

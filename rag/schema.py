@@ -54,8 +54,9 @@ class Evidence:
     doc_id: str
     title: str
     url: str
-    score: float
+    score: float  # cosine of query and sentence: what "no answer here" is judged on
     chunk_id: int = -1
+    relevance: float = 0.0  # the mix the sentence was ranked by (cosine, term overlap, passage rank)
 
 
 @dataclass(frozen=True)

@@ -44,3 +44,13 @@ def test_check_reports_why(embedder, vectors):
     v = embedder.encode(["It was finished in 1925."])[0]
     verdict = check("It was finished in 1925.", EVIDENCE[1], v, vectors[1])
     assert not verdict.supported and "1925" in verdict.reason
+
+
+@pytest.mark.parametrize("text", [
+    "Earth's atmosphere is mostly nitrogen and oxygen.",
+    "The Anglo-Saxon kingdoms were united under Alfred's grandson.",
+])
+def test_a_sentence_is_supported_by_itself(embedder, text):
+    e = Evidence(text, "d", "Title", "u", 0.5)
+    v = embedder.encode([text])[0]
+    assert check(text, e, v, v).supported
