@@ -133,11 +133,16 @@ def load_hotpot(path: Path) -> Dataset:
     return Dataset(f"hotpot:{path.stem}", f"hotpot:{path}", questions, documents, "doc_id")
 
 
+def _answers(row: dict, key: str, path: Path, number: int) -> tuple[str, ...]:
+    """A row's gold answers as a tuple of distinct strings (a single answer may be given bare)."""
+    answers = _require(row, key, path, number)
+    return tuple(dict.fromkeys(str(a) for a in (answers if isinstance(answers, list) else [answers])))
+
+
 def load_nq(path: Path) -> Dataset:
     questions = []
     for number, row in enumerate(_jsonl(path), start=1):
-        answers = _require(row, "answer", path, number)
-        answers = tuple(dict.fromkeys(str(a) for a in (answers if isinstance(answers, list) else [answers])))
+        answers = _answers(row, "answer", path, number)
         question = str(_require(row, "question", path, number))
         if answers:
             questions.append(Question(id=str(row.get("id", number)), question=question, answers=answers,
@@ -148,8 +153,7 @@ def load_nq(path: Path) -> Dataset:
 def load_jsonl(path: Path) -> Dataset:
     questions = []
     for number, row in enumerate(_jsonl(path), start=1):
-        answers = _require(row, "answers", path, number)
-        answers = tuple(dict.fromkeys(str(a) for a in (answers if isinstance(answers, list) else [answers])))
+        answers = _answers(row, "answers", path, number)
         question = str(_require(row, "question", path, number))
         urls = tuple(str(u) for u in row.get("relevant_urls") or ())
         if answers:
