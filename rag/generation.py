@@ -104,7 +104,7 @@ class LlamaCppGenerator(Generator):
         kwargs = dict(n_ctx=self.n_ctx, verbose=False, n_threads=self.threads or None)
         if self.repo_id:  # opt-in: needs the internet and huggingface_hub
             try:
-                return Llama.from_pretrained(repo_id=self.repo_id, filename=self.filename, **kwargs)
+                return Llama.from_pretrained(repo_id=self.repo_id, filename=self.filename, **kwargs)  # network, opt-in
             except Exception as exc:
                 raise ModelNotFound(f"could not fetch {self.filename} from {self.repo_id}: {exc}") from None
         path = check_gguf(self.model_path or bundled_model_path())
