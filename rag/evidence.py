@@ -53,7 +53,7 @@ def select_evidence(query: str, hits: list[Hit], titles: dict[str, tuple[str, st
     rank_of = {id(h): r for r, h in enumerate(hits)}
     prior = np.array([1.0 / (1 + rank_of[id(h)]) for _, h in candidates])
     expects = answer_type(query)
-    typed = np.array([1.0 if expects and expects.search(s) else 0.0 for s, _ in candidates])
+    typed = np.array([1.0 if has_answer_type(s, expects, terms) else 0.0 for s, _ in candidates])
     relevance = 0.6 * cosine + 0.3 * overlap + 0.1 * prior + TYPE_BONUS * typed
     picked = _mmr(relevance, sv, k, diversity, [h.chunk.doc_id for _, h in candidates])
     return [
@@ -71,18 +71,31 @@ TYPE_BONUS = 0.2
 YEAR = re.compile(r"\b(1\d{3}|20\d{2}|\d{1,2}(st|nd|rd|th)? century)\b|\b(January|February|March|April|May|June|July|"
                   r"August|September|October|November|December)\b")
 NUMBER = re.compile(r"\d")
+CAPITALISED = re.compile(r"(?<=\s)[A-Z][a-z]+")
 ANSWER_TYPES = [
-    (re.compile(r"^\s*(when|what year|in what year|which year|what century|what date)\b", re.I), YEAR),
-    (re.compile(r"\b(how (many|much|long|old|high|tall|far|large|big|deep|heavy)|what (percentage|number|amount))\b", re.I), NUMBER),
-    (re.compile(r"(년|언제|몇)"), NUMBER),
+    (re.compile(r"^\s*(when|what year|in what year|which year|what century|what date)\b", re.I), "year"),
+    (re.compile(r"\b(how (many|much|long|old|high|tall|far|large|big|deep|heavy)|what (percentage|number|amount))\b", re.I), "number"),
+    (re.compile(r"^\s*(who|whom|whose)\b", re.I), "name"),
+    (re.compile(r"(년|언제|몇)"), "number"),
 ]
 
 
-def answer_type(query: str) -> re.Pattern | None:
-    for question, answer in ANSWER_TYPES:
+def answer_type(query: str) -> str | None:
+    for question, kind in ANSWER_TYPES:
         if question.search(query):
-            return answer
+            return kind
     return None
+
+
+def has_answer_type(sentence: str, kind: str | None, terms: set[str]) -> bool:
+    """Does the sentence hold the kind of thing the question asks for (a name: one not in the question)?"""
+    if kind == "year":
+        return bool(YEAR.search(sentence))
+    if kind == "number":
+        return bool(NUMBER.search(sentence))
+    if kind == "name":
+        return any(w.lower() not in terms for w in CAPITALISED.findall(sentence))
+    return False
 
 
 def _term_overlap(sentence: str, terms: set[str], title: str) -> float:
