@@ -65,7 +65,7 @@ def select_evidence(query: str, hits: list[Hit], titles: dict[str, tuple[str, st
 
 
 # Classic answer typing: a "when" question is answered by a sentence with a date in it, a "how
-# many" question by one with a number. MiniLM's cosine barely sees this; a bonus does (on 150
+# many" question by one with a number, a "who" question by one naming someone not in the question. MiniLM's cosine barely sees this; a bonus does (on 150
 # SQuAD-open questions it moved the answer into the overview for a few more questions, the same at 0.1 and 0.2).
 TYPE_BONUS = 0.2
 YEAR = re.compile(r"\b(1\d{3}|20\d{2}|\d{1,2}(st|nd|rd|th)? century)\b|\b(January|February|March|April|May|June|July|"
