@@ -11,13 +11,12 @@ from __future__ import annotations
 import argparse
 import random
 import resource
-import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from rag import Assistant, FinalEvent, Settings, TokenEvent
+from rag import Assistant, FinalEvent, Settings
 from rag.index import build_index
 from rag.sources import vital_documents
 
@@ -57,7 +56,8 @@ def main() -> int:
     queries = (QUESTIONS + [f"what is {t}" for t in rng.sample(titles, args.queries)])[: args.queries]
     assistant.search("warm up")
     links_ms = [assistant.search(q).timings.links_ms for q in queries]
-    print(f"time to ten links over {len(queries)} queries: p50 {pct(links_ms, .5):.1f} ms, p95 {pct(links_ms, .95):.1f} ms")
+    print(f"time to ten links over {len(queries)} queries: "
+          f"p50 {pct(links_ms, .5):.1f} ms, p95 {pct(links_ms, .95):.1f} ms")
 
     first, total, abstained = [], [], 0
     for q in queries[: args.overviews]:
@@ -83,7 +83,8 @@ def main() -> int:
         import json
 
         chunks = json.loads((path / "manifest.json").read_text())["chunks"]
-    print(f"index build: {len(docs):,} documents, {chunks:,} chunks in {seconds:.1f} s = {chunks / seconds:.0f} chunks/s")
+    print(f"index build: {len(docs):,} documents, {chunks:,} chunks in {seconds:.1f} s "
+          f"= {chunks / seconds:.0f} chunks/s")
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS including the sample index build: {peak_mb:.0f} MB")
     return 0

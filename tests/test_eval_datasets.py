@@ -16,7 +16,8 @@ def test_squad_questions_and_corpus():
     assert [q.id for q in ds.questions] == ["mona0", "mona1", "eiff0", "moun0", "pyth0"]
     assert ds.questions[0].relevant == ("squad:Mona Lisa:0",)
     assert ds.questions[0].answers == ("Leonardo da Vinci",)
-    assert len(ds.documents) == 5 and ds.documents[-1].id == "squad:Photosynthesis:0"  # paragraphs without questions too
+    # paragraphs without questions are documents too
+    assert len(ds.documents) == 5 and ds.documents[-1].id == "squad:Photosynthesis:0"
     assert ds.relevance == "doc_id" and ds.lang == "en"
 
 

@@ -67,7 +67,8 @@ def test_links_are_documents_not_chunks():
 
 
 def test_blue_links_have_rank_title_url_snippet(index, embedder):
-    hits = HybridRetriever([BM25Retriever(index), DenseRetriever(index, embedder)]).retrieve("who painted the mona lisa", 50)
+    hybrid = HybridRetriever([BM25Retriever(index), DenseRetriever(index, embedder)])
+    hits = hybrid.retrieve("who painted the mona lisa", 50)
     links = blue_links(index, hits, "who painted the mona lisa", 10)
     assert len(links) == 7  # every document once, no more
     assert [l.rank for l in links] == list(range(1, 8))

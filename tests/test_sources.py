@@ -32,10 +32,12 @@ def test_dir_corpus(tmp_path):
     (tmp_path / "b.txt").write_text("Beta is the second letter.")
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "c.html").write_text(
-        "<html><head><title>Gamma page</title><script>var x=1;</script></head><body><p>Gamma is third.</p></body></html>")
+        "<html><head><title>Gamma page</title><script>var x=1;</script></head>"
+        "<body><p>Gamma is third.</p></body></html>")
     (tmp_path / "ignored.bin").write_bytes(b"\x00\x01")
     docs = load_corpus(f"dir:{tmp_path}")
-    assert [(d.id, d.title) for d in docs] == [("dir:a.md", "Alpha notes"), ("dir:b.txt", "b"), ("dir:sub/c.html", "Gamma page")]
+    assert [(d.id, d.title) for d in docs] == [
+        ("dir:a.md", "Alpha notes"), ("dir:b.txt", "b"), ("dir:sub/c.html", "Gamma page")]
     assert docs[2].url.startswith("file://") and "var x" not in docs[2].text and "Gamma is third." in docs[2].text
 
 

@@ -35,7 +35,8 @@ def test_ordinary_queries_pass_unchanged(query):
 
 def test_the_notice_says_what_was_masked_and_what_was_sent():
     masked = mask_query("write to a@b.org and c@d.org from 010-1234-5678")
-    assert masked.notice() == ("Personal data was masked before searching the web (2 e-mail addresses, a phone number); "
+    assert masked.notice() == ("Personal data was masked before searching the web "
+                               "(2 e-mail addresses, a phone number); "
                                "the search engine was sent: 'write to [email] and [email] from [phone]'.")
 
 

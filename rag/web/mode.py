@@ -117,7 +117,8 @@ class WebMode:
             if dropped:
                 steered.append(r.url)
             doc_id = f"w:{r.rank}"
-            links.append(Link(rank=r.rank, title=r.title, url=r.url, snippet=r.snippet, score=0.0,  # engines give no score
+            # score 0: search engines give no score
+            links.append(Link(rank=r.rank, title=r.title, url=r.url, snippet=r.snippet, score=0.0,
                               doc_id=doc_id, kind=kind))
             if text.strip():
                 docs.append(Document(id=doc_id, title=r.title or (page.title if page else "") or r.url, url=r.url,

@@ -45,7 +45,8 @@ class Masked:
         if not self.found:
             return None
         kinds = ", ".join(_phrase(kind, self.found.count(kind)) for kind in dict.fromkeys(self.found))
-        return f"Personal data was masked before searching the web ({kinds}); the search engine was sent: {self.text!r}."
+        return (f"Personal data was masked before searching the web ({kinds}); "
+                f"the search engine was sent: {self.text!r}.")
 
 
 def luhn_ok(digits: str) -> bool:
