@@ -89,21 +89,32 @@ class Judge:
             elif isinstance(event, FinalEvent):
                 overview = event.overview
         texts, urls = self.passages(page), {l.doc_id: l.url for l in page.links}
-        top = dict.fromkeys(h.chunk.doc_id for h in page.hits[: self.settings.passages])
+        for p in overview.passages:  # second-hop passages may rank below the links' hits
+            if p.hit.chunk.text not in texts.get(p.hit.chunk.doc_id, ""):
+                texts[p.hit.chunk.doc_id] = (texts.get(p.hit.chunk.doc_id, "") + "\n" + p.hit.chunk.text).strip()
+        top = dict.fromkeys(p.hit.chunk.doc_id for p in overview.passages)
         evidence_by_doc: dict[str, list[Evidence]] = {}
         for e in overview.evidence:
             evidence_by_doc.setdefault(e.doc_id, []).append(e)
         sources = {s.n: s for s in overview.sources}
         cited = [[(s.doc_id, s.url) for n in sent.citations if (s := sources.get(n))] for sent in overview.sentences]
-        sentences = [] if overview.abstained else [s.text for s in overview.sentences]
+        # "the sources are about A and B, but …" names documents, not an answer: it counts as no answer
+        sentences = [] if overview.abstained else [s.text for s in overview.sentences if s.origin != "found"]
         supported = self.supported(sentences, [[e for d, _ in docs for e in evidence_by_doc.get(d, [])]
                                                for docs in cited[: len(sentences)]])
         lead = overview.sentences[0] if overview.sentences and not overview.abstained else None
         record = self._answer_record(q, " ".join(sentences), cited, texts, supported, overview.abstained,
                                      lead.text if lead and lead.origin == "generated" else None)
         has = lambda text: contains_answer(text, q.answers, q.lang)  # noqa: E731
+        found = any(s.origin == "found" for s in overview.sentences)
         record.update({
             "origins": [s.origin for s in overview.sentences],
+            "found_only": found,
+            "lead_origin": lead.origin if lead and not found else None,
+            "lead_contains": bool(lead and not found and has(lead.text)),
+            "second_hop": sum(1 for p in overview.passages if p.hop == 2),
+            "cites_second_hop": any(e.hop == 2 for e in overview.evidence
+                                    if e.doc_id in {s.doc_id for s in overview.sources}),
             "answer_evidence_rank": next((i for i, e in enumerate(overview.evidence, start=1) if has(e.text)), None),
             "answer_in_passages": any(has(texts.get(d, "")) for d in top),
             "gold_in_passages": any(self.is_gold(q, d, urls.get(d, ""), texts.get(d, "")) for d in top),

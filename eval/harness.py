@@ -130,6 +130,7 @@ def evaluate(assistant, dataset: Dataset, questions: list[Question], modes: list
 
     from .arms import Judge
     from .report import finite, summarise
+    from .split import part
 
     assistant.warm_up(index, generator=any(m != "links" for m in modes))
     judge = Judge(assistant, index, dataset.relevance)
@@ -137,7 +138,8 @@ def evaluate(assistant, dataset: Dataset, questions: list[Question], modes: list
     sink = open(journal, "w", encoding="utf-8") if journal else None
     try:
         for q in tqdm(questions, desc="eval", unit="q", disable=not progress, file=sys.stderr):
-            record = {"id": q.id, "question": q.question, "answers": list(q.answers), "relevant": list(q.relevant)}
+            record = {"id": q.id, "question": q.question, "answers": list(q.answers), "relevant": list(q.relevant),
+                      "part": part(q, dataset)}
             for mode in modes:
                 record[mode] = getattr(judge, mode)(q)
             records.append(record)

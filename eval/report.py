@@ -6,7 +6,7 @@ import json
 import math
 from pathlib import Path
 
-from rag.assistant import MAX_WORDS
+from rag.overview import MAX_WORDS
 
 from .metrics import RANK_METRICS, mean, median, percentile, ranking_scores, share
 
@@ -26,6 +26,7 @@ def summarise(records: list[dict], modes: list[str], dataset: str, index: str, l
             report[arm] = answer_figures([r[arm] for r in records], lang)
             report[arm]["misses"] = diagnose(records, arm)
     report["effort"] = effort_figures(records, modes)
+    report["parts"] = part_figures(records, modes, lang)
     report["timings"] = {mode: timing_figures(records, mode) for mode in modes}
     report["questions"] = records
     return report
@@ -42,6 +43,9 @@ def links_figures(records: list[dict]) -> dict:
     curve = {k: share(rank is not None and rank <= k for rank in ranks) for k in range(1, 11)}
     figures.update({f"answer@{k}": curve[k] for k in (1, 5, 10)})
     figures["answer@k"] = curve
+    # every gold document in the top 10 (HotpotQA: both supporting paragraphs), not just some
+    figures["all_gold@10"] = share(bool(r["links"]["gold"]) and set(r["links"]["gold"]) <= set(r["links"]["ranked"][:10])
+                                   for r in records if r["links"]["gold"])
     figures["median_effort_words"] = median(r["links"]["effort_words"] for r in records)
     figures["judged_questions"] = sum(1 for q in qrels.values() if q)
     return figures
@@ -68,7 +72,34 @@ def answer_figures(arm: list[dict], lang: str) -> dict:
     }
     if lang == "ko":
         figures["char_f1"] = mean(a.get("overview_char_f1") for a in arm)
+    # Does the checker's acceptance mean something? Answer containment of the lead sentence alone,
+    # for leads the model wrote (and the checker accepted) against leads quoted from the evidence.
+    leads = [a for a in arm if a.get("lead_origin")]
+    figures["generated_lead_share"] = share(a["lead_origin"] == "generated" for a in leads)
+    figures["generated_lead_contains"] = share(a["lead_contains"] for a in leads if a["lead_origin"] == "generated")
+    figures["quoted_lead_contains"] = share(a["lead_contains"] for a in leads if a["lead_origin"] == "quoted")
+    figures["found_only_rate"] = share(a.get("found_only") for a in arm) if leads or arm else None
+    figures["second_hop_cited_share"] = share(a.get("cites_second_hop") for a in answered)
     return figures
+
+
+def part_figures(records: list[dict], modes: list[str], lang: str) -> dict:
+    """The headline figures on each part of the ranker's split (eval.split): "heldout" was never fitted on."""
+    out = {}
+    for name in sorted({r.get("part") for r in records} - {None}):
+        rows = [r for r in records if r.get("part") == name]
+        figures: dict = {"n": len(rows)}
+        if "links" in modes:
+            l = links_figures([dict(r, links=dict(r["links"])) for r in rows])
+            figures.update({k: l[k] for k in ("recall@10", "all_gold@10", "answer@10")})
+        if "overview" in modes:
+            o = answer_figures([r["overview"] for r in rows], lang)
+            figures.update({k: o[k] for k in ("answer_containment", "citation_precision", "median_words")})
+            e = effort_figures(rows, modes)
+            figures.update({k: e[k] for k in ("overview_fewer_words_share", "links_fewer_words_than_overview_share")
+                            if k in e})
+        out[name] = figures
+    return out
 
 
 def diagnose(records: list[dict], arm: str) -> dict:
@@ -185,10 +216,10 @@ def markdown(report: dict) -> str:
         lines += [f"Command: `{report['command']}`", ""]
     if "links" in report:
         l = report["links"]
-        lines += ["## Ten blue links", "", "| Recall@1 | Recall@5 | Recall@10 | MRR@10 | nDCG@10 | answer@1 | answer@5 | answer@10 |",
-                  "|---|---|---|---|---|---|---|---|",
-                  "| " + " | ".join(_fmt(l[k]) for k in ("recall@1", "recall@5", "recall@10", "mrr@10", "ndcg@10",
-                                                       "answer@1", "answer@5", "answer@10")) + " |", ""]
+        lines += ["## Ten blue links", "", "| Recall@1 | Recall@5 | Recall@10 | all gold@10 | MRR@10 | nDCG@10 | answer@1 | "
+                  "answer@5 | answer@10 |", "|---|---|---|---|---|---|---|---|---|",
+                  "| " + " | ".join(_fmt(l.get(k)) for k in ("recall@1", "recall@5", "recall@10", "all_gold@10", "mrr@10",
+                                                           "ndcg@10", "answer@1", "answer@5", "answer@10")) + " |", ""]
     arms = [a for a in ANSWER_ARMS if a in report]
     if arms:
         rows = [("answer containment", "answer_containment", True), ("citation precision", "citation_precision", True),
@@ -197,7 +228,12 @@ def markdown(report: dict) -> str:
                 ("abstained with the answer in the evidence", "abstained_with_answer_in_evidence", False),
                 ("median words", "median_words", False), ("within 80 words", "share_within_80_words", True),
                 ("lead short answer: EM", "exact_match", False), ("lead short answer: F1", "f1", False),
-                ("questions with a short answer", "short_answer_share", True)]
+                ("questions with a short answer", "short_answer_share", True),
+                ("leads written by the model (accepted by the checker)", "generated_lead_share", True),
+                ("… such a lead holds the answer", "generated_lead_contains", True),
+                ("… a quoted lead holds the answer", "quoted_lead_contains", True),
+                ("said what the sources cover instead of answering", "found_only_rate", True),
+                ("cites a second-hop passage", "second_hop_cited_share", True)]
         if report.get("lang") == "ko":
             rows.append(("KorQuAD character F1 (whole text)", "char_f1", False))
         lines += ["## Answers", "", "| | " + " | ".join(arms) + " |", "|---|" + "---|" * len(arms)]
@@ -216,6 +252,13 @@ def markdown(report: dict) -> str:
                   f"| links | {_fmt(e.get('links_median_effort_words'))} | – |"]
         lines += [f"| {a} | {_fmt(e.get(f'{a}_median_effort_words'))} | {_fmt(e.get(f'{a}_fewer_words_share'), True)} |"
                   for a in arms]
+        lines.append("")
+    if report.get("parts"):
+        keys = ["n", "recall@10", "all_gold@10", "answer_containment", "citation_precision", "median_words",
+                "overview_fewer_words_share", "links_fewer_words_than_overview_share"]
+        lines += ["## By part of the ranker's split (heldout: never fitted on)", "",
+                  "| part | " + " | ".join(keys) + " |", "|---|" + "---|" * len(keys)]
+        lines += [f"| {name} | " + " | ".join(_fmt(f.get(k)) for k in keys) + " |" for name, f in report["parts"].items()]
         lines.append("")
     lines += ["## Timings (ms)", "", "| mode | links p50 | links p95 | first token p50 | first token p95 | total p50 | total p95 |",
               "|---|---|---|---|---|---|---|"]

@@ -16,31 +16,24 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import replace
 
-from .citations import attribute, strip_citations
+from . import hop
+from .citations import HANGUL, degenerate
 from .embedding import Embedder
 from .errors import BadQuery, IndexNotFound, RagError
 from .evidence import select_evidence, split_sentences
 from .generation import Generator, answer_messages, make_generator
 from .index import Index, load_index
-from .retrieval import blue_links, make_retriever
-from .schema import (Evidence, FinalEvent, LinksEvent, Overview, SearchPage, Sentence, Source, Timings,
+from .overview import ABSTAIN_TEXT, ABSTAIN_TEXT_KO, FOUND_BELOW, MAX_WORDS, compose, found_only  # noqa: F401
+from .retrieval import blue_links, make_retriever, query_terms
+from .schema import (Evidence, FinalEvent, LinksEvent, Overview, Passage, SearchPage, Sentence, Source, Timings,
                      TokenEvent)
 from .settings import Settings
 from .web.mode import WEB  # the index name that selects web mode
 
 log = logging.getLogger(__name__)
 
-ABSTAIN_TEXT = "The sources found do not answer this question."
-MAX_WORDS = 80  # the overview's budget: a lead sentence and up to three supporting points
-MAX_SUPPORT = 3
 # The end of a first sentence of at least four words, citation marks included: "… Vinci [1]. "
 SENTENCE_END = re.compile(r"^\s*\S+(\s+\S+){3,}?[^\s.]{2,}(\s*\[\d+(,\s*\d+)*\])*[.!?](\s*\[\d+(,\s*\d+)*\])*\s")
-# A supporting point must be nearly as relevant as the best evidence. Measured on 150 SQuAD-open
-# questions (extractive overviews): any point within the budget gave answer containment 0.86 but
-# citation precision 0.55 and 67 words, so the overview reached the answer in fewer words than the
-# links only 27% of the time; a floor of 0.8 gives 0.85 / 0.83 / 43 words / 53%, and 0.9 gives
-# 0.79 / 0.86 / 35 words / 57% (containment under the 0.80 target).
-SUPPORT_RATIO = 0.8
 
 
 class Assistant:
@@ -84,10 +77,33 @@ class Assistant:
     # -- links ----------------------------------------------------------------------------------
 
     def clean_query(self, query) -> tuple[str, list[str]]:
-        if not isinstance(query, str) or not query.strip():
+        """The query as retrieval sees it, and notices for the user; BadQuery when nothing usable is left.
+
+        First, before anything else reads the text: control characters that are whitespace (tab,
+        newline, …) become spaces and the others are dropped, as are lone surrogates (a str may hold
+        them, e.g. "\\ud800" from a broken UTF-16 decode, but no tokenizer or encoder accepts them) and
+        invisible format characters (bidi overrides, zero-width spaces, BOM) except the zero-width
+        joiner and non-joiner, which scripts such as Persian and Hindi, and emoji, need. Then NFC, so
+        that "é" typed as e + combining accent matches the "é" in the index. Then single spaces and
+        the length limit.
+        """
+        import unicodedata  # here rather than at the top: this method is the only user
+
+        if not isinstance(query, str):
             raise BadQuery("the query is empty — type a question or a few words")
         typed = len(query)
-        query = " ".join(query.split())
+        kept = []
+        for ch in query:
+            kind = unicodedata.category(ch)
+            if kind == "Cc":
+                kept.append(" " if ch.isspace() else "")
+            elif kind == "Cs" or (kind == "Cf" and ch not in "\u200c\u200d"):
+                continue
+            else:
+                kept.append(ch)
+        query = " ".join(unicodedata.normalize("NFC", "".join(kept)).split())
+        if not query:
+            raise BadQuery("the query is empty — type a question or a few words")
         limit = self.settings.max_query_chars
         if len(query) <= limit:
             return query, []
@@ -154,93 +170,89 @@ class Assistant:
         started = time.perf_counter()
         page, idx = self._search(query, index)
         yield LinksEvent(page)
-        evidence = self.evidence(page, idx)
+        passages, evidence = self._read_and_pick(page, idx)
         notices = list(page.notices)
         ms = lambda: (time.perf_counter() - started) * 1000  # noqa: E731
         if not evidence or evidence[0].score < self.settings.abstain_below:
-            yield FinalEvent(self._abstain(page, evidence, notices, ms()))
+            yield FinalEvent(replace(self._abstain(page, evidence, notices, ms()), passages=passages))
+            return
+        lang = query_lang(page.query)
+        if evidence[0].relevance < FOUND_BELOW:
+            sentences, sources = found_only(page.query, evidence, korean=lang == "ko")
+            yield FinalEvent(self._overview(page, idx, passages, sentences, sources, "", evidence, notices, None, ms()))
             return
         draft, first_token_ms = "", None
-        if self.settings.generate:
-            try:
-                pieces = self.generator.stream(answer_messages(page.query, evidence),
-                                               self.settings.max_tokens, self.settings.temperature)
-                for piece in pieces:
-                    if first_token_ms is None:
-                        first_token_ms = ms()
+        if self.settings.generate and lang in self.settings.writer_langs.split(","):
+            draft, first_token_ms = yield from self._draft(page.query, evidence, idx.lang, notices, ms)
+        sentences, sources = compose(page.query, draft, evidence, self.embedder, idx.lang, self.settings.abstain_below)
+        yield FinalEvent(self._overview(page, idx, passages, sentences, sources, draft, evidence, notices, first_token_ms, ms()))
+
+    def _draft(self, query: str, evidence: list[Evidence], lang: str, notices: list[str], ms):
+        """Stream the model's lead sentence; stop at its end, or as soon as the draft is degenerate."""
+        draft, first_token_ms = "", None
+        try:
+            pieces = self.generator.stream(answer_messages(query, evidence), self.settings.max_tokens,
+                                           self.settings.temperature)
+            for piece in pieces:
+                if first_token_ms is None:
+                    first_token_ms = ms()
+                if degenerate(draft + piece, lang):  # a loop or another language: the user sees no more of it
+                    pieces.close()
+                    log.info("draft stopped: %s", degenerate(draft + piece, lang))
                     draft += piece
-                    yield TokenEvent(piece)
-                    if SENTENCE_END.search(draft):  # only the lead sentence is used: stop paying for more
-                        pieces.close()
-                        break
-            except RagError as exc:
-                log.warning("generation failed: %s", exc)
-                notices.append(f"The language model failed ({exc}); the overview quotes the sources instead.")
-        sentences, sources = self.compose(draft, evidence, idx.lang)
+                    break
+                draft += piece
+                yield TokenEvent(piece)
+                if SENTENCE_END.search(draft):  # only the lead sentence is used: stop paying for more
+                    pieces.close()
+                    break
+        except RagError as exc:
+            log.warning("generation failed: %s", exc)
+            notices.append(f"The language model failed ({exc}); the overview quotes the sources instead.")
+        return draft, first_token_ms
+
+    def _overview(self, page, idx, passages, sentences, sources, draft, evidence, notices, first_token_ms,
+                  total_ms) -> Overview:
         sources = [replace(s, kind=idx.documents[s.doc_id].meta.get("kind", "page")) for s in sources]
-        timings = Timings(links_ms=page.timings.links_ms, first_token_ms=first_token_ms, total_ms=ms())
-        yield FinalEvent(Overview(query=page.query, sentences=sentences, sources=sources, links=page.links,
-                                  timings=timings, draft=draft, evidence=evidence, notices=notices))
+        timings = Timings(links_ms=page.timings.links_ms, first_token_ms=first_token_ms, total_ms=total_ms)
+        return Overview(query=page.query, sentences=sentences, sources=sources, links=page.links,
+                        timings=timings, draft=draft, evidence=evidence, notices=notices, passages=passages)
 
     def evidence(self, page: SearchPage, idx: Index) -> list[Evidence]:
-        hits = page.hits[: self.settings.passages]
-        titles = {h.chunk.doc_id: (idx.documents[h.chunk.doc_id].title, idx.documents[h.chunk.doc_id].url)
-                  for h in hits}
-        return select_evidence(page.query, hits, titles, self.embedder, self.settings.evidence, idx.lang)
+        """Read the first hop's top passages and a second hop through bridge entities; pick evidence."""
+        return self._read_and_pick(page, idx)[1]
 
-    def compose(self, draft: str, evidence: list[Evidence], lang: str = "en") -> tuple[list[Sentence], list[Source]]:
-        """Checked sentences (citations as evidence numbers), then sources renumbered 1..n."""
-        vectors = self.embedder.encode([e.text for e in evidence])
-        lead = self._lead(draft, evidence, vectors, lang)
-        body: list[tuple[str, list[int], str, float]] = [lead]
-        words = len(lead[0].split())
-        lead_copies = {n for n in lead[1] if len(lead[0].split()) >= 0.7 * len(evidence[n - 1].text.split())}
-        floor = SUPPORT_RATIO * evidence[0].relevance
-        for n, e in enumerate(evidence, start=1):
-            if len(body) > MAX_SUPPORT or n in lead_copies or e.relevance < floor:
-                continue
-            size = len(e.text.split())
-            if words + size <= MAX_WORDS:
-                body.append((e.text, [n], "quoted", 1.0))
-                words += size
-        return _renumber(body, evidence)
+    def _read_and_pick(self, page: SearchPage, idx: Index) -> tuple[list[Passage], list[Evidence]]:
+        passages, bridges, vector = self.reading(page, idx)
+        titles = {p.hit.chunk.doc_id: (idx.documents[p.hit.chunk.doc_id].title, idx.documents[p.hit.chunk.doc_id].url)
+                  for p in passages}
+        return passages, select_evidence(page.query, passages, titles, self.embedder, self.settings.evidence,
+                                         idx.lang, [b.name for b in bridges], vector)
 
-    def _lead(self, draft: str, evidence: list[Evidence], vectors, lang: str):
-        """The model's first sentence if the checker finds it supported; else the best evidence, quoted."""
-        for raw in split_sentences(draft.strip(), lang)[:1] if draft.strip() else []:
-            text, cited = strip_citations(raw)
-            if len(text.split()) < 2 or "sources do not say" in text.lower():
-                break
-            # Only evidence relevant to the question may carry the lead: a sentence that merely
-            # restates an off-topic passage (say, an instruction injected into a web page) is no answer.
-            relevant = {n for n, e in enumerate(evidence, 1) if e.score >= self.settings.abstain_below}
-            citations, verdict = attribute(text, cited, evidence, self.embedder, vectors, allowed=relevant)
-            if citations:
-                return (text, citations, "generated", verdict.score)
-            log.info("draft sentence failed the check (%s): replaced by a quote", verdict.reason)
-        return (evidence[0].text, [1], "quoted", 1.0)
+    def reading(self, page: SearchPage, idx: Index) -> tuple[list[Passage], list[hop.Bridge], object]:
+        """The passages the overview reads (rag.hop), the bridges followed, and the query's vector."""
+        s = self.settings
+        vector = self.embedder.encode_query(page.query)
+        passages, bridges = hop.read(page.query, page.hits, idx, self._retriever(idx), self.embedder, vector,
+                                     query_terms(page.query), lambda text: split_sentences(text, idx.lang),
+                                     s.passages, s.bridges)
+        return passages, bridges, vector
+
+    def _retriever(self, idx: Index):
+        with self._lock:
+            for loaded, retriever in self._indexes.values():
+                if loaded is idx:
+                    return retriever
+        s = self.settings  # web mode: an index built for this one query
+        return make_retriever(idx, self.embedder, s.retriever, s.rrf_k, s.candidates)
 
     def _abstain(self, page: SearchPage, evidence: list[Evidence], notices: list[str], total_ms: float) -> Overview:
-        return Overview(query=page.query, sentences=[Sentence(ABSTAIN_TEXT, (), "abstain")], sources=[],
+        text = ABSTAIN_TEXT_KO if query_lang(page.query) == "ko" else ABSTAIN_TEXT
+        return Overview(query=page.query, sentences=[Sentence(text, (), "abstain")], sources=[],
                         links=page.links, abstained=True, evidence=evidence, notices=notices,
                         timings=Timings(links_ms=page.timings.links_ms, total_ms=total_ms))
 
 
-def _renumber(body, evidence: list[Evidence]) -> tuple[list[Sentence], list[Source]]:
-    """One source per cited document, numbered in order of first citation; quotes are the cited sentences."""
-    number: dict[str, int] = {}
-    quotes: dict[str, list[str]] = {}
-    for _, cited, _, _ in body:
-        for n in cited:
-            e = evidence[n - 1]
-            number.setdefault(e.doc_id, len(number) + 1)
-            if e.text not in quotes.setdefault(e.doc_id, []):
-                quotes[e.doc_id].append(e.text)
-    sentences = []
-    for text, cited, origin, support in body:
-        marks = tuple(dict.fromkeys(number[evidence[n - 1].doc_id] for n in cited))
-        sentences.append(Sentence(text=text, citations=marks, origin=origin, support=support))
-    first = {e.doc_id: e for e in reversed(evidence)}
-    sources = [Source(n=n, title=first[d].title, url=first[d].url, quote=" … ".join(quotes[d]), doc_id=d)
-               for d, n in number.items()]
-    return sentences, sources
+def query_lang(query: str) -> str:
+    """The language a reader of this query expects (our users write Korean or English)."""
+    return "ko" if HANGUL.search(query) else "en"

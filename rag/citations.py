@@ -91,3 +91,43 @@ def attribute(sentence: str, cited: list[int], evidence: list[Evidence], embedde
         return [best + 1], checks[best]
     best = max(range(len(checks)), key=lambda i: checks[i].score) if checks else -1
     return [], checks[best] if best >= 0 else Check(False, 0.0, "no evidence")
+
+
+# -- what a generated lead must do beyond being supported ------------------------------------------
+
+def adds_to_question(sentence: str, question: str, evidence_text: str) -> bool:
+    """Does the sentence say something the question did not: a content word or number that is
+    absent from the question and present in the evidence it cites?
+
+    The checker above accepts any sentence whose words are all in the evidence, and a small model
+    often just turns the question into a statement ("X was the third single released on the album
+    X"), which passes that test and answers nothing. Such an echo is rejected here.
+    """
+    asked = content_words(question) | set(NUMBER.findall(question))
+    said = content_words(sentence) | set(NUMBER.findall(sentence))
+    source = content_words(evidence_text) | set(NUMBER.findall(evidence_text))
+    return bool((said - asked) & source)
+
+
+HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
+
+
+def degenerate(draft: str, lang: str = "en") -> str:
+    """Why a draft is no answer at all (a repetition loop, another language), or "" when it may be one.
+
+    Checked while the draft streams, so that the user stops seeing a loop such as
+    "The answer is: The answer is: …" as soon as it starts, and again before the check.
+    """
+    words = draft.lower().split()
+    for n in (2, 3, 4):  # a phrase said three times that makes up much of the draft: a loop
+        grams = [" ".join(words[i:i + n]) for i in range(len(words) - n + 1)]
+        if grams and max(grams.count(g) for g in set(grams)) >= 3 and len(set(grams)) < 0.6 * len(grams):
+            return "it repeats itself"
+    letters = [c for c in draft if c.isalpha()]
+    if len(letters) >= 12:
+        hangul = sum(1 for c in letters if HANGUL.match(c)) / len(letters)
+        if lang == "ko" and hangul < 0.2:
+            return "it is not in the language of the sources"
+        if lang != "ko" and hangul > 0.5:
+            return "it is not in the language of the sources"
+    return ""

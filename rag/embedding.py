@@ -33,6 +33,7 @@ class Embedder:
         self.model_path = Path(model) if model else None
         self._model = None
         self._lock = threading.Lock()
+        self._queries: dict[str, np.ndarray] = {}
 
     @property
     def name(self) -> str:
@@ -62,6 +63,19 @@ class Embedder:
     def dimension(self) -> int:
         self.warm_up()
         return int(self._model.get_sentence_embedding_dimension())
+
+    def encode_query(self, text: str) -> np.ndarray:
+        """One query's vector (1 x dim), remembered for the last few queries: retrieval, the second
+        hop and evidence selection all need it, and each encode costs ~10 ms on two cores."""
+        with self._lock:
+            cached = self._queries.get(text)
+        if cached is None:
+            cached = self.encode([text])
+            with self._lock:
+                self._queries[text] = cached
+                while len(self._queries) > 64:
+                    self._queries.pop(next(iter(self._queries)))
+        return cached
 
     def encode(self, texts: list[str], batch_size: int = 64, progress: bool = False) -> np.ndarray:
         """L2-normalised float32 vectors, so inner product is cosine similarity."""

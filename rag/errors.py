@@ -2,6 +2,7 @@
 
     RagError                      base: the CLI prints its message on one line, exit code 2
     ├── BadQuery                  empty or unusable query
+    ├── BadSetting                a Settings value (or its RAG_* variable) out of range or not a choice
     ├── IndexNotFound             no index folder by that name
     ├── IndexCorrupt              folder exists but a file is missing or unreadable
     ├── IndexMismatch             index built with other settings (model, dimension, chunking)
@@ -19,6 +20,10 @@ class RagError(Exception):
 
 
 class BadQuery(RagError, ValueError):
+    pass
+
+
+class BadSetting(RagError, ValueError):
     pass
 
 

@@ -1,18 +1,24 @@
-"""Evidence first: pick the sentences of the top passages that best answer the query.
+"""Evidence first: pick the sentences of the passages read that most likely hold the answer.
 
-Sentences are scored by embedding similarity to the query plus query-term overlap, then picked
-with maximal marginal relevance so that near-duplicates give way to other sources.
+Every sentence of every passage gets the features rag.ranker.FEATURES (cosine to the question,
+term overlap, title match, passage position, hop, bridge mention, answer type, novelty, …); the
+fitted ranker turns them into a probability of holding the answer, and sentences are picked by
+that probability with maximal marginal relevance so that near-duplicates give way to other sources.
+A multi-hop pick keeps its bridge: when an answer sentence comes from a second-hop passage, the
+first-hop sentence that names the bridge entity is picked with it.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import numpy as np
 
 from .embedding import Embedder
-from .retrieval import WORD, query_terms
-from .schema import Evidence, Hit
+from .ranker import FEATURES, Ranker
+from .retrieval import STOP, WORD, query_terms
+from .schema import Evidence, Passage
 
 MIN_WORDS = 4  # fragments ("See also.", "Born 1452.") carry too little to cite
 MAX_CHARS = 400  # a "sentence" longer than this is a run-on list; cut it for the prompt
@@ -29,45 +35,100 @@ def split_sentences(text: str, lang: str = "en") -> list[str]:
     return out
 
 
-def select_evidence(query: str, hits: list[Hit], titles: dict[str, tuple[str, str]], embedder: Embedder,
-                    k: int = 4, lang: str = "en", query_vector: np.ndarray | None = None,
-                    diversity: float = 0.3) -> list[Evidence]:
-    """Up to k evidence sentences from the passages in hits (best passage first).
+@dataclass
+class Candidates:
+    """Every sentence of the passages read, with its passage, features and embedding."""
 
-    titles maps doc_id -> (title, url). Scores are in [0, 1]-ish: cosine mixed with term overlap.
-    """
-    candidates: list[tuple[str, Hit]] = []
-    seen = set()
-    for hit in hits:
-        for sentence in split_sentences(hit.chunk.text, lang):
+    sentences: list[str]
+    passages: list[Passage]  # the passage each sentence comes from
+    features: np.ndarray  # one row per sentence, columns rag.ranker.FEATURES
+    vectors: np.ndarray
+    bridges: list[str]  # per sentence: the bridge it names or came from ("" if none)
+
+    @property
+    def cosine(self) -> np.ndarray:
+        return self.features[:, FEATURES.index("cosine")]
+
+
+def candidates(query: str, passages: list[Passage], titles: dict[str, tuple[str, str]], embedder: Embedder,
+               lang: str = "en", bridges: list[str] = (), query_vector: np.ndarray | None = None) -> Candidates:
+    sentences, owners, seen = [], [], set()
+    for p in passages:
+        for i, sentence in enumerate(split_sentences(p.hit.chunk.text, lang)):
             if sentence not in seen:
                 seen.add(sentence)
-                candidates.append((sentence, hit))
-    if not candidates:
-        return []
-    qv = embedder.encode([query]) if query_vector is None else query_vector
-    sv = embedder.encode([s for s, _ in candidates])
-    cosine = (sv @ qv[0]).astype(float)
+                sentences.append(sentence)
+                owners.append((p, i))
+    qv = embedder.encode([query]) if query_vector is None else query_vector.reshape(1, -1)
+    sv = embedder.encode(sentences)
     terms = query_terms(query)
-    overlap = np.array([_term_overlap(s, terms, titles[h.chunk.doc_id][0]) for s, h in candidates])
-    rank_of = {id(h): r for r, h in enumerate(hits)}
-    prior = np.array([1.0 / (1 + rank_of[id(h)]) for _, h in candidates])
     expects = answer_type(query)
-    typed = np.array([1.0 if has_answer_type(s, expects, terms) else 0.0 for s, _ in candidates])
-    relevance = 0.6 * cosine + 0.3 * overlap + 0.1 * prior + TYPE_BONUS * typed
-    picked = _mmr(relevance, sv, k, diversity, [h.chunk.doc_id for _, h in candidates])
-    return [
-        Evidence(text=candidates[i][0], doc_id=candidates[i][1].chunk.doc_id,
-                 title=titles[candidates[i][1].chunk.doc_id][0], url=titles[candidates[i][1].chunk.doc_id][1],
-                 score=float(cosine[i]), chunk_id=candidates[i][1].chunk.id, relevance=float(relevance[i]))
-        for i in picked
-    ]
+    rows, named = [], []
+    for sentence, (p, position), cos in zip(sentences, owners, (sv @ qv[0]).astype(float) if sentences else []):
+        title = titles[p.hit.chunk.doc_id][0]
+        bridge = p.bridge or next((b for b in bridges if b and b in sentence), "")
+        named.append(bridge)
+        words = len(sentence.split())
+        rows.append([
+            cos, _term_overlap(sentence, terms, title), _term_overlap(sentence, terms, ""),
+            _term_overlap("", terms, title), 1.0 / (1 + p.rank), float(p.hop == 2), float(bool(bridge)),
+            float(expects is not None), float(has_answer_type(sentence, expects, terms)),
+            novelty(sentence, terms), float(position == 0), min(words / 40, 1.0),
+        ])
+    features = np.array(rows, dtype=float).reshape(-1, len(FEATURES))
+    return Candidates(sentences, [p for p, _ in owners], features, sv, named)
+
+
+def select_evidence(query: str, passages: list[Passage], titles: dict[str, tuple[str, str]], embedder: Embedder,
+                    k: int = 4, lang: str = "en", bridges: list[str] = (), query_vector: np.ndarray | None = None,
+                    diversity: float = 0.3, ranker: Ranker | None = None) -> list[Evidence]:
+    """Up to k evidence sentences (best first) from the passages read.
+
+    titles maps doc_id -> (title, url). Evidence.relevance is the ranker's probability of holding
+    the answer; Evidence.score is the plain cosine, on which "no answer here" is judged.
+    """
+    found = candidates(query, passages, titles, embedder, lang, bridges, query_vector)
+    if not found.sentences:
+        return []
+    probability = (ranker or Ranker.default()).probability(found.features)
+    docs = [p.hit.chunk.doc_id for p in found.passages]
+    picked = _mmr(probability, found.vectors, k, diversity, docs)
+    picked = _keep_bridge(picked, probability, found, k)
+    out = []
+    for i in picked:
+        p, doc_id = found.passages[i], docs[i]
+        out.append(Evidence(text=found.sentences[i], doc_id=doc_id, title=titles[doc_id][0], url=titles[doc_id][1],
+                            score=float(found.cosine[i]), chunk_id=p.hit.chunk.id,
+                            relevance=float(probability[i]), hop=p.hop, bridge=found.bridges[i]))
+    return out
+
+
+def _keep_bridge(picked: list[int], probability: np.ndarray, found: Candidates, k: int) -> list[int]:
+    """A second-hop answer among the top two picks brings the first-hop sentence naming its bridge."""
+    for i in picked[:2]:
+        bridge = found.passages[i].bridge
+        if found.passages[i].hop != 2 or not bridge:
+            continue
+        if any(found.passages[j].hop == 1 and found.bridges[j] == bridge for j in picked):
+            return picked
+        namers = [j for j, p in enumerate(found.passages) if p.hop == 1 and bridge in found.sentences[j]]
+        if namers:
+            best = max(namers, key=lambda j: probability[j])
+            kept = picked[: k - 1] if len(picked) >= k else picked
+            return kept + [best]
+    return picked
+
+
+def bridge_of(evidence: list[Evidence], lead: Evidence) -> int | None:
+    """1-based number of the evidence naming the lead's bridge, when the lead is a second-hop sentence."""
+    if lead.hop != 2 or not lead.bridge:
+        return None
+    return next((n for n, e in enumerate(evidence, 1) if e.hop == 1 and e.bridge == lead.bridge), None)
 
 
 # Classic answer typing: a "when" question is answered by a sentence with a date in it, a "how
-# many" question by one with a number, a "who" question by one naming someone not in the question. MiniLM's cosine barely sees this; a bonus does (on 150
-# SQuAD-open questions it moved the answer into the overview for a few more questions, the same at 0.1 and 0.2).
-TYPE_BONUS = 0.2
+# many" question by one with a number, a "who" question by one naming someone not in the question.
+# MiniLM's cosine barely sees this; the ranker's "typed" feature does.
 YEAR = re.compile(r"\b(1\d{3}|20\d{2}|\d{1,2}(st|nd|rd|th)? century)\b|\b(January|February|March|April|May|June|July|"
                   r"August|September|October|November|December)\b")
 NUMBER = re.compile(r"\d")
@@ -98,6 +159,15 @@ def has_answer_type(sentence: str, kind: str | None, terms: set[str]) -> bool:
     return False
 
 
+def novelty(sentence: str, terms: set[str]) -> float:
+    """Share of the sentence's content words that the question does not hold (an echo scores 0)."""
+    words = {w.lower() for w in WORD.findall(sentence) if w.lower() not in STOP and len(w) > 1}
+    if not words:
+        return 0.0
+    new = [w for w in words if w not in terms and not any(w.startswith(t[:5]) for t in terms if len(t) >= 5)]
+    return len(new) / len(words)
+
+
 def _term_overlap(sentence: str, terms: set[str], title: str) -> float:
     if not terms:
         return 0.0
@@ -121,3 +191,4 @@ def _mmr(relevance: np.ndarray, vectors: np.ndarray, k: int, diversity: float, d
         picked.append(best)
         remaining.remove(best)
     return picked
+

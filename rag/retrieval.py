@@ -26,8 +26,7 @@ class DenseRetriever:
         self.index, self.embedder = index, embedder
 
     def retrieve(self, query: str, k: int) -> list[Hit]:
-        vector = self.embedder.encode([query])
-        return self.retrieve_vector(vector, k)
+        return self.retrieve_vector(self.embedder.encode_query(query), k)
 
     def retrieve_vector(self, vector: np.ndarray, k: int) -> list[Hit]:
         k = min(k, self.index.dense.ntotal)

@@ -31,6 +31,16 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class Passage:
+    """A chunk the overview reads: from the first retrieval, or brought in by a bridge entity (rag.hop)."""
+
+    hit: Hit
+    rank: int  # position in the reading list (first hop first)
+    hop: int = 1
+    bridge: str = ""  # the name in a first-hop passage that led to it (hop 2)
+
+
+@dataclass(frozen=True)
 class Link:
     """One of the ten blue links: a document, not a chunk."""
 
@@ -56,7 +66,9 @@ class Evidence:
     url: str
     score: float  # cosine of query and sentence: what "no answer here" is judged on
     chunk_id: int = -1
-    relevance: float = 0.0  # the mix the sentence was ranked by (cosine, term overlap, passage rank)
+    relevance: float = 0.0  # the fitted ranker's probability that the sentence holds the answer (rag.ranker)
+    hop: int = 1  # 2: from a passage a bridge entity brought in
+    bridge: str = ""  # hop 2: the bridge name; hop 1: a bridge name the sentence mentions, if any
 
 
 @dataclass(frozen=True)
@@ -124,6 +136,7 @@ class Overview:
     draft: str = ""  # what the model wrote before checking
     evidence: list[Evidence] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    passages: list[Passage] = field(default_factory=list)  # what the overview read (both hops)
 
     @property
     def text(self) -> str:

@@ -1,18 +1,29 @@
 """One Settings object: documented defaults, overridable by RAG_* environment variables.
 
+    Settings()              the documented defaults below, and nothing else: RAG_* is NOT read
+    Settings.from_env()     the defaults, then RAG_<FIELD> variables, then keyword overrides
+    Assistant(settings)     uses what it is given (Assistant() = Settings(), so RAG_* is ignored)
+    Assistant.default()     Settings.from_env(): what the `rag` command and the app use
+
 Nothing else in the package reads os.environ; settings are passed, not looked up globally.
+Every value is checked when a Settings is made (BadSetting names the field, its RAG_* variable and
+what is allowed), so a typo such as RAG_RETRIEVER=rff fails at start-up, not deep inside a query.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 
 @dataclass(frozen=True)
 class Settings:
+    """Every setting in one frozen, validated value. Settings() gives the documented defaults only and
+    never reads the environment; Settings.from_env() gives the defaults with RAG_* overrides applied."""
+
     # Where built indexes live (one folder per index name).  RAG_INDEX_DIR
     index_dir: Path = Path("indexes")
     # Where the app keeps its own data (votes database, caches).  RAG_DATA_DIR
@@ -36,6 +47,11 @@ class Settings:
     passages: int = 5
     # Evidence sentences shown to the writer model.  RAG_EVIDENCE
     evidence: int = 4
+    # Bridge entities followed in a second retrieval hop (rag.hop); 0 = one hop only.  RAG_BRIDGES
+    bridges: int = 3
+    # Languages the writer model can write (comma-separated); for others the lead is quoted evidence
+    # and no draft is streamed. The bundled SmolLM2-135M writes English only.  RAG_WRITER_LANGS
+    writer_langs: str = "en"
     # GGUF model file; empty = the bundled SmolLM2-135M-Instruct.  RAG_MODEL
     model: str = ""
     # Hugging Face repo id to fetch a GGUF from (opt-in, needs the internet).  RAG_MODEL_REPO
@@ -89,12 +105,18 @@ class Settings:
     def replace(self, **changes) -> "Settings":
         return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
 
+    def __post_init__(self):
+        _validate(self)
+
 
 def _convert(f: dataclasses.Field, raw: str):
-    kind = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", str(f.type))
+    kind = _kind(f)
     try:
         if kind == "bool":
-            return raw.strip().lower() in {"1", "true", "yes", "on"}
+            word = raw.strip().lower()
+            if word not in TRUE | FALSE:
+                raise ValueError(word)
+            return word in TRUE
         if kind == "int":
             return int(raw)
         if kind == "float":
@@ -102,7 +124,76 @@ def _convert(f: dataclasses.Field, raw: str):
         if kind == "Path":
             return Path(raw)
     except ValueError:
-        from .errors import RagError
+        from .errors import BadSetting
 
-        raise RagError(f"RAG_{f.name.upper()}={raw!r} is not a valid {kind}") from None
+        raise BadSetting(f"RAG_{f.name.upper()}={raw!r} is not a valid {kind}"
+                         + (f" (use one of: {', '.join(sorted(TRUE | FALSE))})" if kind == "bool" else "")) from None
     return raw
+
+
+# -- validation -----------------------------------------------------------------------------------
+
+TRUE = frozenset({"1", "true", "yes", "on"})
+FALSE = frozenset({"0", "false", "no", "off", ""})
+# The fusion methods rag.retrieval.make_retriever knows; anything else used to fall through to a
+# half-set-up fusion and fail inside the first query (UnboundLocalError), so it is refused here.
+RETRIEVERS = ("rrf", "norm", "bm25", "dense")
+# Inclusive lower bounds of the numeric settings. Zero is allowed only where it means something:
+# bridges 0 = one hop, threads 0 = all cores, web_pages 0 = snippets only, web_cache_ttl 0 = no cache,
+# web_budget 0 = one try, web_max_redirects 0 = no redirects, rrf_k 0 = plain 1/rank, chunk_overlap 0 =
+# no overlap. (A name missing from Settings is skipped, so a field can be renamed before this table is.)
+AT_LEAST = {
+    "chunk_size": 1, "chunk_overlap": 0, "rrf_k": 0, "candidates": 1, "links": 1, "passages": 1, "evidence": 1,
+    "bridges": 0, "max_tokens": 1, "temperature": 0, "n_ctx": 1, "threads": 0, "max_query_chars": 1, "web_budget": 0,
+    "web_pages": 0, "web_max_bytes": 1, "web_max_redirects": 0, "web_cache_ttl": 0,
+}
+# web_backend is not checked here: rag.web.search.BACKENDS is an open registry, and its factory
+# already refuses an unknown name with the list of choices.
+
+
+def _kind(f: dataclasses.Field) -> str:
+    return f.type if isinstance(f.type, str) else getattr(f.type, "__name__", str(f.type))
+
+
+def _validate(s: Settings) -> None:
+    """Raise BadSetting for the first value of the wrong type, out of range, or not one of the choices."""
+    for f in fields(s):
+        _check_type(f, getattr(s, f.name))
+    for name, low in AT_LEAST.items():
+        if getattr(s, name, low) < low:
+            _bad(name, getattr(s, name), f"must be at least {low}")
+    if s.chunk_overlap >= s.chunk_size:
+        _bad("chunk_overlap", s.chunk_overlap, f"must be smaller than chunk_size ({s.chunk_size})")
+    if s.retriever not in RETRIEVERS:
+        _bad("retriever", s.retriever, f"must be one of: {', '.join(RETRIEVERS)}")
+    if not 0 <= s.abstain_below <= 1:
+        _bad("abstain_below", s.abstain_below, "must be between 0 and 1 (a cosine similarity)")
+    if not s.web_timeout > 0:
+        _bad("web_timeout", s.web_timeout, "must be more than 0 seconds")
+    if not s.index.strip():
+        _bad("index", s.index, "must name an index (a folder under index_dir, or 'web')")
+
+
+def _check_type(f: dataclasses.Field, value) -> None:
+    kind = _kind(f)
+    if kind == "bool":
+        ok = isinstance(value, bool)
+    elif kind == "int":
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    elif kind == "float":
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    elif kind == "str":
+        ok = isinstance(value, str)
+    elif kind == "Path":
+        ok = isinstance(value, (str, os.PathLike))
+    else:  # a field type this check does not know yet: accept it rather than refuse a valid value
+        ok = True
+    if not ok:
+        finite = " (finite)" if kind == "float" else ""
+        _bad(f.name, value, f"must be a{'n' if kind == 'int' else ''} {kind}{finite}")
+
+
+def _bad(name: str, value, problem: str):
+    from .errors import BadSetting
+
+    raise BadSetting(f"{name}={value!r} {problem} — set by RAG_{name.upper()} or Settings({name}=...)")

@@ -5,7 +5,7 @@ from rag import Settings
 def test_public_surface_is_pinned():
     assert sorted(rag.__all__) == sorted([
         "Assistant", "Settings", "Document", "Chunk", "Link", "Evidence", "Source", "Sentence", "Timings",
-        "SearchPage", "Overview", "LinksEvent", "TokenEvent", "FinalEvent", "RagError", "BadQuery",
+        "SearchPage", "Overview", "LinksEvent", "TokenEvent", "FinalEvent", "RagError", "BadQuery", "BadSetting",
         "IndexNotFound", "IndexCorrupt", "IndexMismatch", "CorpusError", "ModelNotFound", "GenerationError",
         "MissingDependency",
     ])
@@ -14,7 +14,8 @@ def test_public_surface_is_pinned():
 def test_settings_environment_overrides():
     s = Settings.from_env({"RAG_LINKS": "5", "RAG_INDEX": "squad", "RAG_GENERATE": "false",
                            "RAG_ABSTAIN_BELOW": "0.5", "RAG_INDEX_DIR": "/tmp/x"}, model="m.gguf", llm_url=None)
-    assert (s.links, s.index, s.generate, s.abstain_below, str(s.index_dir), s.model) == (5, "squad", False, 0.5, "/tmp/x", "m.gguf")
+    assert (s.links, s.index, s.generate, s.abstain_below, str(s.index_dir), s.model) == \
+        (5, "squad", False, 0.5, "/tmp/x", "m.gguf")
     assert s.llm_url == ""
 
 

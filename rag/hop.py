@@ -1,0 +1,191 @@
+"""The second retrieval hop: bridge entities named in the first hop's passages, looked up and merged.
+
+A multi-hop question names one thing and asks about another ("the director of the film that …").
+The first retrieval finds the film; its passage names the director; the director's own document
+holds the answer. With no language model involved:
+
+  1. bridges   names in the top passages that the question does not hold: capitalised spans, and
+               the titles of other documents of the same index (Wikipedia-like corpora link by title;
+               in web mode the fetched pages' titles play that part), scored by how early the passage
+               ranks and how close the naming sentence is to the question;
+  2. hop two   a bridge that is a title brings that document's chunk closest to the question; any
+               other bridge is searched for together with the question;
+  3. merge     the first hop's passages, then one passage per bridge, never the same chunk twice.
+
+read(...) returns the passages the overview reads, each marked with its hop and bridge.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from .schema import Hit, Passage
+
+log = logging.getLogger(__name__)
+
+# Joiners that may stand inside a name between two capitalised words ("University of Chicago",
+# "Leonardo da Vinci"); "and" is not one of them: "Adriana Trigiani and Donna Gigliotti" is two names.
+JOINERS = frozenset("of the de da di du del della von van der den la le y al bin".split())
+# Capitalised only because they open a sentence or are a pronoun: never a bridge on their own.
+OPENERS = frozenset(
+    "the a an in on at by for from with as after before during while when where what which who this that these "
+    "those he she it they his her its their we our i you there here however although since but and or also "
+    "born according some many most both each other such then thus".split())
+TOKEN = re.compile(r"[\w][\w'’.\-]*", re.UNICODE)
+PAREN = re.compile(r"\s*\([^)]*\)\s*$")
+BRIDGE_PASSAGES = 3  # bridges are looked for in the first hop's top passages only
+TITLE_BONUS = 1.0  # a name that is the title of another document is what the hop is for
+
+
+@dataclass(frozen=True)
+class Bridge:
+    name: str
+    score: float
+    doc_ids: tuple[str, ...] = ()  # documents titled so (empty: search for the name instead)
+
+
+def title_key(title: str) -> str:
+    """"The Beatles (band)" and "the beatles" meet: no disambiguator, no leading article, lower case."""
+    key = PAREN.sub("", title.replace("_", " ")).strip().lower()
+    return key[4:] if key.startswith("the ") else key
+
+
+def title_table(index) -> dict[str, tuple[str, ...]]:
+    """title key -> ids of the documents so titled; made once per loaded index."""
+    table = getattr(index, "_title_table", None)
+    if table is None:
+        grouped: dict[str, list[str]] = {}
+        for doc in index.documents.values():
+            key = title_key(doc.title)
+            if len(key) > 1:
+                grouped.setdefault(key, []).append(doc.id)
+        table = {k: tuple(v) for k, v in grouped.items()}
+        index._title_table = table
+    return table
+
+
+def chunks_of(index) -> dict[str, list[int]]:
+    table = getattr(index, "_chunks_of", None)
+    if table is None:
+        table = {}
+        for chunk in index.chunks:
+            table.setdefault(chunk.doc_id, []).append(chunk.id)
+        index._chunks_of = table
+    return table
+
+
+def names_in(sentence: str) -> list[str]:
+    """Capitalised spans of a sentence ("Adriana Trigiani", "University of Chicago"), openers dropped."""
+    spans, current = [], []
+    tokens = [t.rstrip(".") if not re.fullmatch(r"(\w\.)+", t) else t for t in TOKEN.findall(sentence)]
+    for i, tok in enumerate(tokens):
+        bare = re.sub(r"['’]s$", "", tok)
+        if bare[:1].isupper() or (bare[:1].isdigit() and current):
+            current.append(bare)
+        elif current and bare.lower() in JOINERS and i + 1 < len(tokens) and tokens[i + 1][:1].isupper():
+            current.append(bare)
+        elif current:
+            spans.append(current)
+            current = []
+    if current:
+        spans.append(current)
+    out = []
+    for span in spans:
+        while span and span[0].lower() in OPENERS:
+            span = span[1:]
+        if span:
+            out.append(" ".join(span))
+    return out
+
+
+def _title_matches(name: str, table: dict[str, tuple[str, ...]]) -> list[tuple[str, tuple[str, ...]]]:
+    """The longest runs of words in name that are document titles, left to right, not overlapping."""
+    words = name.split()
+    found, i = [], 0
+    while i < len(words):
+        for j in range(len(words), i, -1):
+            key = title_key(" ".join(words[i:j]))
+            if key in table and (j - i > 1 or len(key) > 3):
+                found.append((" ".join(words[i:j]), table[key]))
+                i = j
+                break
+        else:
+            i += 1
+    return found
+
+
+def find_bridges(query: str, passages: list[Hit], index, terms: set[str], split, limit: int) -> list[Bridge]:
+    """The names in the top passages most likely to lead to the answer's own document."""
+    table = title_table(index)
+    asked = {t.lower() for t in terms}
+    read = {title_key(index.documents[h.chunk.doc_id].title) for h in passages}
+    scores: dict[str, float] = {}
+    targets: dict[str, tuple[str, ...]] = {}
+    for rank, hit in enumerate(passages[:BRIDGE_PASSAGES]):
+        own = title_key(index.documents[hit.chunk.doc_id].title)
+        for sentence in split(hit.chunk.text):
+            words = {w.lower() for w in TOKEN.findall(sentence)}
+            closeness = len(words & asked) / len(asked) if asked else 0.0
+            weight = (0.5 + closeness) / (1 + rank)
+            for name in names_in(sentence):
+                candidates = _title_matches(name, table) or [(name, ())]
+                for text, docs in candidates:
+                    key = title_key(text)
+                    if key in read or key == own or key in own or _asked(text, asked):
+                        continue
+                    bonus = TITLE_BONUS if docs else 0.0
+                    scores[text] = max(scores.get(text, 0.0), weight + bonus) + 0.05
+                    targets[text] = docs
+    ranked = sorted(scores, key=lambda n: (-scores[n], n))[:limit]
+    return [Bridge(n, round(scores[n], 4), targets[n]) for n in ranked]
+
+
+def _asked(name: str, asked: set[str]) -> bool:
+    """Every word of the name is already in the question: nothing to bridge to."""
+    words = [w.lower() for w in TOKEN.findall(name)]
+    return all(w in asked for w in words)
+
+
+def read(query: str, first: list[Hit], index, retriever, embedder, query_vector: np.ndarray, terms: set[str],
+         split, passages: int, bridges: int) -> tuple[list[Passage], list[Bridge]]:
+    """The passages the overview reads: the first hop's top passages, then one per bridge."""
+    out = [Passage(hit=h, rank=r, hop=1) for r, h in enumerate(first[:passages])]
+    if bridges <= 0 or not out:
+        return out, []
+    found = find_bridges(query, first[:passages], index, terms, split, bridges)
+    seen = {p.hit.chunk.id for p in out}
+    docs_seen = {p.hit.chunk.doc_id for p in out}
+    for bridge in found:
+        hit = _title_hop(bridge, index, query_vector, docs_seen) if bridge.doc_ids else \
+            _search_hop(bridge, query, retriever, seen)
+        if hit is not None and hit.chunk.id not in seen:
+            seen.add(hit.chunk.id)
+            docs_seen.add(hit.chunk.doc_id)
+            out.append(Passage(hit=hit, rank=len(out), hop=2, bridge=bridge.name))
+    log.debug("bridges for %r: %s", query, [(b.name, b.score, bool(b.doc_ids)) for b in found])
+    return out, found
+
+
+def _title_hop(bridge: Bridge, index, query_vector: np.ndarray, docs_seen: set[str]) -> Hit | None:
+    """The chunk of the bridge's own document(s) closest to the question."""
+    table = chunks_of(index)
+    ids = [c for d in bridge.doc_ids if d not in docs_seen for c in table.get(d, [])]
+    if not ids:
+        return None
+    vectors = np.vstack([index.dense.reconstruct(int(i)) for i in ids])
+    scores = vectors @ query_vector.reshape(-1)
+    best = int(np.argmax(scores))
+    return Hit(index.chunks[ids[best]], float(scores[best]))
+
+
+def _search_hop(bridge: Bridge, query: str, retriever, seen: set[int]) -> Hit | None:
+    """A name that is no title: search for it with the question; keep a new passage that names it."""
+    needle = bridge.name.lower()
+    for hit in retriever.retrieve(f"{bridge.name} {query}", 5):
+        if hit.chunk.id not in seen and needle in hit.chunk.text.lower():
+            return hit
+    return None

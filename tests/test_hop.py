@@ -1,0 +1,99 @@
+"""The second retrieval hop, the echo check and the degenerate-draft stop, on the seven-document corpus."""
+
+import pytest
+
+from rag import Assistant, FinalEvent, TokenEvent
+from rag.citations import adds_to_question, degenerate
+from rag.hop import find_bridges, names_in, title_key
+
+from conftest import ScriptedGenerator
+
+
+def test_names_in_a_sentence_split_at_and_and_drop_openers():
+    sentence = ("The film Big Stone Gap was directed by Adriana Trigiani and produced by Donna Gigliotti "
+                "at the University of Chicago in 2014.")
+    assert names_in(sentence) == ["Big Stone Gap", "Adriana Trigiani", "Donna Gigliotti", "University of Chicago"]
+
+
+def test_title_key_ignores_disambiguators_and_articles():
+    assert title_key("The Beatles (band)") == title_key("the beatles") == "beatles"
+
+
+def test_echo_is_rejected_and_an_answer_is_not():
+    question = "Who painted the Mona Lisa?"
+    source = "The Mona Lisa is a portrait painting by the Italian artist Leonardo da Vinci."
+    assert not adds_to_question("The Mona Lisa was painted.", question, source)
+    assert adds_to_question("The Mona Lisa was painted by Leonardo da Vinci.", question, source)
+    assert not adds_to_question("The Mona Lisa was painted by Picasso.", question, source)  # new, but not in the source
+
+
+def test_degenerate_drafts():
+    assert degenerate("The answer is: The answer is: The answer is: The answer is:")
+    assert degenerate("모나리자는 레오나르도 다 빈치가 그린 그림입니다.", "en")
+    assert degenerate("The Mona Lisa was painted by Leonardo da Vinci.", "ko")
+    assert not degenerate("The Mona Lisa was painted by Leonardo da Vinci, who also painted The Last Supper.")
+
+
+@pytest.fixture
+def one_passage(tiny_settings, embedder):
+    def make(*replies, **changes):
+        gen = ScriptedGenerator(*replies)
+        return Assistant(tiny_settings.replace(passages=1, **changes), embedder=embedder, generator=gen), gen
+    return make
+
+
+def test_second_hop_follows_a_title_named_in_the_first_passage(one_passage):
+    a, _ = one_passage()
+    page, idx = a._search("When was the painter of the Mona Lisa born?")
+    assert page.hits[0].chunk.doc_id == "t:0"  # the Mona Lisa, which names the painter
+    passages, bridges, _ = a.reading(page, idx)
+    assert [(p.hit.chunk.doc_id, p.hop, p.bridge) for p in passages] == [("t:0", 1, ""), ("t:1", 2, "Leonardo da Vinci")]
+    assert bridges[0].name == "Leonardo da Vinci" and bridges[0].doc_ids == ("t:1",)
+
+
+def test_no_second_hop_when_bridges_are_off(one_passage):
+    a, _ = one_passage(bridges=0)
+    page, idx = a._search("When was the painter of the Mona Lisa born?")
+    passages, bridges, _ = a.reading(page, idx)
+    assert [p.hit.chunk.doc_id for p in passages] == ["t:0"] and bridges == []
+
+
+def test_a_multi_hop_answer_cites_the_answer_and_the_bridge(one_passage):
+    a, _ = one_passage(generate=False)
+    ov = a.answer("When was the painter of the Mona Lisa born?")
+    assert "1452" in ov.sentences[0].text  # the answer sentence comes from the second hop
+    cited = {ov.sources[n - 1].title for s in ov.sentences for n in s.citations}
+    assert {"Mona Lisa", "Leonardo da Vinci"} <= cited  # the bridge sentence and the answer sentence
+
+
+def test_an_echoing_draft_is_replaced_by_a_quote(tiny_settings, embedder):
+    a = Assistant(tiny_settings, embedder=embedder, generator=ScriptedGenerator("The Mona Lisa was painted [1]."))
+    ov = a.answer("Who painted the Mona Lisa?")
+    assert ov.sentences[0].origin == "quoted" and "Leonardo da Vinci" in ov.sentences[0].text
+
+
+def test_a_looping_draft_stops_streaming_and_is_not_used(tiny_settings, embedder):
+    loop = " ".join(["The answer is:"] * 20)
+    a = Assistant(tiny_settings, embedder=embedder, generator=ScriptedGenerator(loop))
+    events = list(a.stream("Who painted the Mona Lisa?"))
+    shown = "".join(e.text for e in events if isinstance(e, TokenEvent))
+    assert shown.count("The answer is:") <= 3  # stopped as soon as it looped, not after 20
+    final = events[-1]
+    assert isinstance(final, FinalEvent) and final.overview.sentences[0].origin == "quoted"
+
+
+def test_korean_question_streams_no_english_draft(tiny_settings, embedder):
+    gen = ScriptedGenerator("Leonardo da Vinci painted it [1].")
+    a = Assistant(tiny_settings, embedder=embedder, generator=gen)
+    events = list(a.stream("모나리자를 그린 화가는 누구인가?"))
+    assert not any(isinstance(e, TokenEvent) for e in events) and gen.prompts == []
+
+
+def test_says_what_was_found_when_nothing_is_likely_to_answer(tiny_settings, embedder, monkeypatch):
+    import rag.assistant
+
+    monkeypatch.setattr(rag.assistant, "FOUND_BELOW", 1.01)  # no sentence is likely enough
+    a = Assistant(tiny_settings, embedder=embedder, generator=ScriptedGenerator("x"))
+    ov = a.answer("Who painted the Mona Lisa?")
+    assert ov.sentences[0].origin == "found" and ov.sentences[0].text.startswith("The sources found are about Mona Lisa")
+    assert ov.sentences[0].citations and not ov.abstained
