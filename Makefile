@@ -19,7 +19,7 @@ LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON
 	-DGGML_BMI2=ON -DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
 LLAMA_VERSION := 0.3.36
 
-.PHONY: install index run ask test browser bench clean
+.PHONY: install index run ask check test browser bench clean
 
 $(STAMP): pyproject.toml Makefile
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,12 @@ ask: index
 browser:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) \
 	  || echo "note: chromium could not be installed; browser tests will be skipped"
+
+# The fast tier, for every edit: lint, then the tests that load no real model, build no real index and
+# start no subprocess (the conftest marks those slow). Under a minute on 2 cores; `make test` runs all.
+check: install
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest -q -m "not slow and not browser and not network"
 
 test: install browser
 	$(PY) -m pytest -q

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import sys
 from pathlib import Path
 
@@ -14,14 +13,16 @@ from .settings import Settings
 
 log = logging.getLogger("rag")
 
+# Our own code logs under these names; any other logger belongs to a library.
+OWN_LOGGERS = ("rag", "ui", "eval")
+# Libraries whose warnings are noise to a user (model-loading chatter, a line per HTTP request): errors only.
+QUIET_LIBRARIES = ("sentence_transformers", "httpx", "transformers", "faiss", "bm25s")
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
-    for noisy in ("sentence_transformers", "httpx", "transformers", "faiss", "bm25s"):
-        logging.getLogger(noisy).setLevel(logging.ERROR if not args.debug else logging.DEBUG)
+    configure_logging(verbose=args.verbose, debug=args.debug)
     if not hasattr(args, "run"):
         parser.print_help()
         return 2
@@ -40,6 +41,48 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+class _LevelFloor(logging.Filter):
+    """Passes a record that reaches the floor for where it comes from: our code, a quiet library, another library.
+
+    The floor sits on the handler rather than on the libraries' loggers because a library may set its
+    own logger's level when it is imported, after the CLI has started: bm25s sets DEBUG, which is how
+    `DEBUG bm25s: …` lines reached the console of `make run`.
+    """
+
+    def __init__(self, own: int, library: int, quiet: int):
+        super().__init__()
+        self.own, self.library, self.quiet = own, library, quiet
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        top = record.name.split(".", 1)[0]
+        floor = self.own if top in OWN_LOGGERS else self.quiet if top in QUIET_LIBRARIES else self.library
+        return record.levelno >= floor
+
+
+def configure_logging(verbose: bool = False, debug: bool = False) -> logging.Handler:
+    """Only the CLI (and so the app it starts) configures logging: one stderr handler on the root logger.
+
+        default     our warnings and errors, other libraries' warnings, the quiet libraries' errors
+        -v          our INFO messages too (fallbacks, cache use); libraries unchanged
+        --debug     everything at DEBUG, libraries included
+    """
+    own = logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING
+    library = logging.DEBUG if debug else logging.WARNING
+    quiet = logging.DEBUG if debug else logging.ERROR
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if getattr(h, "rag_cli", False)]:
+        root.removeHandler(old)  # main() may run more than once in one process (the tests do)
+    handler = logging.StreamHandler()  # sys.stderr as it is now
+    handler.rag_cli = True
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(_LevelFloor(own, library, quiet))
+    root.addHandler(handler)
+    root.setLevel(min(own, library))
+    for name in QUIET_LIBRARIES:  # also for the libraries that print through handlers of their own
+        logging.getLogger(name).setLevel(quiet)
+    return handler
+
+
 def settings_from(args) -> Settings:
     return Settings.from_env(
         index_dir=getattr(args, "index_dir", None),
@@ -53,7 +96,8 @@ def settings_from(args) -> Settings:
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="rag", description="Ten blue links beside a grounded, cited AI overview.")
     p.add_argument("--index-dir", type=Path, help="folder of built indexes (default: indexes, or RAG_INDEX_DIR)")
-    p.add_argument("--debug", action="store_true", help="verbose logs and full tracebacks")
+    p.add_argument("-v", "--verbose", action="store_true", help="also print rag's own progress messages (INFO)")
+    p.add_argument("--debug", action="store_true", help="every library's DEBUG logs and full tracebacks")
     sub = p.add_subparsers(metavar="COMMAND")
 
     idx = sub.add_parser("index", help="build and inspect indexes").add_subparsers(metavar="ACTION")
@@ -126,8 +170,9 @@ def cmd_index_build(args) -> int:
     print(f"indexing {len(docs):,} documents from {args.corpus} into {settings.index_dir}/{name} …", file=sys.stderr)
     path = build_index(docs, settings, name, args.corpus, embedder, lang=lang, progress=True)
     manifest = json.loads((path / "manifest.json").read_text())
+    seconds = manifest["build_seconds"]
     print(f"built '{name}': {manifest['documents']:,} documents, {manifest['chunks']:,} chunks in "
-          f"{manifest['build_seconds']:.0f} s ({manifest['chunks'] / max(manifest['build_seconds'], 1e-9):.0f} chunks/s)")
+          f"{seconds:.0f} s ({manifest['chunks'] / max(seconds, 1e-9):.0f} chunks/s)")
     return 0
 
 
@@ -155,7 +200,8 @@ def cmd_index_list(args) -> int:
         print(f"no indexes under {settings.index_dir}/ — run: rag index build --corpus vital")
     for name in names:
         m = json.loads((Path(settings.index_dir) / name / "manifest.json").read_text())
-        print(f"{name}\t{m.get('corpus')}\t{m.get('documents')} documents\t{m.get('chunks')} chunks\t{m.get('created')}")
+        print(f"{name}\t{m.get('corpus')}\t{m.get('documents')} documents\t{m.get('chunks')} chunks\t"
+              f"{m.get('created')}")
     return 0
 
 

@@ -1,15 +1,53 @@
 import json
+import logging
+import os
 import socket
 from pathlib import Path
 
 import pytest
 
+from rag.cli import QUIET_LIBRARIES
 from rag.embedding import Embedder
 from rag.generation import Generator, LlamaCppGenerator
 from rag.index import build_index
 from rag.settings import Settings
 
 from corpus import documents
+
+
+# Fixtures that load a real model or build a real index. A test that uses one (directly or through
+# another fixture) is marked slow, so `make check` (-m "not slow ...") stays under a minute; tests that
+# are slow for another reason (a subprocess, an index built inline) carry @pytest.mark.slow themselves.
+HEAVY_FIXTURES = frozenset({"embedder", "smollm", "tiny_settings", "llm_server"})
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if HEAVY_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(autouse=True)
+def hermetic_environment(monkeypatch):
+    """No RAG_* variable from the shell that runs the tests reaches them (nor their subprocesses)."""
+    for name in list(os.environ):
+        if name.startswith("RAG_"):
+            monkeypatch.delenv(name)
+
+
+@pytest.fixture(autouse=True)
+def hermetic_logging():
+    """rag.cli.main() run in process installs a stderr handler and sets library log levels: undo both."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    libraries = {name: logging.getLogger(name).level for name in QUIET_LIBRARIES}
+    yield
+    for handler in root.handlers[:]:
+        if handler not in handlers:
+            root.removeHandler(handler)
+    root.setLevel(level)
+    for name, lib_level in libraries.items():
+        logging.getLogger(name).setLevel(lib_level)
 
 
 class ScriptedGenerator(Generator):
