@@ -5,6 +5,6 @@
     eval/metrics.py    SQuAD/KorQuAD answer matching, ranx ranking metrics, summaries
     eval/report.py     figures, miss diagnosis, report.json and report.md
     eval/plots.py      answer@k, reading effort and latency PNGs
-    eval/votes.py      summary of the evaluator votes collected by the UI
+    eval/votes.py      the app's votes (ui.votes: its store, its summary) as a Markdown table
     eval/harness.py    the command: add_arguments(parser) and run(args)
 """

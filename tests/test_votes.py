@@ -111,3 +111,20 @@ def test_unopenable_database_is_a_clear_error(tmp_path):
     (tmp_path / "votes.sqlite3").mkdir()  # a folder where the file should be
     with pytest.raises(RagError, match="cannot open the votes database .* check RAG_DATA_DIR"):
         VoteStore(tmp_path / "votes.sqlite3")
+
+
+def test_an_existing_store_opens_without_create(tmp_path, store):
+    store.add(vote())
+    assert VoteStore(store.path, create=False).rows() == store.rows()
+    with pytest.raises(RagError, match="no votes database at"):
+        VoteStore(tmp_path / "elsewhere.sqlite3", create=False)
+    assert not (tmp_path / "elsewhere.sqlite3").exists()
+
+
+def test_rates_are_labelled_in_the_order_shown(store):
+    assert store.summary().rates() == []
+    store.add(vote("B", "overview", ov_ok=True, links_ok=True))
+    rates = store.summary().rates()
+    assert [label for label, _ in rates] == ["Overview preferred", "Links preferred", "Tie", "Neither helped",
+                                             "Overview answered correctly", "Links answered correctly"]
+    assert [(r.k, r.n) for _, r in rates] == [(0, 1), (1, 1), (0, 1), (0, 1), (1, 1), (1, 1)]

@@ -243,13 +243,8 @@ def summary_html(summary) -> str:
             return "—"
         return f"{r.value:.0%} <span class=\"rag-stats\">(95% CI {r.low:.0%}–{r.high:.0%}; {r.k}/{r.n})</span>"
 
-    rows = [("Overview preferred", rate(summary.wins["overview"])),
-            ("Links preferred", rate(summary.wins["links"])),
-            ("Tie", rate(summary.wins["tie"])),
-            ("Neither helped", rate(summary.wins["neither"])),
-            ("Overview answered correctly", rate(summary.correct["overview"])),
-            ("Links answered correctly", rate(summary.correct["links"])),
-            ("Median decision time", f"{summary.median_decision_s:.1f} s")]
+    rows = [(label, rate(r)) for label, r in summary.rates()]
+    rows.append(("Median decision time", f"{summary.median_decision_s:.1f} s"))
     body = "".join(f"<tr><th>{e(k)}</th><td>{v}</td></tr>" for k, v in rows)
     plural = "s" if summary.votes != 1 else ""
     people = f" from {summary.evaluators} evaluator{'s' if summary.evaluators != 1 else ''}"

@@ -1,8 +1,10 @@
 """Evaluator votes: one SQLite file under Settings.data_dir, safe with several evaluators at once.
 
     store = VoteStore.open(settings)      data/votes.sqlite3, created on first use
+    VoteStore(path, create=False)         an existing votes file, read as it is (`rag eval --votes PATH`)
     store.add(vote)                       one row per blind A/B judgement
-    store.summary() -> Summary            win rates and correct rates with 95% Wilson intervals
+    store.summary() -> Summary            win rates and correct rates with 95% Wilson intervals; the one
+                                          summariser, shown as HTML by the app and as Markdown by rag eval
     store.export_csv(path)                every vote, one row each
 
 Concurrency: WAL journal mode lets readers run beside the one writer, a busy timeout makes a second
@@ -21,7 +23,7 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rag.errors import RagError
+from rag.errors import RagError, require
 from rag.settings import Settings
 
 FILENAME = "votes.sqlite3"
@@ -105,21 +107,37 @@ class Summary:
     median_decision_s: float | None = None
     evaluators: int = 0
 
+    def rates(self) -> list[tuple[str, Rate]]:
+        """What the summary reports, labelled and in the order it is shown (the app and `rag eval` alike)."""
+        if not self.votes:
+            return []
+        return [("Overview preferred", self.wins["overview"]), ("Links preferred", self.wins["links"]),
+                ("Tie", self.wins["tie"]), ("Neither helped", self.wins["neither"]),
+                ("Overview answered correctly", self.correct["overview"]),
+                ("Links answered correctly", self.correct["links"])]
+
 
 def wilson(k: int, n: int, confidence: float = CONFIDENCE) -> Rate:
     """k successes in n trials with the Wilson score interval, from scipy (it is right at 0 and n,
     where the textbook normal interval collapses to a width of zero)."""
     if n == 0:
         return Rate(0, 0)
-    from scipy.stats import binomtest
+    binomtest = require("scipy.stats", "ui").binomtest
 
     ci = binomtest(k, n).proportion_ci(confidence_level=confidence, method="wilson")
     return Rate(k, n, float(ci.low), float(ci.high))
 
 
 class VoteStore:
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, create: bool = True):
+        """create=False: the file must already hold the app's votes table; nothing is created or changed."""
         self.path = Path(path)
+        if not create:
+            if not self.path.is_file():
+                raise RagError(f"no votes database at {self.path} — the app keeps its votes in "
+                               f"<RAG_DATA_DIR>/{FILENAME} (data/{FILENAME} by default)")
+            self.rows(limit=0)  # a clear error now if this is not a votes database
+            return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with closing(self._connect()) as conn:
             conn.execute("PRAGMA journal_mode=WAL")  # persistent: stored in the file itself
@@ -152,10 +170,14 @@ class VoteStore:
                                f"({', '.join('?' * len(row))})", row)
             return cur.lastrowid
 
-    def rows(self) -> list[dict]:
+    def rows(self, limit: int = -1) -> list[dict]:
         with closing(self._connect()) as conn:
             conn.row_factory = sqlite3.Row
-            return [dict(r) for r in conn.execute(f"SELECT {', '.join(COLUMNS)} FROM votes ORDER BY id")]
+            try:
+                return [dict(r) for r in conn.execute(f"SELECT {', '.join(COLUMNS)} FROM votes ORDER BY id LIMIT ?",
+                                                      (limit,))]
+            except sqlite3.DatabaseError as exc:  # not SQLite at all, or another program's table
+                raise RagError(f"{self.path} is not a votes database written by `rag ui` ({exc})") from None
 
     def summary(self) -> Summary:
         rows = self.rows()
