@@ -83,7 +83,9 @@ def parse_modes(text: str) -> list[str]:
     modes = [m.strip() for m in text.split(",") if m.strip()]
     unknown = [m for m in modes if m not in MODES]
     if unknown or not modes:
-        raise RagError(f"unknown mode {', '.join(unknown) or repr(text)} — use a comma-separated list of {', '.join(MODES)}")
+        raise RagError(
+            f"unknown mode {', '.join(unknown) or repr(text)} — use a comma-separated list of {', '.join(MODES)}"
+        )
     return list(dict.fromkeys(modes))
 
 
@@ -103,7 +105,9 @@ def prepare_index(dataset: Dataset, assistant, index: str | None, from_dataset: 
         assistant.index_info(name)  # raises IndexNotFound with the command to build it
         return name
     if not dataset.documents:
-        raise RagError(f"{dataset.name} has no paragraphs of its own — pass --index NAME instead of --corpus-from-dataset")
+        raise RagError(
+            f"{dataset.name} has no paragraphs of its own — pass --index NAME instead of --corpus-from-dataset"
+        )
     name = dataset_index_name(dataset)
     try:
         manifest = load_index(name, settings, assistant.embedder.name).manifest
@@ -164,8 +168,10 @@ def headline(report: dict) -> str:
     for arm in ("overview", "naive"):
         if arm in report:
             o = report[arm]
-            lines.append(f"{arm:<9} containment {o['answer_containment']}  citation precision "
-                         f"{o['citation_precision']}  median words {o['median_words']}  abstained {o['abstention_rate']}")
+            lines.append(
+                f"{arm:<9} containment {o['answer_containment']}  citation precision "
+                f"{o['citation_precision']}  median words {o['median_words']}  abstained {o['abstention_rate']}"
+            )
     if report.get("effort", {}).get("overview_fewer_words_share") is not None:
         lines.append(f"overview reaches the answer in fewer words than the links for "
                      f"{report['effort']['overview_fewer_words_share']:.0%} of questions")

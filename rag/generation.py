@@ -159,7 +159,9 @@ class HTTPGenerator(Generator):
                     if delta.get("content"):
                         yield delta["content"]
         except httpx.HTTPError as exc:
-            raise GenerationError(f"could not reach the model server at {self.url} ({type(exc).__name__}: {exc}) — is it running?") from None
+            raise GenerationError(
+                f"could not reach the model server at {self.url} ({type(exc).__name__}: {exc}) — is it running?"
+            ) from None
         except (ValueError, KeyError, IndexError) as exc:
             raise GenerationError(f"{endpoint} sent a reply that is not an OpenAI chat stream ({exc})") from None
 

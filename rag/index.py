@@ -23,8 +23,6 @@ from dataclasses import asdict, dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-import numpy as np
-
 from .chunking import chunk_documents, index_text
 from .embedding import Embedder
 from .errors import IndexCorrupt, IndexMismatch, IndexNotFound, RagError
@@ -155,13 +153,23 @@ def load_index(name: str, settings: Settings, embedder_name: str | None = None) 
     path = Path(settings.index_dir) / valid_name(name)
     if not (path / "manifest.json").exists():
         if path.exists():
-            raise IndexCorrupt(f"index '{name}' at {path} has no manifest.json — rebuild it: rag index build --name {name} --corpus ...")
-        hint = f"rag index build --corpus vital --name {name}" if name == "vital" else f"rag index build --corpus CORPUS --name {name}"
+            raise IndexCorrupt(
+                f"index '{name}' at {path} has no manifest.json — "
+                f"rebuild it: rag index build --name {name} --corpus ..."
+            )
+        hint = (
+            f"rag index build --corpus vital --name {name}"
+            if name == "vital"
+            else f"rag index build --corpus CORPUS --name {name}"
+        )
         raise IndexNotFound(f"no index '{name}' under {settings.index_dir}/ — run: {hint}")
     manifest = _read_manifest(path, name)
     missing = [f for f in FILES if not (path / f).exists()]
     if missing:
-        raise IndexCorrupt(f"index '{name}' is missing {', '.join(missing)} — rebuild it: rag index build --name {name} --corpus {manifest.get('corpus', 'CORPUS')}")
+        raise IndexCorrupt(
+            f"index '{name}' is missing {', '.join(missing)} — "
+            f"rebuild it: rag index build --name {name} --corpus {manifest.get('corpus', 'CORPUS')}"
+        )
     _check_manifest(manifest, settings, name, embedder_name)
     try:
         documents = {d["id"]: Document(**d) for d in _read_jsonl(path / "documents.jsonl")}
@@ -171,10 +179,16 @@ def load_index(name: str, settings: Settings, embedder_name: str | None = None) 
     except RagError:
         raise
     except Exception as exc:
-        raise IndexCorrupt(f"index '{name}' could not be read ({type(exc).__name__}: {exc}) — rebuild it: rag index build --name {name} --corpus {manifest.get('corpus', 'CORPUS')}") from None
+        raise IndexCorrupt(
+            f"index '{name}' could not be read ({type(exc).__name__}: {exc}) — "
+            f"rebuild it: rag index build --name {name} --corpus {manifest.get('corpus', 'CORPUS')}"
+        ) from None
     counts = (len(documents), len(chunks), dense.ntotal, int(bm25.scores["num_docs"]))
     if counts != (manifest["documents"], manifest["chunks"], manifest["chunks"], manifest["chunks"]):
-        raise IndexCorrupt(f"index '{name}' is inconsistent (documents, chunks, vectors, bm25 rows = {counts}, manifest says {manifest['documents']} documents, {manifest['chunks']} chunks) — rebuild it")
+        raise IndexCorrupt(
+            f"index '{name}' is inconsistent (documents, chunks, vectors, bm25 rows = {counts}, "
+            f"manifest says {manifest['documents']} documents, {manifest['chunks']} chunks) — rebuild it"
+        )
     return Index(name=name, path=path, manifest=manifest, documents=documents, chunks=chunks, dense=dense, bm25=bm25)
 
 
@@ -193,9 +207,16 @@ def _check_manifest(manifest: dict, settings: Settings, name: str, embedder_name
     expected = {"format": FORMAT, "chunk_size": settings.chunk_size, "chunk_overlap": settings.chunk_overlap}
     if embedder_name:
         expected["embedding_model"] = embedder_name
-    diffs = [f"{k}: index has {manifest.get(k)!r}, settings say {v!r}" for k, v in expected.items() if manifest.get(k) != v]
+    diffs = [
+        f"{k}: index has {manifest.get(k)!r}, settings say {v!r}"
+        for k, v in expected.items()
+        if manifest.get(k) != v
+    ]
     if diffs:
-        raise IndexMismatch(f"index '{name}' was built with other settings ({'; '.join(diffs)}) — rebuild it: rag index build --name {name} --corpus {manifest.get('corpus', 'CORPUS')}")
+        raise IndexMismatch(
+            f"index '{name}' was built with other settings ({'; '.join(diffs)}) — "
+            f"rebuild it: rag index build --name {name} --corpus {manifest.get('corpus', 'CORPUS')}"
+        )
 
 
 # -- BM25 -----------------------------------------------------------------------------------------
