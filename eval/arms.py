@@ -119,7 +119,10 @@ class Judge:
             "answer_in_passages": any(has(texts.get(d, "")) for d in top),
             "gold_in_passages": any(self.is_gold(q, d, urls.get(d, ""), texts.get(d, "")) for d in top),
             "draft": overview.draft,
-            "evidence": [{"text": e.text, "doc_id": e.doc_id, "score": round(e.score, 3)} for e in overview.evidence],
+            "evidence": [{"text": e.text, "doc_id": e.doc_id, "score": round(e.score, 3),
+                          "relevance": round(e.relevance, 4), "hop": e.hop,
+                          "gold": self.is_gold(q, e.doc_id, urls.get(e.doc_id, ""), texts.get(e.doc_id, ""))}
+                         for e in overview.evidence],
             "timings": overview.timings.to_dict(),
         })
         record["answer_in_evidence"] = record["answer_evidence_rank"] is not None

@@ -35,20 +35,28 @@ def collect(assistant, dataset, questions, index: str) -> list[tuple[np.ndarray,
     from tqdm import tqdm
 
     out = []
+    # a yes/no answer is in no sentence (and "no" is in many): such questions teach nothing here
+    questions = [q for q in questions if not all(a.strip().lower() in ("yes", "no") for a in q.answers)]
     for q in tqdm(questions, desc=dataset.name, unit="q", file=sys.stderr):
         page, idx = assistant._search(q.question, index)
         passages, bridges, vector = assistant.reading(page, idx)
         titles = {p.hit.chunk.doc_id: (idx.documents[p.hit.chunk.doc_id].title, "") for p in passages}
-        found = candidates(page.query, passages, titles, assistant.embedder, idx.lang, [b.name for b in bridges], vector)
-        if found.sentences:
-            labels = np.array([contains_answer(s, q.answers, q.lang) for s in found.sentences], dtype=float)
-            out.append((found.features, labels))
+        found = candidates(page.query, passages, titles, assistant.embedder, idx.lang, [b.name for b in bridges],
+                           vector)
+        labels = np.array([contains_answer(s, q.answers, q.lang) for s in found.sentences], dtype=float)
+        out.append((found.features, labels))
     return out
 
 
 def top1(groups, score) -> float:
     """Among questions with an answer sentence at all: how often the best-scored sentence holds one."""
-    hits = [labels[int(np.argmax(score(X)))] for X, labels in groups if labels.any()]
+    hits = [labels[int(np.argmax(score(X)))] for X, labels in groups if len(labels) and labels.any()]
+    return round(float(np.mean(hits)), 4) if hits else 0.0
+
+
+def topk(groups, score, k: int) -> float:
+    """Among all questions: how often one of the k best-scored sentences holds the answer."""
+    hits = [labels[np.argsort(-score(X))[:k]].any() if len(labels) else False for X, labels in groups]
     return round(float(np.mean(hits)), 4) if hits else 0.0
 
 
@@ -56,6 +64,7 @@ def fit(groups) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
     from sklearn.linear_model import LogisticRegression
     from sklearn.preprocessing import StandardScaler
 
+    groups = [g for g in groups if len(g[1])]
     X = np.vstack([g[0] for g in groups])
     y = np.concatenate([g[1] for g in groups])
     scaler = StandardScaler().fit(X)
@@ -88,11 +97,10 @@ def main(argv=None) -> int:
             figures.setdefault(dataset.name, {})[f"{name}_questions"] = len(chosen)
     mean, scale, coef, intercept = fit(fitted)
     ranker = Ranker(FEATURES, mean, scale, coef, intercept, {})
-    before = Ranker.default()
     for name, groups in held.items():
         figures[name]["heldout_top1_fitted"] = top1(groups, ranker.logit)
-        figures[name]["heldout_top1_previous"] = top1(groups, before.logit)
-        figures[name]["heldout_top1_cosine"] = top1(groups, lambda X: X[:, 0])
+        figures[name]["heldout_top1_cosine"] = top1(groups, lambda X: X[:, FEATURES.index("cosine")])
+        figures[name]["heldout_top4_fitted"] = topk(groups, ranker.logit, 4)
     ranker = Ranker(FEATURES, mean, scale, coef, intercept, {
         "command": "python -m eval.fit_ranker " + " ".join(argv if argv is not None else sys.argv[1:]),
         "split": "eval.split.part: SQuAD/KorQuAD by article, others by question id; crc32(key) % 2 == 0 is 'fit'",

@@ -31,12 +31,20 @@ def normalize_korquad(text: str) -> str:
     return " ".join("".join(ch for ch in text if ch not in _PUNCT).split())
 
 
+YES_NO = frozenset({"yes", "no"})
+
+
 def contains_answer(text: str, answers, lang: str = "en") -> bool:
     """A gold answer appears in text after normalisation.
 
     English matches whole words (" 1911 " must not match "19110"). Korean attaches particles to
     words ("1889년에"), so a word-boundary match would miss most answers; it matches characters.
     """
+    if answers and all(normalize_answer(a) in YES_NO for a in answers):
+        # "yes"/"no" is in countless sentences ("no longer", "there is no …"): a text answers a
+        # yes/no question only when it opens with the answer
+        first = normalize_answer(text).split()[:1]
+        return bool(first) and first[0] in {normalize_answer(a) for a in answers}
     if lang == "ko":
         hay = normalize_korquad(text)
         return any(a and a in hay for a in (normalize_korquad(x) for x in answers))

@@ -23,9 +23,10 @@ from .errors import BadQuery, IndexNotFound, RagError
 from .evidence import select_evidence, split_sentences
 from .generation import Generator, answer_messages, make_generator
 from .index import Index, load_index
-from .overview import ABSTAIN_TEXT, ABSTAIN_TEXT_KO, FOUND_BELOW, MAX_WORDS, compose, found_only  # noqa: F401
+from .overview import (ABSTAIN_TEXT, ABSTAIN_TEXT_KO, FOUND_BELOW, MAX_WORDS, compose, compose_yes_no,  # noqa: F401
+                       found_only)
 from .retrieval import blue_links, make_retriever, query_terms
-from .schema import (Evidence, FinalEvent, LinksEvent, Overview, Passage, SearchPage, Sentence, Source, Timings,
+from .schema import (Evidence, FinalEvent, LinksEvent, Overview, Passage, SearchPage, Sentence, Timings,
                      TokenEvent)
 from .settings import Settings
 from .web.mode import WEB  # the index name that selects web mode
@@ -173,10 +174,15 @@ class Assistant:
         passages, evidence = self._read_and_pick(page, idx)
         notices = list(page.notices)
         ms = lambda: (time.perf_counter() - started) * 1000  # noqa: E731
-        if not evidence or evidence[0].score < self.settings.abstain_below:
+        if not evidence or max(e.score for e in evidence) < self.settings.abstain_below:
             yield FinalEvent(replace(self._abstain(page, evidence, notices, ms()), passages=passages))
             return
         lang = query_lang(page.query)
+        compared = compose_yes_no(page.query, passages, idx.documents, lang)
+        if compared:  # "Are X and Y both …?": decided by comparing what the two sources say
+            sentences, sources, evidence = compared
+            yield FinalEvent(self._overview(page, idx, passages, sentences, sources, "", evidence, notices, None, ms()))
+            return
         if evidence[0].relevance < FOUND_BELOW:
             sentences, sources = found_only(page.query, evidence, korean=lang == "ko")
             yield FinalEvent(self._overview(page, idx, passages, sentences, sources, "", evidence, notices, None, ms()))
@@ -227,7 +233,8 @@ class Assistant:
         titles = {p.hit.chunk.doc_id: (idx.documents[p.hit.chunk.doc_id].title, idx.documents[p.hit.chunk.doc_id].url)
                   for p in passages}
         return passages, select_evidence(page.query, passages, titles, self.embedder, self.settings.evidence,
-                                         idx.lang, [b.name for b in bridges], vector)
+                                         idx.lang, [b.name for b in bridges], vector,
+                                         relevant_from=self.settings.abstain_below)
 
     def reading(self, page: SearchPage, idx: Index) -> tuple[list[Passage], list[hop.Bridge], object]:
         """The passages the overview reads (rag.hop), the bridges followed, and the query's vector."""

@@ -61,27 +61,48 @@ def candidates(query: str, passages: list[Passage], titles: dict[str, tuple[str,
                 owners.append((p, i))
     qv = embedder.encode([query]) if query_vector is None else query_vector.reshape(1, -1)
     sv = embedder.encode(sentences)
+    cosine = (sv @ qv[0]).astype(float) if sentences else np.zeros(0)
     terms = query_terms(query)
     expects = answer_type(query)
-    rows, named = [], []
-    for sentence, (p, position), cos in zip(sentences, owners, (sv @ qv[0]).astype(float) if sentences else []):
+    named = [p.bridge or next((b for b in bridges if b and b in s), "") for s, (p, _) in zip(sentences, owners)]
+    chains = _chains(sentences, owners, cosine, terms)
+    rows = []
+    for sentence, (p, position), cos, bridge in zip(sentences, owners, cosine, named):
         title = titles[p.hit.chunk.doc_id][0]
-        bridge = p.bridge or next((b for b in bridges if b and b in sentence), "")
-        named.append(bridge)
-        words = len(sentence.split())
+        chain_cosine, residual = chains.get(p.bridge, (0.0, set())) if p.hop == 2 else (0.0, set())
         rows.append([
-            cos, _term_overlap(sentence, terms, title), _term_overlap(sentence, terms, ""),
+            cos, 0.0, _term_overlap(sentence, terms, title), 0.0, _term_overlap(sentence, terms, ""),
             _term_overlap("", terms, title), 1.0 / (1 + p.rank), float(p.hop == 2), float(bool(bridge)),
+            chain_cosine, _term_overlap(sentence, residual, title) if residual else 0.0,
             float(expects is not None), float(has_answer_type(sentence, expects, terms)),
-            novelty(sentence, terms), float(position == 0), min(words / 40, 1.0),
+            novelty(sentence, terms), float(position == 0), min(len(sentence.split()) / 40, 1.0),
         ])
     features = np.array(rows, dtype=float).reshape(-1, len(FEATURES))
+    for column, gap in (("cosine", "cosine_gap"), ("overlap", "overlap_gap")):
+        values = features[:, FEATURES.index(column)]
+        if len(values):
+            features[:, FEATURES.index(gap)] = values - values.max()
     return Candidates(sentences, [p for p, _ in owners], features, sv, named)
+
+
+def _chains(sentences: list[str], owners, cosine: np.ndarray, terms: set[str]) -> dict[str, tuple[float, set[str]]]:
+    """For each bridge: the cosine of the best first-hop sentence naming it, and the question's terms
+    that sentence leaves unsaid — what the bridge's own passage still has to supply."""
+    out: dict[str, tuple[float, set[str]]] = {}
+    for bridge in {p.bridge for p, _ in owners if p.hop == 2}:
+        namers = [i for i, (p, _) in enumerate(owners) if p.hop == 1 and bridge in sentences[i]]
+        if not namers:
+            continue
+        best = max(namers, key=lambda i: cosine[i])
+        said = {w.lower() for w in WORD.findall(sentences[best])}
+        out[bridge] = (float(cosine[best]), {t for t in terms if t not in said})
+    return out
 
 
 def select_evidence(query: str, passages: list[Passage], titles: dict[str, tuple[str, str]], embedder: Embedder,
                     k: int = 4, lang: str = "en", bridges: list[str] = (), query_vector: np.ndarray | None = None,
-                    diversity: float = 0.3, ranker: Ranker | None = None) -> list[Evidence]:
+                    diversity: float = 0.3, ranker: Ranker | None = None,
+                    relevant_from: float = 0.0) -> list[Evidence]:
     """Up to k evidence sentences (best first) from the passages read.
 
     titles maps doc_id -> (title, url). Evidence.relevance is the ranker's probability of holding
@@ -91,9 +112,19 @@ def select_evidence(query: str, passages: list[Passage], titles: dict[str, tuple
     if not found.sentences:
         return []
     probability = (ranker or Ranker.default()).probability(found.features)
+    # A sentence barely related to the question (cosine under `relevant_from`, the abstention
+    # floor) is no evidence, however its other features score: the linear ranker can otherwise lift
+    # "… of the High Renaissance" for "how high is Mount Everest" on word overlap and a date alone.
+    related = found.cosine >= relevant_from
+    if related.any():
+        probability = np.where(related, probability, 0.0)
     docs = [p.hit.chunk.doc_id for p in found.passages]
-    picked = _mmr(probability, found.vectors, k, diversity, docs)
+    # MMR on probabilities relative to the best one: the diversity penalty is on the same scale
+    # whatever the question's absolute probabilities are
+    picked = _mmr(probability / max(float(probability.max()), 1e-9), found.vectors, k, diversity, docs)
+    picked = [i for i in picked if probability[i] > 0] or picked[:1]
     picked = _keep_bridge(picked, probability, found, k)
+    picked = _keep_typed(picked, probability, found, answer_type(query), query_terms(query), k)
     out = []
     for i in picked:
         p, doc_id = found.passages[i], docs[i]
@@ -117,6 +148,33 @@ def _keep_bridge(picked: list[int], probability: np.ndarray, found: Candidates, 
             kept = picked[: k - 1] if len(picked) >= k else picked
             return kept + [best]
     return picked
+
+
+def _keep_typed(picked: list[int], probability: np.ndarray, found: Candidates, expects: str | None,
+                terms: set[str], k: int) -> list[int]:
+    """A question asking for a date or a number keeps the likeliest sentence that holds one, when no
+    pick does ("how high is Mount Everest": the elevation sentence, not only "the highest mountain")."""
+    lead_doc = found.passages[picked[0]].hit.chunk.doc_id if picked else None
+    if expects not in ("year", "number") or any(has_answer_type(found.sentences[i], expects, terms)
+                                                and found.passages[i].hit.chunk.doc_id == lead_doc for i in picked):
+        return picked
+    # from the lead's own source: a date from another document is an answer to another question
+    typed = [i for i, s in enumerate(found.sentences) if probability[i] > 0 and has_answer_type(s, expects, terms)
+             and found.passages[i].hit.chunk.doc_id == lead_doc]
+    if not typed:
+        return picked
+    best = max(typed, key=lambda i: probability[i])
+    return (picked[: k - 1] if len(picked) >= k else picked) + [best]
+
+
+def typed_of(evidence: list[Evidence], question: str, lead: Evidence) -> int | None:
+    """1-based number of the evidence from the lead's source holding the date or number asked for,
+    when the lead holds none."""
+    expects, terms = answer_type(question), query_terms(question)
+    if expects not in ("year", "number") or has_answer_type(lead.text, expects, terms):
+        return None
+    return next((n for n, e in enumerate(evidence, 1) if e.doc_id == lead.doc_id
+                 and has_answer_type(e.text, expects, terms)), None)
 
 
 def bridge_of(evidence: list[Evidence], lead: Evidence) -> int | None:

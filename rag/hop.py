@@ -37,6 +37,7 @@ OPENERS = frozenset(
     "born according some many most both each other such then thus".split())
 TOKEN = re.compile(r"[\w][\w'’.\-]*", re.UNICODE)
 PAREN = re.compile(r"\s*\([^)]*\)\s*$")
+SITE = re.compile(r"\s[|–—-]\s")
 BRIDGE_PASSAGES = 3  # bridges are looked for in the first hop's top passages only
 TITLE_BONUS = 1.0  # a name that is the title of another document is what the hop is for
 
@@ -49,8 +50,10 @@ class Bridge:
 
 
 def title_key(title: str) -> str:
-    """"The Beatles (band)" and "the beatles" meet: no disambiguator, no leading article, lower case."""
-    key = PAREN.sub("", title.replace("_", " ")).strip().lower()
+    """"The Beatles (band)", "The Beatles - Wikipedia" and "the beatles" meet: no disambiguator, no
+    site name after a dash or bar (web page titles), no leading article, lower case."""
+    key = SITE.split(title.replace("_", " "))[0]
+    key = PAREN.sub("", key).strip().lower()
     return key[4:] if key.startswith("the ") else key
 
 
@@ -132,7 +135,7 @@ def find_bridges(query: str, passages: list[Hit], index, terms: set[str], split,
             closeness = len(words & asked) / len(asked) if asked else 0.0
             weight = (0.5 + closeness) / (1 + rank)
             for name in names_in(sentence):
-                candidates = _title_matches(name, table) or [(name, ())]
+                candidates = _title_matches(name, table) or ([(name, ())] if _searchable(name) else [])
                 for text, docs in candidates:
                     key = title_key(text)
                     if key in read or key == own or key in own or _asked(text, asked):
@@ -142,6 +145,16 @@ def find_bridges(query: str, passages: list[Hit], index, terms: set[str], split,
                     targets[text] = docs
     ranked = sorted(scores, key=lambda n: (-scores[n], n))[:limit]
     return [Bridge(n, round(scores[n], 4), targets[n]) for n in ranked]
+
+
+MONTHS = frozenset("january february march april may june july august september october november december".split())
+
+
+def _searchable(name: str) -> bool:
+    """A name worth a search of its own: two words or more, not a date ("August 1981"). A lone
+    capitalised word ("American", "Rebel") matches too much to lead anywhere."""
+    words = name.split()
+    return len(words) >= 2 and words[0].lower() not in MONTHS and not all(w[:1].isdigit() for w in words[1:])
 
 
 def _asked(name: str, asked: set[str]) -> bool:

@@ -22,12 +22,16 @@ from .errors import RagError
 
 FEATURES = (
     "cosine",          # MiniLM cosine of question and sentence
+    "cosine_gap",      # cosine minus the best cosine among this question's candidates (<= 0)
     "overlap",         # share of the question's terms in the sentence or its title
+    "overlap_gap",     # overlap minus the best overlap among this question's candidates (<= 0)
     "sentence_overlap",  # share of the question's terms in the sentence itself
     "title_overlap",   # share of the question's terms in the source's title
     "prior",           # 1 / (1 + position of the passage in the reading list)
     "hop2",            # the passage came from the second hop (a bridge entity)
-    "bridge",          # the sentence names a bridge entity
+    "bridge",          # the sentence names a bridge entity, or comes from a bridge's own passage
+    "chain_cosine",    # hop 2: cosine of the question and the first-hop sentence naming the bridge
+    "residual_overlap",  # hop 2: share of the question's terms left over by that sentence found here
     "expects_type",    # the question asks for a date, a number or a name
     "typed",           # the sentence holds that kind of thing
     "novelty",         # share of the sentence's content words the question does not hold

@@ -66,3 +66,10 @@ def test_median_keeps_infinity():
 ])
 def test_short_answer(sentence, question, expected):
     assert short_answer(sentence, question) == expected
+
+
+def test_yes_no_answers_count_only_when_the_text_opens_with_them():
+    assert contains_answer("Yes: the sources say it of both.", ["yes"])
+    assert not contains_answer("There is no evidence; no one knows.", ["no"])
+    assert not contains_answer("No: one is American, the other British.", ["yes"])
+    assert contains_answer("No: one is American, the other British.", ["no"])

@@ -4,7 +4,7 @@ import pytest
 
 from rag import Assistant, FinalEvent, TokenEvent
 from rag.citations import adds_to_question, degenerate
-from rag.hop import find_bridges, names_in, title_key
+from rag.hop import names_in, title_key
 
 from conftest import ScriptedGenerator
 
@@ -17,6 +17,7 @@ def test_names_in_a_sentence_split_at_and_and_drop_openers():
 
 def test_title_key_ignores_disambiguators_and_articles():
     assert title_key("The Beatles (band)") == title_key("the beatles") == "beatles"
+    assert title_key("Leonardo da Vinci - Wikipedia") == "leonardo da vinci"
 
 
 def test_echo_is_rejected_and_an_answer_is_not():
@@ -47,7 +48,8 @@ def test_second_hop_follows_a_title_named_in_the_first_passage(one_passage):
     page, idx = a._search("When was the painter of the Mona Lisa born?")
     assert page.hits[0].chunk.doc_id == "t:0"  # the Mona Lisa, which names the painter
     passages, bridges, _ = a.reading(page, idx)
-    assert [(p.hit.chunk.doc_id, p.hop, p.bridge) for p in passages] == [("t:0", 1, ""), ("t:1", 2, "Leonardo da Vinci")]
+    read = [(p.hit.chunk.doc_id, p.hop, p.bridge) for p in passages]
+    assert read == [("t:0", 1, ""), ("t:1", 2, "Leonardo da Vinci")]
     assert bridges[0].name == "Leonardo da Vinci" and bridges[0].doc_ids == ("t:1",)
 
 
@@ -61,7 +63,7 @@ def test_no_second_hop_when_bridges_are_off(one_passage):
 def test_a_multi_hop_answer_cites_the_answer_and_the_bridge(one_passage):
     a, _ = one_passage(generate=False)
     ov = a.answer("When was the painter of the Mona Lisa born?")
-    assert "1452" in ov.sentences[0].text  # the answer sentence comes from the second hop
+    assert "1452" in ov.text  # the answer sentence comes from the second hop
     cited = {ov.sources[n - 1].title for s in ov.sentences for n in s.citations}
     assert {"Mona Lisa", "Leonardo da Vinci"} <= cited  # the bridge sentence and the answer sentence
 
@@ -95,5 +97,17 @@ def test_says_what_was_found_when_nothing_is_likely_to_answer(tiny_settings, emb
     monkeypatch.setattr(rag.assistant, "FOUND_BELOW", 1.01)  # no sentence is likely enough
     a = Assistant(tiny_settings, embedder=embedder, generator=ScriptedGenerator("x"))
     ov = a.answer("Who painted the Mona Lisa?")
-    assert ov.sentences[0].origin == "found" and ov.sentences[0].text.startswith("The sources found are about Mona Lisa")
+    lead = ov.sentences[0]
+    assert lead.origin == "found" and lead.text.startswith("The sources found are about Mona Lisa")
     assert ov.sentences[0].citations and not ov.abstained
+
+
+def test_yes_no_comparison_is_answered_only_from_both_sources(tiny_settings, embedder):
+    a = Assistant(tiny_settings.replace(generate=False), embedder=embedder)
+    ov = a.answer("Are the Mona Lisa and Leonardo da Vinci both Italian?")
+    lead = ov.sentences[0]
+    assert lead.origin == "compared" and lead.text.startswith("Yes")
+    assert {ov.sources[n - 1].title for n in lead.citations} == {"Mona Lisa", "Leonardo da Vinci"}
+    # said of one only: no "No" from an absence, the ordinary overview instead
+    ov = a.answer("Are the Eiffel Tower and the Great Wall of China both in Paris?")
+    assert ov.sentences[0].origin != "compared"
