@@ -60,7 +60,9 @@ def candidates(query: str, passages: list[Passage], titles: dict[str, tuple[str,
                 sentences.append(sentence)
                 owners.append((p, i))
     qv = embedder.encode([query]) if query_vector is None else query_vector.reshape(1, -1)
-    sv = embedder.encode(sentences)
+    # Each sentence is embedded behind its source's title: "Mount Everest: Its elevation of 8,849
+    # metres …" is about Everest, the bare "Its elevation …" is about nothing in particular.
+    sv = embedder.encode([f"{titles[p.hit.chunk.doc_id][0]}: {s}" for s, (p, _) in zip(sentences, owners)])
     cosine = (sv @ qv[0]).astype(float) if sentences else np.zeros(0)
     terms = query_terms(query)
     expects = answer_type(query)
@@ -124,7 +126,7 @@ def select_evidence(query: str, passages: list[Passage], titles: dict[str, tuple
     picked = _mmr(probability / max(float(probability.max()), 1e-9), found.vectors, k, diversity, docs)
     picked = [i for i in picked if probability[i] > 0] or picked[:1]
     picked = _keep_bridge(picked, probability, found, k)
-    picked = _keep_typed(picked, probability, found, answer_type(query), query_terms(query), k)
+    picked = _keep_typed(picked, probability, found, query, k)
     out = []
     for i in picked:
         p, doc_id = found.passages[i], docs[i]
@@ -150,31 +152,41 @@ def _keep_bridge(picked: list[int], probability: np.ndarray, found: Candidates, 
     return picked
 
 
-def _keep_typed(picked: list[int], probability: np.ndarray, found: Candidates, expects: str | None,
-                terms: set[str], k: int) -> list[int]:
+def _keep_typed(picked: list[int], probability: np.ndarray, found: Candidates, query: str, k: int) -> list[int]:
     """A question asking for a date or a number keeps the likeliest sentence that holds one, when no
     pick does ("how high is Mount Everest": the elevation sentence, not only "the highest mountain")."""
-    lead_doc = found.passages[picked[0]].hit.chunk.doc_id if picked else None
-    if expects not in ("year", "number") or any(has_answer_type(found.sentences[i], expects, terms)
-                                                and found.passages[i].hit.chunk.doc_id == lead_doc for i in picked):
+    terms = query_terms(query)
+    kind = fine_type(query) or answer_type(query)
+    if kind not in ("year", "number", "birth", "measure") or not picked:
         return picked
-    # from the lead's own source: a date from another document is an answer to another question
-    typed = [i for i, s in enumerate(found.sentences) if probability[i] > 0 and has_answer_type(s, expects, terms)
-             and found.passages[i].hit.chunk.doc_id == lead_doc]
-    if not typed:
+    lead_doc = found.passages[picked[0]].hit.chunk.doc_id
+    eligible = [i for i, s in enumerate(found.sentences) if probability[i] > 0 and has_answer_type(s, kind, terms)]
+    # from the lead's own source first: a date from another document answers another question; a
+    # birth date or a measurement is specific enough to be taken from any source read (a second hop)
+    wording = dimension(query)
+    if wording is not None:  # "How tall …": "343 metres" beside "tallest", not "32 metres wide"
+        eligible = [i for i in eligible if wording.search(found.sentences[i])] or eligible
+    own = [i for i in eligible if found.passages[i].hit.chunk.doc_id == lead_doc]
+    pool = own or (eligible if kind in ("birth", "measure") else [])
+    if not pool or any(i in pool for i in picked):
         return picked
-    best = max(typed, key=lambda i: probability[i])
+    best = max(pool, key=lambda i: probability[i])
     return (picked[: k - 1] if len(picked) >= k else picked) + [best]
 
 
 def typed_of(evidence: list[Evidence], question: str, lead: Evidence) -> int | None:
-    """1-based number of the evidence from the lead's source holding the date or number asked for,
-    when the lead holds none."""
-    expects, terms = answer_type(question), query_terms(question)
-    if expects not in ("year", "number") or has_answer_type(lead.text, expects, terms):
+    """1-based number of the evidence holding the date or number asked for, when the lead holds none:
+    from the lead's source, or for a birth date or a measurement from any source."""
+    terms = query_terms(question)
+    kind = fine_type(question) or answer_type(question)
+    if kind not in ("year", "number", "birth", "measure") or has_answer_type(lead.text, kind, terms):
         return None
-    return next((n for n, e in enumerate(evidence, 1) if e.doc_id == lead.doc_id
-                 and has_answer_type(e.text, expects, terms)), None)
+    anywhere = [n for n, e in enumerate(evidence, 1) if has_answer_type(e.text, kind, terms)]
+    wording = dimension(question)
+    if wording is not None:
+        anywhere = [n for n in anywhere if wording.search(evidence[n - 1].text)] or anywhere
+    own = [n for n in anywhere if evidence[n - 1].doc_id == lead.doc_id]
+    return (own or (anywhere if kind in ("birth", "measure") else []) or [None])[0]
 
 
 def bridge_of(evidence: list[Evidence], lead: Evidence) -> int | None:
@@ -199,6 +211,35 @@ ANSWER_TYPES = [
 ]
 
 
+# Finer kinds, used to keep the one sentence that answers (never as ranker features, which were
+# fitted with the coarse kinds above): a birth date, a measurement with its unit.
+BIRTH_Q = re.compile(r"\bborn\b|\bbirth", re.I)
+MEASURE_Q = re.compile(r"\bhow (high|tall|far|long|deep|large|big|heavy|wide)\b", re.I)
+BIRTH = re.compile(r"\bborn\b|\(\s*(c\.\s*)?\d{3,4}\s*[–-]\s*\d{2,4}\s*\)")
+UNIT = re.compile(r"\d[\d,.]*\s*(metres|meters|m|km|kilometres|kilometers|feet|ft|foot|miles|mi|inches|in|cm|mm|"
+                  r"kg|tonnes|tons|pounds|lb|acres|hectares|ha|square|sq|km2|m2|%|per cent|percent|years|days|"
+                  r"hours|minutes|months|weeks)\b", re.I)
+
+
+# The dimension a "how high / tall / long …" question asks about, as a sentence may word it
+DIMENSIONS = {"high": "high|height|elevation|altitude|tall", "tall": "tall|height|high", "long": "long|length",
+              "deep": "deep|depth", "wide": "wide|width|breadth", "far": "far|distance|away",
+              "heavy": "heavy|weigh|mass", "large": "large|area|size", "big": "big|large|area|size"}
+
+
+def dimension(query: str) -> re.Pattern | None:
+    asked = MEASURE_Q.search(query)
+    return re.compile(rf"\b({DIMENSIONS[asked.group(1).lower()]})", re.I) if asked else None
+
+
+def fine_type(query: str) -> str | None:
+    if BIRTH_Q.search(query) and answer_type(query) in ("year", None):
+        return "birth"
+    if MEASURE_Q.search(query):
+        return "measure"
+    return None
+
+
 def answer_type(query: str) -> str | None:
     for question, kind in ANSWER_TYPES:
         if question.search(query):
@@ -214,6 +255,10 @@ def has_answer_type(sentence: str, kind: str | None, terms: set[str]) -> bool:
         return bool(NUMBER.search(sentence))
     if kind == "name":
         return any(w.lower() not in terms for w in CAPITALISED.findall(sentence))
+    if kind == "birth":
+        return bool(BIRTH.search(sentence))
+    if kind == "measure":
+        return bool(UNIT.search(sentence))
     return False
 
 

@@ -21,7 +21,7 @@ import numpy as np
 from .errors import RagError
 
 FEATURES = (
-    "cosine",          # MiniLM cosine of question and sentence
+    "cosine",          # MiniLM cosine of the question and "title: sentence"
     "cosine_gap",      # cosine minus the best cosine among this question's candidates (<= 0)
     "overlap",         # share of the question's terms in the sentence or its title
     "overlap_gap",     # overlap minus the best overlap among this question's candidates (<= 0)
