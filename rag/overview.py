@@ -19,9 +19,9 @@ import logging
 import re
 from dataclasses import dataclass
 
-from .citations import adds_to_question, attribute, degenerate, strip_citations
+from .citations import adds_to_question, attribute, carries_answer, degenerate, strip_citations
 from .embedding import Embedder
-from .evidence import bridge_of, split_sentences, typed_of
+from .evidence import answer_type, bridge_of, split_sentences, typed_of
 from .hop import PAREN, title_key
 from .retrieval import WORD, query_terms
 from .schema import Evidence, Passage, Sentence, Source
@@ -98,6 +98,12 @@ def lead(question: str, draft: str, evidence: list[Evidence], embedder: Embedder
             break
         if not adds_to_question(text, question, " ".join(evidence[n - 1].text for n in citations)):
             log.info("draft sentence only restates the question: replaced by a quote")
+            break
+        # what quoting would give: the best evidence, or the sentence holding the date or number asked for
+        typed = typed_of(evidence, question, evidence[0])
+        best = evidence[typed - 1] if typed else evidence[0]
+        if not carries_answer(text, question, best.text, answer_type(question)):
+            log.info("draft sentence says less than the best evidence: replaced by a quote")
             break
         return Part(text, tuple(citations), "generated", verdict.score)
     return Part(evidence[0].text, (1,), "quoted")
