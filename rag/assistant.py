@@ -202,9 +202,10 @@ class Assistant:
             for piece in pieces:
                 if first_token_ms is None:
                     first_token_ms = ms()
-                if degenerate(draft + piece, lang):  # a loop or another language: the user sees no more of it
+                why = degenerate(draft + piece, lang)
+                if why:  # a loop or another language: the user sees no more of it
                     pieces.close()
-                    log.info("draft stopped: %s", degenerate(draft + piece, lang))
+                    log.info("draft stopped: %s", why)
                     draft += piece
                     break
                 draft += piece
@@ -240,7 +241,7 @@ class Assistant:
         """The passages the overview reads (rag.hop), the bridges followed, and the query's vector."""
         s = self.settings
         vector = self.embedder.encode_query(page.query)
-        passages, bridges = hop.read(page.query, page.hits, idx, self._retriever(idx), self.embedder, vector,
+        passages, bridges = hop.read(page.query, page.hits, idx, self._retriever(idx), vector,
                                      query_terms(page.query), lambda text: split_sentences(text, idx.lang),
                                      s.passages, s.bridges)
         return passages, bridges, vector

@@ -73,9 +73,9 @@ def candidates(query: str, passages: list[Passage], titles: dict[str, tuple[str,
         title = titles[p.hit.chunk.doc_id][0]
         chain_cosine, residual = chains.get(p.bridge, (0.0, set())) if p.hop == 2 else (0.0, set())
         rows.append([
-            cos, 0.0, _term_overlap(sentence, terms, title), 0.0, _term_overlap(sentence, terms, ""),
-            _term_overlap("", terms, title), 1.0 / (1 + p.rank), float(p.hop == 2), float(bool(bridge)),
-            chain_cosine, _term_overlap(sentence, residual, title) if residual else 0.0,
+            cos, 0.0, term_overlap(sentence, terms, title), 0.0, term_overlap(sentence, terms, ""),
+            term_overlap("", terms, title), 1.0 / (1 + p.rank), float(p.hop == 2), float(bool(bridge)),
+            chain_cosine, term_overlap(sentence, residual, title) if residual else 0.0,
             float(expects is not None), float(has_answer_type(sentence, expects, terms)),
             novelty(sentence, terms), float(position == 0), min(len(sentence.split()) / 40, 1.0),
         ])
@@ -146,47 +146,54 @@ def _keep_bridge(picked: list[int], probability: np.ndarray, found: Candidates, 
             return picked
         namers = [j for j, p in enumerate(found.passages) if p.hop == 1 and bridge in found.sentences[j]]
         if namers:
-            best = max(namers, key=lambda j: probability[j])
-            kept = picked[: k - 1] if len(picked) >= k else picked
-            return kept + [best]
+            return _append(picked, max(namers, key=lambda j: probability[j]), k)
     return picked
 
 
 def _keep_typed(picked: list[int], probability: np.ndarray, found: Candidates, query: str, k: int) -> list[int]:
     """A question asking for a date or a number keeps the likeliest sentence that holds one, when no
     pick does ("how high is Mount Everest": the elevation sentence, not only "the highest mountain")."""
-    terms = query_terms(query)
-    kind = fine_type(query) or answer_type(query)
-    if kind not in ("year", "number", "birth", "measure") or not picked:
+    if not picked:
         return picked
-    lead_doc = found.passages[picked[0]].hit.chunk.doc_id
-    eligible = [i for i, s in enumerate(found.sentences) if probability[i] > 0 and has_answer_type(s, kind, terms)]
-    # from the lead's own source first: a date from another document answers another question; a
-    # birth date or a measurement is specific enough to be taken from any source read (a second hop)
-    wording = dimension(query)
-    if wording is not None:  # "How tall …": "343 metres" beside "tallest", not "32 metres wide"
-        eligible = [i for i in eligible if wording.search(found.sentences[i])] or eligible
-    own = [i for i in eligible if found.passages[i].hit.chunk.doc_id == lead_doc]
-    pool = own or (eligible if kind in ("birth", "measure") else [])
+    docs = [p.hit.chunk.doc_id for p in found.passages]
+    allowed = [i for i in range(len(found.sentences)) if probability[i] > 0]
+    pool = typed_pool(query, found.sentences, docs, docs[picked[0]], allowed)
     if not pool or any(i in pool for i in picked):
         return picked
-    best = max(pool, key=lambda i: probability[i])
-    return (picked[: k - 1] if len(picked) >= k else picked) + [best]
+    return _append(picked, max(pool, key=lambda i: probability[i]), k)
 
 
 def typed_of(evidence: list[Evidence], question: str, lead: Evidence) -> int | None:
     """1-based number of the evidence holding the date or number asked for, when the lead holds none:
     from the lead's source, or for a birth date or a measurement from any source."""
+    kind = fine_type(question) or answer_type(question)
+    if has_answer_type(lead.text, kind, query_terms(question)):
+        return None
+    pool = typed_pool(question, [e.text for e in evidence], [e.doc_id for e in evidence], lead.doc_id)
+    return pool[0] + 1 if pool else None
+
+
+def typed_pool(question: str, texts: list[str], docs: list[str], lead_doc: str,
+               allowed: list[int] | None = None) -> list[int]:
+    """Indices of the texts holding the date or number the question asks for, in order, from the
+    lead's own source first: a date from another document answers another question; a birth date or a
+    measurement is specific enough to be taken from any source read (a second hop). Empty when the
+    question asks for no date or number."""
     terms = query_terms(question)
     kind = fine_type(question) or answer_type(question)
-    if kind not in ("year", "number", "birth", "measure") or has_answer_type(lead.text, kind, terms):
-        return None
-    anywhere = [n for n, e in enumerate(evidence, 1) if has_answer_type(e.text, kind, terms)]
+    if kind not in ("year", "number", "birth", "measure"):
+        return []
+    eligible = [i for i in (range(len(texts)) if allowed is None else allowed) if has_answer_type(texts[i], kind, terms)]
     wording = dimension(question)
-    if wording is not None:
-        anywhere = [n for n in anywhere if wording.search(evidence[n - 1].text)] or anywhere
-    own = [n for n in anywhere if evidence[n - 1].doc_id == lead.doc_id]
-    return (own or (anywhere if kind in ("birth", "measure") else []) or [None])[0]
+    if wording is not None:  # "How tall …": "343 metres" beside "tallest", not "32 metres wide"
+        eligible = [i for i in eligible if wording.search(texts[i])] or eligible
+    own = [i for i in eligible if docs[i] == lead_doc]
+    return own or (eligible if kind in ("birth", "measure") else [])
+
+
+def _append(picked: list[int], extra: int, k: int) -> list[int]:
+    """picked plus one more, the last pick giving way when k are picked already."""
+    return (picked[: k - 1] if len(picked) >= k else picked) + [extra]
 
 
 def bridge_of(evidence: list[Evidence], lead: Evidence) -> int | None:
@@ -271,7 +278,7 @@ def novelty(sentence: str, terms: set[str]) -> float:
     return len(new) / len(words)
 
 
-def _term_overlap(sentence: str, terms: set[str], title: str) -> float:
+def term_overlap(sentence: str, terms: set[str], title: str = "") -> float:
     if not terms:
         return 0.0
     words = {w.lower() for w in WORD.findall(sentence + " " + title)}

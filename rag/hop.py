@@ -121,7 +121,7 @@ def _title_matches(name: str, table: dict[str, tuple[str, ...]]) -> list[tuple[s
     return found
 
 
-def find_bridges(query: str, passages: list[Hit], index, terms: set[str], split, limit: int) -> list[Bridge]:
+def find_bridges(passages: list[Hit], index, terms: set[str], split, limit: int) -> list[Bridge]:
     """The names in the top passages most likely to lead to the answer's own document."""
     table = title_table(index)
     asked = {t.lower() for t in terms}
@@ -163,13 +163,13 @@ def _asked(name: str, asked: set[str]) -> bool:
     return all(w in asked for w in words)
 
 
-def read(query: str, first: list[Hit], index, retriever, embedder, query_vector: np.ndarray, terms: set[str],
+def read(query: str, first: list[Hit], index, retriever, query_vector: np.ndarray, terms: set[str],
          split, passages: int, bridges: int) -> tuple[list[Passage], list[Bridge]]:
     """The passages the overview reads: the first hop's top passages, then one per bridge."""
     out = [Passage(hit=h, rank=r, hop=1) for r, h in enumerate(first[:passages])]
     if bridges <= 0 or not out:
         return out, []
-    found = find_bridges(query, first[:passages], index, terms, split, bridges)
+    found = find_bridges(first[:passages], index, terms, split, bridges)
     seen = {p.hit.chunk.id for p in out}
     docs_seen = {p.hit.chunk.doc_id for p in out}
     for bridge in found:

@@ -21,9 +21,9 @@ from dataclasses import dataclass
 
 from .citations import adds_to_question, attribute, carries_answer, degenerate, strip_citations
 from .embedding import Embedder
-from .evidence import answer_type, bridge_of, split_sentences, typed_of
+from .evidence import answer_type, bridge_of, split_sentences, term_overlap, typed_of
 from .hop import PAREN, title_key
-from .retrieval import WORD, query_terms
+from .retrieval import query_terms
 from .schema import Evidence, Passage, Sentence, Source
 
 log = logging.getLogger(__name__)
@@ -184,8 +184,8 @@ def yes_no(question: str, passages: list[Passage], titles: dict[str, str],
     texts = {doc: " ".join(p.hit.chunk.text for p in passages if p.hit.chunk.doc_id == doc) for doc, _ in entities}
     same = SAME.search(question)
     if same:
-        found = [set(DEMONYM.findall(split_sentences(texts[doc])[0] if split_sentences(texts[doc]) else ""))
-                 for doc, _ in entities]
+        firsts = [split_sentences(texts[doc])[:1] for doc, _ in entities]
+        found = [set(DEMONYM.findall(first[0] if first else "")) for first in firsts]
         if not all(found):
             return None
         answer = "Yes" if found[0] & found[1] else "No"
@@ -198,8 +198,8 @@ def yes_no(question: str, passages: list[Passage], titles: dict[str, str],
         return None
     support = []
     for doc, _ in entities:
-        best = max(split_sentences(texts[doc]) or [""], key=lambda s: _said(s, wanted))
-        if _said(best, wanted) < 1.0:
+        best = max(split_sentences(texts[doc]) or [""], key=lambda s: term_overlap(s, wanted))
+        if term_overlap(best, wanted) < 1.0:
             return None  # not said of both: no answer from a comparison
         support.append((doc, best))
     return f"Yes: the sources say it of both {entities[0][1]} and {entities[1][1]}.", support
@@ -216,12 +216,6 @@ def _compared(question: str, passages: list[Passage], titles: dict[str, str]) ->
         if key.strip() and at >= 0 and title not in {t for _, t in named.values()}:
             named.setdefault(at, (p.hit.chunk.doc_id, PAREN.sub("", title)))
     return [named[at] for at in sorted(named)][:2]
-
-
-def _said(sentence: str, wanted: set[str]) -> float:
-    words = {w.lower() for w in WORD.findall(sentence)}
-    found = sum(1 for t in wanted if t in words or any(len(t) >= 5 and w.startswith(t[:5]) for w in words))
-    return found / len(wanted)
 
 
 def _first(text: str) -> str:
