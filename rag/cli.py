@@ -90,12 +90,14 @@ def settings_from(args) -> Settings:
         llm_url=getattr(args, "llm_url", None),
         model_repo=getattr(args, "model_repo", None),
         index=getattr(args, "index", None),
+        pg_url=getattr(args, "pg_url", None),
     )
 
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="rag", description="Ten blue links beside a grounded, cited AI overview.")
     p.add_argument("--index-dir", type=Path, help="folder of built indexes (default: indexes, or RAG_INDEX_DIR)")
+    p.add_argument("--pg-url", help="keep indexes and votes in this PostgreSQL (default: local files, or RAG_PG_URL)")
     p.add_argument("-v", "--verbose", action="store_true", help="also print rag's own progress messages (INFO)")
     p.add_argument("--debug", action="store_true", help="every library's DEBUG logs and full tracebacks")
     sub = p.add_subparsers(metavar="COMMAND")
@@ -131,6 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--json", action="store_true", help="print one JSON object")
     a.set_defaults(run=cmd_ask)
 
+    _add_optional(sub, "pg", "a development PostgreSQL with pgvector (rag pg up/down)", "rag.pg")
     _add_optional(sub, "ui", "the web app", "ui.app")
     _add_optional(sub, "eval", "measure links vs overview on a QA dataset", "eval.harness")
     return p
