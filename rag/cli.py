@@ -155,24 +155,24 @@ def _add_optional(sub, name: str, help_text: str, module: str) -> None:
 def cmd_index_build(args) -> int:
     from .embedding import Embedder
     from .errors import IndexCorrupt, IndexMismatch, IndexNotFound
-    from .index import build_index, load_index
     from .sources import load_corpus
+    from .store import open_store
 
     settings = settings_from(args)
+    store = open_store(settings)
     name = args.name or _default_name(args.corpus)
     embedder = Embedder(settings.embed_model)
     if args.if_missing:
         try:
-            load_index(name, settings, embedder.name)
-            print(f"index '{name}' is ready under {settings.index_dir}/")
+            store.load(name, embedder.name)
+            print(f"index '{name}' is ready in {store.where(name)}")
             return 0
         except (IndexNotFound, IndexCorrupt, IndexMismatch) as exc:
             print(f"building index '{name}': {exc}", file=sys.stderr)
     docs = load_corpus(args.corpus, args.lang)
     lang = args.lang or _detect_lang(docs)
-    print(f"indexing {len(docs):,} documents from {args.corpus} into {settings.index_dir}/{name} …", file=sys.stderr)
-    path = build_index(docs, settings, name, args.corpus, embedder, lang=lang, progress=True)
-    manifest = json.loads((path / "manifest.json").read_text())
+    print(f"indexing {len(docs):,} documents from {args.corpus} into {store.where(name)} …", file=sys.stderr)
+    manifest = store.build(docs, name, args.corpus, embedder, lang=lang, progress=True)
     seconds = manifest["build_seconds"]
     print(f"built '{name}': {manifest['documents']:,} documents, {manifest['chunks']:,} chunks in "
           f"{seconds:.0f} s ({manifest['chunks'] / max(seconds, 1e-9):.0f} chunks/s)")
@@ -195,23 +195,24 @@ def _detect_lang(docs) -> str:
 
 
 def cmd_index_list(args) -> int:
-    from .index import list_indexes
+    from .store import open_store
 
     settings = settings_from(args)
-    names = list_indexes(settings)
+    store = open_store(settings)
+    names = store.list()
     if not names:
-        print(f"no indexes under {settings.index_dir}/ — run: rag index build --corpus vital")
+        print(f"no indexes in {store.where('*')} — run: rag index build --corpus vital")
     for name in names:
-        m = json.loads((Path(settings.index_dir) / name / "manifest.json").read_text())
+        m = store.manifest(name)
         print(f"{name}\t{m.get('corpus')}\t{m.get('documents')} documents\t{m.get('chunks')} chunks\t"
               f"{m.get('created')}")
     return 0
 
 
 def cmd_index_info(args) -> int:
-    from .index import load_index
+    from .store import open_store
 
-    print(json.dumps(load_index(args.name, settings_from(args)).manifest, indent=2, ensure_ascii=False))
+    print(json.dumps(open_store(settings_from(args)).load(args.name).manifest, indent=2, ensure_ascii=False))
     return 0
 
 
