@@ -16,7 +16,7 @@ log = logging.getLogger("rag")
 # Our own code logs under these names; any other logger belongs to a library.
 OWN_LOGGERS = ("rag", "ui", "eval")
 # Libraries whose warnings are noise to a user (model-loading chatter, a line per HTTP request): errors only.
-QUIET_LIBRARIES = ("sentence_transformers", "httpx", "transformers", "faiss", "bm25s")
+QUIET_LIBRARIES = ("sentence_transformers", "httpx", "transformers", "faiss", "bm25s", "psycopg")
 
 
 def main(argv: list[str] | None = None) -> int:

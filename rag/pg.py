@@ -182,8 +182,14 @@ def connection(url: str, size: int = 4):
         with pool(url, size).connection() as conn:
             yield conn
     except (psycopg.OperationalError, psycopg_pool.PoolTimeout, psycopg.InterfaceError) as exc:
+        reason = _first_line(exc)
+        if isinstance(exc, psycopg_pool.PoolTimeout):  # "couldn't get a connection": ask the server why
+            try:
+                psycopg.connect(url, connect_timeout=2).close()
+            except Exception as direct:
+                reason = _first_line(direct)
         raise StoreUnavailable(
-            f"the database is not reachable ({_first_line(exc)}) — this request failed; try again in a moment "
+            f"the database is not reachable ({reason}) — this request failed; try again in a moment "
             "(nothing was lost). If it persists, check that PostgreSQL is running (rag pg up --dir DIR) "
             "and RAG_PG_URL.") from None
 
