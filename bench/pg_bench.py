@@ -42,7 +42,7 @@ def main() -> int:
     local_settings = Settings.from_env(generate=False, index=args.index).replace(pg_url="")
     pg_settings = local_settings.replace(pg_url=args.pg_url)
     local = Assistant(local_settings)
-    shared = Assistant(pg_settings, embedder=local.embedder)
+    shared = Assistant(pg_settings)  # its own embedder: a shared one would hand it the cached query vectors
     for a in (local, shared):
         a.warm_up(generator=False)
         a.search("warm up")

@@ -59,11 +59,12 @@ def start(cmd: list[str], env: dict, log: Path) -> subprocess.Popen:
     return subprocess.Popen(cmd, env=env, stdout=open(log, "w"), stderr=subprocess.STDOUT)
 
 
-def user(i: int, url: str, index: str, deadline: float, timeout: float, out: list, rng: random.Random) -> None:
+def user(i: int, url: str, index: str, deadline: float, timeout: float, out: list, rng: random.Random,
+         limit: int = MAX_REQUESTS_PER_USER) -> None:
     from gradio_client import Client
 
     client = Client(url, verbose=False, download_files=False, analytics_enabled=False)
-    for _ in range(MAX_REQUESTS_PER_USER):
+    for _ in range(limit):
         if time.time() >= deadline:
             return
         q = rng.choice(QUESTIONS)
@@ -118,7 +119,7 @@ def main() -> int:
         print(f"llama.cpp server {llm_url}, replicas {', '.join(urls)}; logs in {logs}", flush=True)
         warm = []
         for url in urls:  # the first request waits for the models to load: not part of the figures
-            user(-1, url, args.index, time.time() + 1, args.timeout, warm, random.Random(0))
+            user(-1, url, args.index, time.time() + args.timeout, args.timeout, warm, random.Random(0), limit=1)
         print(f"warm-up requests: {[w['error'] or 'ok' for w in warm]}", flush=True)
 
         records: list[dict] = []

@@ -28,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import threading
 import time
 import uuid
 from collections import Counter, OrderedDict
@@ -336,21 +337,25 @@ class PgChunks:
     def __init__(self, index: PgIndex):
         self.index = index
         self._cache: OrderedDict[int, Chunk] = OrderedDict()
+        self._lock = threading.Lock()  # the app's worker threads share one index
 
     def __len__(self) -> int:
         return int(self.index.manifest["chunks"])
 
     def remember(self, chunk: Chunk) -> Chunk:
-        self._cache[chunk.id] = chunk
-        self._cache.move_to_end(chunk.id)
-        while len(self._cache) > CHUNK_CACHE:
-            self._cache.popitem(last=False)
+        with self._lock:
+            self._cache[chunk.id] = chunk
+            self._cache.move_to_end(chunk.id)
+            while len(self._cache) > CHUNK_CACHE:
+                self._cache.popitem(last=False)
         return chunk
 
     def __getitem__(self, i: int) -> Chunk:
         i = int(i)
-        if i in self._cache:
-            return self._cache[i]
+        with self._lock:
+            cached = self._cache.get(i)
+        if cached is not None:
+            return cached
         rows = self.index.query("SELECT id, doc_id, text, start FROM {s}.chunks WHERE id = %s", (i,))
         if not rows:
             raise IndexError(i)
