@@ -111,6 +111,9 @@ def build_parser() -> argparse.ArgumentParser:
     b.set_defaults(run=cmd_index_build)
     ls = idx.add_parser("list", help="list built indexes")
     ls.set_defaults(run=cmd_index_list)
+    push = idx.add_parser("push", help="copy a local index into PostgreSQL (--pg-url) with its vectors, no embedding")
+    push.add_argument("name")
+    push.set_defaults(run=cmd_index_push)
     info = idx.add_parser("info", help="print an index's manifest")
     info.add_argument("name")
     info.set_defaults(run=cmd_index_info)
@@ -206,6 +209,21 @@ def cmd_index_list(args) -> int:
         m = store.manifest(name)
         print(f"{name}\t{m.get('corpus')}\t{m.get('documents')} documents\t{m.get('chunks')} chunks\t"
               f"{m.get('created')}")
+    return 0
+
+
+def cmd_index_push(args) -> int:
+    from .index import load_index
+    from .pgstore import PgStore
+
+    settings = settings_from(args)
+    if not settings.pg_url:
+        raise RagError("rag index push copies a local index into PostgreSQL — pass --pg-url URL or set RAG_PG_URL")
+    local = load_index(args.name, settings.replace(pg_url=""))
+    store = PgStore(settings)
+    print(f"copying {settings.index_dir}/{args.name} into {store.where(args.name)} …", file=sys.stderr)
+    m = store.copy_from(local, progress=True)
+    print(f"pushed '{args.name}': {m['documents']:,} documents, {m['chunks']:,} chunks in {m['build_seconds']:.0f} s")
     return 0
 
 

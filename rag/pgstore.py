@@ -149,33 +149,55 @@ class PgStore:
     def build(self, docs: list[Document], name: str, corpus: str, embedder, lang: str = "en",
               progress: bool = True) -> dict:
         """Build (or resume building) under a new schema, then swap it in; returns the manifest."""
-        from tqdm.auto import tqdm
-
         valid_name(name)
         if not docs:
             raise RagError(f"corpus {corpus!r} has no documents with text — nothing to index")
-        started = time.perf_counter()
         s = self.settings
         chunks = chunk_documents(docs, s.chunk_size, s.chunk_overlap)
+        return self._build(docs, chunks, name, corpus, lang, embedder.name, embedder.dimension,
+                           lambda texts, ids: embedder.encode(texts), progress)
+
+    def copy_from(self, index, name: str | None = None, progress: bool = True) -> dict:
+        """Copy a loaded local index (rag.index.Index) in, its chunks and vectors as they are: no embedding.
+
+        For moving an index that took minutes to embed to the shared store; everything after the vectors
+        (postings, full-text, HNSW, manifest checks, the swap) is the same as a build."""
+        m = index.manifest
+        name = valid_name(name or index.name)
+        docs, chunks = list(index.documents.values()), list(index.chunks)
+
+        def vectors_of(texts, ids):
+            return np.vstack([index.dense.reconstruct(int(i)) for i in ids])
+
+        return self._build(docs, chunks, name, m["corpus"], m.get("lang", "en"), m["embedding_model"],
+                           int(m["dimension"]), vectors_of, progress,
+                           {"copied_from": {"path": str(index.path), "created": m.get("created")}})
+
+    def _build(self, docs, chunks, name, corpus, lang, embedder_name, dim, vectors_of, progress, extra=None) -> dict:
+        from tqdm.auto import tqdm
+
+        started = time.perf_counter()
+        s = self.settings
         titles = {d.id: d.title for d in docs}
         texts = [index_text(c, titles[c.doc_id]) for c in chunks]
         tokens = bm25_tokens(texts, lang)
-        fingerprint = _fingerprint(docs, chunks, name, corpus, lang, embedder.name, s)
-        build, schema, done = self._start(docs, name, fingerprint, embedder.dimension, lang)
+        fingerprint = _fingerprint(docs, chunks, name, corpus, lang, embedder_name, s)
+        build, schema, done = self._start(docs, name, fingerprint, dim, lang)
         if done:
             log.warning("resuming build %s of '%s' at chunk %d of %d", build, name, done, len(chunks))
         bar = tqdm(total=len(chunks), initial=done, unit="chunk", desc=f"index {name}", disable=not progress)
         for first in range(done, len(chunks), BATCH):
             batch = range(first, min(first + BATCH, len(chunks)))
-            vectors = embedder.encode([texts[i] for i in batch])
+            vectors = vectors_of([texts[i] for i in batch], [chunks[i].id for i in batch])
             self._write_batch(schema, [chunks[i] for i in batch], vectors, [tokens[i] for i in batch])
             bar.update(len(batch))
         bar.close()
         stats = self._finish(schema, lang)
+        server = stats.pop("server")
         manifest = {
             "format": FORMAT, "name": name, "corpus": corpus, "lang": lang, "store": "postgresql",
             "build": build, "documents": len(docs), "chunks": len(chunks),
-            "embedding_model": embedder.name, "dimension": int(embedder.dimension),
+            "embedding_model": embedder_name, "dimension": int(dim),
             "chunk_size": s.chunk_size, "chunk_overlap": s.chunk_overlap,
             "bm25": {"stopwords": _stopwords(lang), "stemmer": _stemmer_name(lang), "k1": K1, "b": B,
                      "method": "lucene", **stats},
@@ -183,10 +205,11 @@ class PgStore:
                             "ef_construction": HNSW_EF_CONSTRUCTION},
             "fts_config": _fts_config(lang), "rag_version": _pkg_version("rag"),
             "libraries": {lib: _pkg_version(lib) for lib in ("psycopg", "pgvector", "bm25s", "sentence-transformers")},
-            "server": stats.pop("server"),
+            "server": server,
             "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "build_seconds": round(time.perf_counter() - started, 2),
             "resumed_at_chunk": done,
+            **(extra or {}),
         }
         self._swap(name, build, manifest)
         return manifest

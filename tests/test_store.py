@@ -152,3 +152,19 @@ def test_a_replica_survives_a_database_restart(tmp_path, embedder):
     finally:
         pg.close_pools()
         pg.down(directory)
+
+
+def test_a_local_index_pushed_to_postgres_gives_the_same_links(tmp_path, fresh_schema, embedder, capsys):
+    from rag.cli import main
+
+    local = Settings(index_dir=tmp_path / "indexes", index="tiny", generate=False)
+    open_store(local).build(documents(), "tiny", "test:tiny", embedder, progress=False)
+    assert main(["--index-dir", str(tmp_path / "indexes"), "--pg-url", fresh_schema, "index", "push", "tiny"]) == 0
+    assert "pushed 'tiny': 7 documents, 7 chunks" in capsys.readouterr().out
+    shared = local.replace(pg_url=fresh_schema)
+    assert open_store(shared).manifest("tiny")["copied_from"]["path"].endswith("tiny")
+    a, b = Assistant(local, embedder=embedder), Assistant(shared, embedder=embedder)
+    for q in QUERIES:
+        assert [(l.doc_id, l.score) for l in a.search(q).links] == \
+               [(l.doc_id, pytest.approx(l.score, abs=1e-4)) for l in b.search(q).links]
+    assert main(["--index-dir", str(tmp_path / "indexes"), "index", "push", "tiny"]) == 2  # no database named
