@@ -103,7 +103,7 @@ def _lexical_and_dense(local, shared, pg_settings, queries) -> None:
 
 
 def _build(local_settings, pg_settings, embedder, n: int) -> None:
-    docs = vital_documents()
+    docs = list(vital_documents())
     docs = random.Random(1).sample(docs, min(n, len(docs)))
     with tempfile.TemporaryDirectory() as tmp:
         for name, s in (("local", local_settings.replace(index_dir=Path(tmp))), ("postgresql", pg_settings)):
