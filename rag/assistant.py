@@ -43,7 +43,7 @@ class Assistant:
     def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None,
                  generator: Generator | None = None):
         self.settings = settings or Settings()
-        self.embedder = embedder or Embedder(self.settings.embed_model)
+        self.embedder = embedder or Embedder.for_settings(self.settings)
         self.generator = generator or make_generator(self.settings)
         self._indexes: dict[str, tuple[Index, object]] = {}
         self._lock = threading.Lock()

@@ -157,7 +157,7 @@ def cmd_index_build(args) -> int:
 
     settings = settings_from(args)
     name = args.name or _default_name(args.corpus)
-    embedder = Embedder(settings.embed_model)
+    embedder = Embedder.for_settings(settings)
     if args.if_missing:
         try:
             load_index(name, settings, embedder.name)

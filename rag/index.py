@@ -24,7 +24,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from .chunking import chunk_documents, index_text
-from .embedding import Embedder
+from .embedding import Embedder, precision
 from .errors import IndexCorrupt, IndexMismatch, IndexNotFound, RagError
 from .schema import Chunk, Document
 from .settings import Settings
@@ -94,10 +94,11 @@ def build_memory_index(docs: list[Document], settings: Settings, name: str, corp
         "format": FORMAT, "name": name, "corpus": corpus, "lang": lang,
         "documents": len(docs), "chunks": len(chunks),
         "embedding_model": embedder.name, "dimension": int(vectors.shape[1]),
+        "embedding_backend": embedder.backend, "embedding_precision": embedder.precision,
         "chunk_size": settings.chunk_size, "chunk_overlap": settings.chunk_overlap,
         "bm25": {"stopwords": _stopwords(lang), "stemmer": _stemmer_name(lang)},
         "faiss_index": "IndexFlatIP", "rag_version": _pkg_version("rag"),
-        "libraries": {lib: _pkg_version(lib) for lib in ("faiss-cpu", "bm25s", "sentence-transformers")},
+        "libraries": {lib: _pkg_version(lib) for lib in ("faiss-cpu", "bm25s", "sentence-transformers", "onnxruntime")},
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "build_seconds": round(time.perf_counter() - started, 2),
     }
@@ -207,10 +208,13 @@ def _check_manifest(manifest: dict, settings: Settings, name: str, embedder_name
     expected = {"format": FORMAT, "chunk_size": settings.chunk_size, "chunk_overlap": settings.chunk_overlap}
     if embedder_name:
         expected["embedding_model"] = embedder_name
+    # Indexes from before the backends were recorded are fp32 (torch); torch and onnx vectors agree.
+    expected["embedding_precision"] = precision(settings.embed_backend)
+    found = {**manifest, "embedding_precision": manifest.get("embedding_precision", "fp32")}
     diffs = [
-        f"{k}: index has {manifest.get(k)!r}, settings say {v!r}"
+        f"{k}: index has {found.get(k)!r}, settings say {v!r}"
         for k, v in expected.items()
-        if manifest.get(k) != v
+        if found.get(k) != v
     ]
     if diffs:
         raise IndexMismatch(
