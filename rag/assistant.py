@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from . import hop
-from .citations import HANGUL, degenerate
+from .citations import degenerate
 from .embedding import Embedder
 from .errors import BadQuery, IndexNotFound, RagError
 from .evidence import select_evidence, split_sentences
@@ -29,6 +29,7 @@ from .retrieval import blue_links, make_retriever, query_terms
 from .schema import (Evidence, FinalEvent, LinksEvent, Overview, Passage, SearchPage, Sentence, Timings,
                      TokenEvent)
 from .settings import Settings
+from .text import lang_of
 from .web.mode import WEB  # the index name that selects web mode
 
 log = logging.getLogger(__name__)
@@ -263,4 +264,4 @@ class Assistant:
 
 def query_lang(query: str) -> str:
     """The language a reader of this query expects (our users write Korean or English)."""
-    return "ko" if HANGUL.search(query) else "en"
+    return lang_of(query)

@@ -185,10 +185,9 @@ def _default_name(corpus: str) -> str:
 
 
 def _detect_lang(docs) -> str:
-    from .sources import HANGUL
+    from .text import lang_of
 
-    sample = " ".join(d.text[:200] for d in docs[:50])
-    return "ko" if len(HANGUL.findall(sample)) > len(sample) * 0.1 else "en"
+    return lang_of(" ".join(d.text[:200] for d in docs[:50]))
 
 
 def cmd_index_list(args) -> int:
