@@ -51,6 +51,11 @@ class Embedder:
     def name(self) -> str:
         return self.packaged or (self.model_path.name if self.model_path else DEFAULT_MODEL_NAME)
 
+    @property
+    def multilingual(self) -> bool:
+        """Does the model place a question near a passage in another language (so not by script)?"""
+        return bool(self.packaged) or "multilingual" in self.name.lower()
+
     def warm_up(self) -> None:
         with self._lock:
             if self._model is not None:

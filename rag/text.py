@@ -76,6 +76,16 @@ def jamo_only(text: str) -> bool:
     return bool(letters) and all(JAMO.match(c) for c in letters)
 
 
+# Full-width forms (ＡＢＣ１２３, "？") and the ideographic space, typed with a CJK input method, become the
+# ordinary characters, which is what every index holds. Not NFKC on the whole query: that would also
+# turn compatibility jamo (ㅋ) into conjoining jamo and circled numbers into digits.
+FULL_WIDTH = {**{c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}, 0x3000: 0x20}
+
+
+def fold_width(text: str) -> str:
+    return text.translate(FULL_WIDTH)
+
+
 # -- terms ----------------------------------------------------------------------------------------
 
 @lru_cache(maxsize=1)
@@ -122,6 +132,17 @@ def korean_names(text: str) -> frozenset[str]:
     """Proper nouns (kiwi's NNP) and foreign words of a Korean text, as terms: who or where it names."""
     return frozenset(t.form.lower() if t.tag == "NNP" else stem(t.form) for t in kiwi().tokenize(text)
                      if t.tag in ("NNP", "SL") and t.form not in STOP_KO)
+
+
+# A capitalised word that does not open a sentence: a name ("Mona", "Wakanda")
+NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-zA-Z'’-]+")
+
+
+def names(text: str) -> frozenset[str]:
+    """The terms of the names a text holds: the subject a question is about."""
+    if has_hangul(text):
+        return korean_names(text)
+    return frozenset(t for n in NAME.findall(text) for t in _english_tokens(n))
 
 
 @lru_cache(maxsize=8192)
