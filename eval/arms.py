@@ -19,7 +19,7 @@ from rag.citations import check, strip_citations
 from rag.errors import GenerationError
 from rag.evidence import split_sentences
 from rag.generation import NAIVE_SYSTEM_PROMPT, USER_TEMPLATE
-from rag.retrieval import STOP, WORD
+from rag.text import STOP, WORD
 
 from .datasets import Question
 from .records import AnswerRecord, Citation, EvidenceRecord, LinksRecord, NaiveRecord, OverviewRecord

