@@ -39,9 +39,10 @@ import numpy as np
 from . import pg
 from .chunking import chunk_documents, index_text
 from .errors import IndexCorrupt, IndexNotFound, RagError
-from .index import FORMAT, _check_manifest, _pkg_version, _stemmer_name, _stopwords, bm25_tokens, valid_name
+from .index import FORMAT, _check_manifest, _pkg_version, valid_name
 from .schema import Chunk, Document, Hit
 from .settings import Settings
+from .text import analyzer_for, bm25_tokens
 
 log = logging.getLogger(__name__)
 
@@ -155,7 +156,8 @@ class PgStore:
         s = self.settings
         chunks = chunk_documents(docs, s.chunk_size, s.chunk_overlap)
         return self._build(docs, chunks, name, corpus, lang, embedder.name, embedder.dimension,
-                           lambda texts, ids: embedder.encode(texts), progress)
+                           lambda texts, ids: embedder.encode(texts), progress,
+                           {"embedding_backend": embedder.backend, "embedding_precision": embedder.precision})
 
     def copy_from(self, index, name: str | None = None, progress: bool = True) -> dict:
         """Copy a loaded local index (rag.index.Index) in, its chunks and vectors as they are: no embedding.
@@ -171,17 +173,23 @@ class PgStore:
 
         return self._build(docs, chunks, name, m["corpus"], m.get("lang", "en"), m["embedding_model"],
                            int(m["dimension"]), vectors_of, progress,
-                           {"copied_from": {"path": str(index.path), "created": m.get("created")}})
+                           {"copied_from": {"path": str(index.path), "created": m.get("created")},
+                            # indexes from before the backends were recorded are fp32 torch vectors
+                            "embedding_backend": m.get("embedding_backend", "torch"),
+                            "embedding_precision": m.get("embedding_precision", "fp32")},
+                           analyzer=index.analyzer)
 
-    def _build(self, docs, chunks, name, corpus, lang, embedder_name, dim, vectors_of, progress, extra=None) -> dict:
+    def _build(self, docs, chunks, name, corpus, lang, embedder_name, dim, vectors_of, progress, extra=None,
+               analyzer: str | None = None) -> dict:
         from tqdm.auto import tqdm
 
         started = time.perf_counter()
         s = self.settings
         titles = {d.id: d.title for d in docs}
         texts = [index_text(c, titles[c.doc_id]) for c in chunks]
-        tokens = bm25_tokens(texts, lang)
-        fingerprint = _fingerprint(docs, chunks, name, corpus, lang, embedder_name, s)
+        analyzer = analyzer or analyzer_for(texts, lang)  # as rag.index decides it, so both stores tokenize alike
+        tokens = bm25_tokens(texts, analyzer)
+        fingerprint = _fingerprint(docs, chunks, name, corpus, lang, embedder_name, s, analyzer)
         build, schema, done = self._start(docs, name, fingerprint, dim, lang)
         if done:
             log.warning("resuming build %s of '%s' at chunk %d of %d", build, name, done, len(chunks))
@@ -192,18 +200,19 @@ class PgStore:
             self._write_batch(schema, [chunks[i] for i in batch], vectors, [tokens[i] for i in batch])
             bar.update(len(batch))
         bar.close()
-        stats = self._finish(schema, lang)
+        stats = self._finish(schema, _fts_config(lang, analyzer))
         server = stats.pop("server")
         manifest = {
             "format": FORMAT, "name": name, "corpus": corpus, "lang": lang, "store": "postgresql",
             "build": build, "documents": len(docs), "chunks": len(chunks),
             "embedding_model": embedder_name, "dimension": int(dim),
             "chunk_size": s.chunk_size, "chunk_overlap": s.chunk_overlap,
-            "bm25": {"stopwords": _stopwords(lang), "stemmer": _stemmer_name(lang), "k1": K1, "b": B,
+            "bm25": {"analyzer": analyzer, "stopwords": "en" if analyzer != "plain" else None,
+                     "stemmer": "english" if analyzer != "plain" else None, "k1": K1, "b": B,
                      "method": "lucene", **stats},
             "dense_index": {"kind": "hnsw", "ops": "vector_cosine_ops", "m": HNSW_M,
                             "ef_construction": HNSW_EF_CONSTRUCTION},
-            "fts_config": _fts_config(lang), "rag_version": _pkg_version("rag"),
+            "fts_config": _fts_config(lang, analyzer), "rag_version": _pkg_version("rag"),
             "libraries": {lib: _pkg_version(lib) for lib in ("psycopg", "pgvector", "bm25s", "sentence-transformers")},
             "server": server,
             "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -248,12 +257,12 @@ class PgStore:
                     for term, tf in Counter(toks).items():
                         cp.write_row((term, chunk.id, tf))
 
-    def _finish(self, schema: str, lang: str) -> dict:
+    def _finish(self, schema: str, fts_config: str) -> dict:
         """Full-text vectors, BM25 weights, the indexes and statistics; safe to run again after a kill."""
         with self._conn() as conn, conn.transaction():
             conn.execute("SET LOCAL maintenance_work_mem = '256MB'")
             conn.execute(f"UPDATE {schema}.chunks c SET tsv = to_tsvector(%s::regconfig, d.title || ' ' || c.text) "
-                         f"FROM {schema}.documents d WHERE d.id = c.doc_id", (_fts_config(lang),))
+                         f"FROM {schema}.documents d WHERE d.id = c.doc_id", (fts_config,))
             n, avgdl = conn.execute(f"SELECT count(*), avg(length)::float8 FROM {schema}.chunks").fetchone()
             avgdl = avgdl or 1.0
             # bm25s "lucene": idf(df) * tf / (tf + k1 (1 - b + b len / avgdl)), idf = ln(1 + (N - df + .5) / (df + .5))
@@ -292,14 +301,17 @@ class PgStore:
                 log.info("dropped build %s of '%s'", old, name)
 
 
-def _fts_config(lang: str) -> str:
-    return "english" if lang == "en" else "simple"
+def _fts_config(lang: str, analyzer: str) -> str:
+    """PostgreSQL's English stemmer where BM25 stems English; its plain lower-casing parser otherwise
+    (it has no Korean dictionary: Korean words match whole, not by morpheme as kiwi splits them)."""
+    return "english" if lang == "en" and analyzer == "english" else "simple"
 
 
-def _fingerprint(docs, chunks, name, corpus, lang, embedder_name, settings) -> str:
+def _fingerprint(docs, chunks, name, corpus, lang, embedder_name, settings, analyzer) -> str:
     """Same corpus, same chunks, same settings -> same fingerprint: the condition for resuming a build."""
     h = hashlib.sha256()
-    for part in (FORMAT, name, corpus, lang, embedder_name, settings.chunk_size, settings.chunk_overlap, BATCH):
+    for part in (FORMAT, name, corpus, lang, embedder_name, settings.chunk_size, settings.chunk_overlap, BATCH,
+                 analyzer):
         h.update(f"{part}\x00".encode())
     for d in docs:
         h.update(f"{d.id}\x00{d.title}\x00{d.url}\x00".encode())
@@ -328,6 +340,11 @@ class PgIndex:
     @property
     def lang(self) -> str:
         return self.manifest.get("lang", "en")
+
+    @property
+    def analyzer(self) -> str:
+        """How BM25 text is tokenized (rag.text.ANALYZERS), as the build recorded it."""
+        return (self.manifest.get("bm25") or {}).get("analyzer", "english")
 
     def title_of(self, chunk: Chunk) -> str:
         return self.documents[chunk.doc_id].title
@@ -432,7 +449,7 @@ class PgBM25Retriever:
         self.index = index
 
     def retrieve(self, query: str, k: int) -> list[Hit]:
-        tokens = bm25_tokens([query], self.index.lang)[0]
+        tokens = bm25_tokens([query], self.index.analyzer)[0]
         if not tokens or k <= 0:
             return []
         counts = Counter(tokens)  # bm25s counts a repeated query token once per repetition

@@ -7,7 +7,7 @@ import pytest
 from rag import pg, pgstore
 from rag.assistant import Assistant
 from rag.errors import IndexMismatch, IndexNotFound, StoreUnavailable
-from rag.index import bm25_tokens
+from rag.text import bm25_tokens
 from rag.settings import Settings
 from rag.store import LocalStore, open_store
 
@@ -74,7 +74,7 @@ def test_bm25_in_sql_scores_as_bm25s_does(tmp_path, fresh_schema, embedder):
         open_store(s).build(documents(), "tiny", "test:tiny", embedder, progress=False)
     li, pi = open_store(local).load("tiny"), open_store(shared).load("tiny")
     query = "the tower tower built in paris by gustave eiffel"  # a repeated term counts twice in bm25s
-    expected = li.bm25.get_scores(bm25_tokens([query], "en")[0])
+    expected = li.bm25.get_scores(bm25_tokens([query], li.analyzer)[0])
     got = {h.chunk.id: h.score for h in pi.retrievers(embedder)[0].retrieve(query, 10)}
     assert got and got == {i: pytest.approx(float(expected[i]), rel=1e-5) for i in np.flatnonzero(expected)}
 
@@ -85,6 +85,7 @@ class FailingAfter:
     def __init__(self, embedder, n: int, check=None):
         self.embedder, self.n, self.calls, self.check = embedder, n, 0, check
         self.name, self.dimension = embedder.name, embedder.dimension
+        self.backend, self.precision = embedder.backend, embedder.precision
 
     def encode(self, texts, **kwargs):
         self.calls += 1

@@ -19,6 +19,8 @@ from pathlib import Path
 from rag import Assistant, FinalEvent, LinksEvent, Settings, TokenEvent
 from rag.errors import BadQuery, RagError
 from rag.index import list_indexes
+from rag.messages import message
+from rag.text import lang_of
 
 from . import render
 from .questions import Question, load_questions, typed_questions
@@ -138,12 +140,14 @@ def search_links(backend: Backend, query: str, source: str | None) -> tuple[str,
 
     Runs in its own event, so a user's links never wait behind another user's overview.
     """
+    lang = lang_of(query or "")
     try:
         page = backend.assistant.search(query, index=source or None)
     except Exception as exc:
         return render.error_html(_problem(exc)), "", "", "", ""
-    return (render.links_html(page.links, page.notices), render.links_stats(len(page.links), page.timings.links_ms),
-            "", render.waiting_html("Waiting for the language model…"), "")
+    return (render.links_html(page.links, page.notices, lang=lang),
+            render.links_stats(len(page.links), page.timings.links_ms, lang),
+            "", render.waiting_html(message("waiting_model", lang), lang=lang), "")
 
 
 def stream_overview(backend: Backend, query: str, source: str | None) -> Iterator[tuple[str, str, str]]:
@@ -151,17 +155,18 @@ def stream_overview(backend: Backend, query: str, source: str | None) -> Iterato
 
     Draft tokens show as they come; the checked overview then replaces the draft.
     """
+    lang = lang_of(query or "")
     if backend.warmup.loading:
-        yield render.waiting_html("Loading the models (first start only)…"), "", ""
+        yield render.waiting_html(message("loading_models", lang), lang=lang), "", ""
         backend.warmup.wait()
     draft = ""
     try:
         for event in backend.assistant.stream(query, index=source or None):
             if isinstance(event, LinksEvent):
-                yield render.waiting_html("Reading the sources…"), "", ""
+                yield render.waiting_html(message("reading", lang), lang=lang), "", ""
             elif isinstance(event, TokenEvent):
                 draft += event.text
-                yield render.draft_html(draft), "", ""
+                yield render.draft_html(draft, lang=lang), "", ""
             elif isinstance(event, FinalEvent):
                 ov = event.overview
                 yield render.overview_html(ov), render.overview_stats(ov), render.reading_stats(ov.links, ov)
