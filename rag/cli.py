@@ -16,7 +16,7 @@ log = logging.getLogger("rag")
 # Our own code logs under these names; any other logger belongs to a library.
 OWN_LOGGERS = ("rag", "ui", "eval")
 # Libraries whose warnings are noise to a user (model-loading chatter, a line per HTTP request): errors only.
-QUIET_LIBRARIES = ("sentence_transformers", "httpx", "transformers", "faiss", "bm25s")
+QUIET_LIBRARIES = ("sentence_transformers", "httpx", "transformers", "faiss", "bm25s", "psycopg")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -95,12 +95,14 @@ def settings_from(args) -> Settings:
         llm_url=getattr(args, "llm_url", None),
         model_repo=getattr(args, "model_repo", None),
         index=getattr(args, "index", None),
+        pg_url=getattr(args, "pg_url", None),
     )
 
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="rag", description="Ten blue links beside a grounded, cited AI overview.")
     p.add_argument("--index-dir", type=Path, help="folder of built indexes (default: indexes, or RAG_INDEX_DIR)")
+    p.add_argument("--pg-url", help="keep indexes and votes in this PostgreSQL (default: local files, or RAG_PG_URL)")
     p.add_argument("-v", "--verbose", action="store_true", help="also print rag's own progress messages (INFO)")
     p.add_argument("--debug", action="store_true", help="every library's DEBUG logs and full tracebacks")
     sub = p.add_subparsers(metavar="COMMAND")
@@ -114,6 +116,9 @@ def build_parser() -> argparse.ArgumentParser:
     b.set_defaults(run=cmd_index_build)
     ls = idx.add_parser("list", help="list built indexes")
     ls.set_defaults(run=cmd_index_list)
+    push = idx.add_parser("push", help="copy a local index into PostgreSQL (--pg-url) with its vectors, no embedding")
+    push.add_argument("name")
+    push.set_defaults(run=cmd_index_push)
     info = idx.add_parser("info", help="print an index's manifest")
     info.add_argument("name")
     info.set_defaults(run=cmd_index_info)
@@ -136,6 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--json", action="store_true", help="print one JSON object")
     a.set_defaults(run=cmd_ask)
 
+    _add_optional(sub, "pg", "a development PostgreSQL with pgvector (rag pg up/down)", "rag.pg")
     _add_optional(sub, "ui", "the web app", "ui.app")
     _add_optional(sub, "eval", "measure links vs overview on a QA dataset", "eval.harness")
     return p
@@ -157,24 +163,24 @@ def _add_optional(sub, name: str, help_text: str, module: str) -> None:
 def cmd_index_build(args) -> int:
     from .embedding import Embedder
     from .errors import IndexCorrupt, IndexMismatch, IndexNotFound
-    from .index import build_index, load_index
     from .sources import load_corpus
+    from .store import open_store
 
     settings = settings_from(args)
+    store = open_store(settings)
     name = args.name or _default_name(args.corpus)
     embedder = Embedder.for_settings(settings)
     if args.if_missing:
         try:
-            load_index(name, settings, embedder.name)
-            print(f"index '{name}' is ready under {settings.index_dir}/")
+            store.load(name, embedder.name)
+            print(f"index '{name}' is ready in {store.where(name)}")
             return 0
         except (IndexNotFound, IndexCorrupt, IndexMismatch) as exc:
             print(f"building index '{name}': {exc}", file=sys.stderr)
     docs = load_corpus(args.corpus, args.lang)
     lang = args.lang or _detect_lang(docs)
-    print(f"indexing {len(docs):,} documents from {args.corpus} into {settings.index_dir}/{name} …", file=sys.stderr)
-    path = build_index(docs, settings, name, args.corpus, embedder, lang=lang, progress=True)
-    manifest = json.loads((path / "manifest.json").read_text())
+    print(f"indexing {len(docs):,} documents from {args.corpus} into {store.where(name)} …", file=sys.stderr)
+    manifest = store.build(docs, name, args.corpus, embedder, lang=lang, progress=True)
     seconds = manifest["build_seconds"]
     print(f"built '{name}': {manifest['documents']:,} documents, {manifest['chunks']:,} chunks in "
           f"{seconds:.0f} s ({manifest['chunks'] / max(seconds, 1e-9):.0f} chunks/s)")
@@ -196,23 +202,39 @@ def _detect_lang(docs) -> str:
 
 
 def cmd_index_list(args) -> int:
-    from .index import list_indexes
+    from .store import open_store
 
     settings = settings_from(args)
-    names = list_indexes(settings)
+    store = open_store(settings)
+    names = store.list()
     if not names:
-        print(f"no indexes under {settings.index_dir}/ — run: rag index build --corpus vital")
+        print(f"no indexes in {store.where('*')} — run: rag index build --corpus vital")
     for name in names:
-        m = json.loads((Path(settings.index_dir) / name / "manifest.json").read_text())
+        m = store.manifest(name)
         print(f"{name}\t{m.get('corpus')}\t{m.get('documents')} documents\t{m.get('chunks')} chunks\t"
               f"{m.get('created')}")
     return 0
 
 
-def cmd_index_info(args) -> int:
+def cmd_index_push(args) -> int:
     from .index import load_index
+    from .pgstore import PgStore
 
-    print(json.dumps(load_index(args.name, settings_from(args)).manifest, indent=2, ensure_ascii=False))
+    settings = settings_from(args)
+    if not settings.pg_url:
+        raise RagError("rag index push copies a local index into PostgreSQL — pass --pg-url URL or set RAG_PG_URL")
+    local = load_index(args.name, settings.replace(pg_url=""))
+    store = PgStore(settings)
+    print(f"copying {settings.index_dir}/{args.name} into {store.where(args.name)} …", file=sys.stderr)
+    m = store.copy_from(local, progress=True)
+    print(f"pushed '{args.name}': {m['documents']:,} documents, {m['chunks']:,} chunks in {m['build_seconds']:.0f} s")
+    return 0
+
+
+def cmd_index_info(args) -> int:
+    from .store import open_store
+
+    print(json.dumps(open_store(settings_from(args)).load(args.name).manifest, indent=2, ensure_ascii=False))
     return 0
 
 

@@ -9,6 +9,7 @@
     ├── CorpusError               a corpus spec or file that cannot be read
     ├── ModelNotFound             embedding or GGUF model missing or unreadable
     ├── GenerationError           the language model (local or HTTP) failed
+    ├── StoreUnavailable          the shared database (RAG_PG_URL) cannot be reached right now
     └── MissingDependency         an optional extra is not installed (ImportError too)
 """
 
@@ -48,6 +49,10 @@ class ModelNotFound(RagError):
 
 
 class GenerationError(RagError):
+    pass
+
+
+class StoreUnavailable(RagError):
     pass
 
 

@@ -77,6 +77,10 @@ def valid_name(name: str) -> str:
 
 
 def list_indexes(settings: Settings) -> list[str]:
+    if settings.pg_url:  # the shared store (rag.store picks the backend; this keeps old callers working)
+        from .pgstore import PgStore
+
+        return PgStore(settings).list()
     root = Path(settings.index_dir)
     if not root.is_dir():
         return []
@@ -117,9 +121,17 @@ def build_memory_index(docs: list[Document], settings: Settings, name: str, corp
 
 
 def build_index(docs: list[Document], settings: Settings, name: str, corpus: str, embedder: Embedder,
-                lang: str = "en", progress: bool = True) -> Path:
-    """Build into a hidden folder, then swap indexes/<name> to it: a killed build changes nothing."""
+                lang: str = "en", progress: bool = True) -> Path | None:
+    """Build into a hidden folder, then swap indexes/<name> to it: a killed build changes nothing.
+
+    With settings.pg_url the index is built in PostgreSQL instead (rag.pgstore) and None is returned."""
     import faiss
+
+    if settings.pg_url:
+        from .pgstore import PgStore
+
+        PgStore(settings).build(docs, name, corpus, embedder, lang, progress)
+        return None
 
     valid_name(name)
     root = Path(settings.index_dir)
@@ -157,9 +169,15 @@ def _swap_in(link: Path, target: Path) -> None:
 
 
 def load_index(name: str, settings: Settings, embedder_name: str | None = None) -> Index:
-    """Load indexes/<name>, checking its manifest against the current settings."""
+    """Load indexes/<name>, checking its manifest against the current settings (or, with settings.pg_url,
+    the index of that name in PostgreSQL: rag.pgstore.PgIndex, read through the same attributes)."""
     import bm25s
     import faiss
+
+    if settings.pg_url:
+        from .pgstore import PgStore
+
+        return PgStore(settings).load(name, embedder_name)
 
     path = Path(settings.index_dir) / valid_name(name)
     if not (path / "manifest.json").exists():

@@ -81,11 +81,14 @@ def fuse(rankings: list[list[Hit]], method: str = "rrf", rrf_k: int = 60) -> lis
 
 
 def make_retriever(index: Index, embedder: Embedder, method: str = "rrf", rrf_k: int = 60, candidates: int = 50):
+    # An index served by a database brings its own retrievers (rag.pgstore); a local one uses bm25s and FAISS.
+    lexical, dense = (index.retrievers(embedder) if hasattr(index, "retrievers")
+                      else (BM25Retriever(index), DenseRetriever(index, embedder)))
     if method == "bm25":
-        return BM25Retriever(index)
+        return lexical
     if method == "dense":
-        return DenseRetriever(index, embedder)
-    return HybridRetriever([BM25Retriever(index), DenseRetriever(index, embedder)], method, rrf_k, candidates)
+        return dense
+    return HybridRetriever([lexical, dense], method, rrf_k, candidates)
 
 
 # -- ten blue links -------------------------------------------------------------------------------

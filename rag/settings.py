@@ -76,6 +76,14 @@ class Settings:
     abstain_below: float = 0.25  # RAG_ABSTAIN_BELOW
     # Whether to run the writer model at all ("extractive" overviews when off).  RAG_GENERATE
     generate: bool = True
+    # -- shared store (rag.pgstore): indexes and votes in PostgreSQL + pgvector instead of local files --
+    # e.g. postgresql://user:pass@db:5432/rag (or what `rag pg up` prints); empty = local files.  RAG_PG_URL
+    pg_url: str = ""
+    # Connections per process in the pool (each app replica is one process).  RAG_PG_POOL
+    pg_pool: int = 4
+    # Lexical ranking in PostgreSQL: "bm25" (bm25s's tokens and formula, scored in SQL) or "fts"
+    # (PostgreSQL full-text search, ts_rank_cd).  RAG_PG_LEXICAL
+    pg_lexical: str = "bm25"
     # -- web mode (rag.web; index name "web" or --source web) --
     web_backend: str = "ddgs"  # RAG_WEB_BACKEND: the search engine adapter
     # Seconds per search attempt and per page fetch.  RAG_WEB_TIMEOUT
@@ -143,6 +151,7 @@ FALSE = frozenset({"0", "false", "no", "off", ""})
 # The fusion methods rag.retrieval.make_retriever knows; anything else used to fall through to a
 # half-set-up fusion and fail inside the first query (UnboundLocalError), so it is refused here.
 RETRIEVERS = ("rrf", "norm", "bm25", "dense")
+PG_LEXICAL = ("bm25", "fts")
 EMBED_BACKENDS = ("torch", "onnx", "onnx-int8")  # rag.embedding.BACKENDS (not imported: settings loads first)
 # Inclusive lower bounds of the numeric settings. Zero is allowed only where it means something:
 # bridges 0 = one hop, threads 0 = all cores, web_pages 0 = snippets only, web_cache_ttl 0 = no cache,
@@ -151,7 +160,7 @@ EMBED_BACKENDS = ("torch", "onnx", "onnx-int8")  # rag.embedding.BACKENDS (not i
 AT_LEAST = {
     "chunk_size": 1, "chunk_overlap": 0, "rrf_k": 0, "candidates": 1, "links": 1, "passages": 1, "evidence": 1,
     "bridges": 0, "max_tokens": 1, "temperature": 0, "n_ctx": 1, "threads": 0, "max_query_chars": 1, "web_budget": 0,
-    "web_pages": 0, "web_max_bytes": 1, "web_max_redirects": 0, "web_cache_ttl": 0,
+    "web_pages": 0, "web_max_bytes": 1, "pg_pool": 1, "web_max_redirects": 0, "web_cache_ttl": 0,
 }
 # web_backend is not checked here: rag.web.search.BACKENDS is an open registry, and its factory
 # already refuses an unknown name with the list of choices.
@@ -178,6 +187,10 @@ def _validate(s: Settings) -> None:
         _bad("abstain_below", s.abstain_below, "must be between 0 and 1 (a cosine similarity)")
     if not s.web_timeout > 0:
         _bad("web_timeout", s.web_timeout, "must be more than 0 seconds")
+    if s.pg_lexical not in PG_LEXICAL:
+        _bad("pg_lexical", s.pg_lexical, f"must be one of: {', '.join(PG_LEXICAL)}")
+    if s.pg_url and not s.pg_url.startswith(("postgresql://", "postgres://")):
+        _bad("pg_url", "…", "must start with postgresql:// (the URL `rag pg up` prints, or your server's)")
     if not s.index.strip():
         _bad("index", s.index, "must name an index (a folder under index_dir, or 'web')")
 

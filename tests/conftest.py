@@ -13,6 +13,7 @@ from rag.index import build_index
 from rag.settings import Settings
 
 from corpus import documents
+from pgfixtures import fresh_schema, pg_server, pg_url  # noqa: F401  (one PostgreSQL per session)
 
 
 # Fixtures that load a real model or build a real index. A test that uses one (directly or through

@@ -50,7 +50,8 @@ def run(args) -> int:
     except OSError:  # Gradio's own message names its environment variable, not our options
         raise RagError(f"cannot listen on {args.host}:{args.port} — is another program using that port, or is "
                        "the address not one of this machine's? Pass --port N or --host ADDRESS") from None
-    print(f"rag ui: http://{args.host}:{args.port} (index {settings.index}, votes in {backend.votes.path}); "
+    votes = getattr(backend.votes, "where", backend.votes.path)  # PostgreSQL (ui.pgvotes) or the SQLite file
+    print(f"rag ui: http://{args.host}:{args.port} (index {settings.index}, votes in {votes}); "
           "Ctrl+C to stop", flush=True)
     demo.block_thread()
     return 0

@@ -146,6 +146,10 @@ class VoteStore:
 
     @classmethod
     def open(cls, settings: Settings) -> "VoteStore":
+        if settings.pg_url:  # shared by every replica (ui.pgvotes); SQLite stays the default
+            from .pgvotes import PgVoteStore
+
+            return PgVoteStore(settings)
         return cls(Path(settings.data_dir) / FILENAME)
 
     def _connect(self) -> sqlite3.Connection:
