@@ -155,4 +155,6 @@ class Limits:
 
 
 def _mb(size: int) -> str:
-    return f"{size / 1_000_000:.1f} MB"
+    if size >= 1_000_000:
+        return f"{size / 1_000_000:.1f} MB"
+    return f"{size / 1_000:.0f} KB" if size >= 10_000 else f"{size:,} bytes"
