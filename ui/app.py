@@ -218,8 +218,9 @@ def evaluate_tab(gr, h, backend, choices, default, demo=None):
         return h.votes_table(backend, caller_of(backend, request))
 
     @with_request(gr)
-    def show_export(request):  # the button only for those allowed; export_votes checks again
-        return gr.update(visible=caller_of(backend, request).admin)
+    def show_export(request):  # the button and file only for those allowed; export_votes checks again
+        admin = caller_of(backend, request).admin
+        return gr.update(visible=admin), gr.update(visible=admin)
 
     def show_next(event):
         return event.then(next_question, [session, source], [session, question, pane_a, pane_b],
@@ -239,7 +240,8 @@ def evaluate_tab(gr, h, backend, choices, default, demo=None):
     refresh.click(lambda: h.eval_summary(backend), None, summary).then(list_votes, None, mine)
     export.click(export_votes, None, [csv_file, export_message])
     if demo is not None:  # what this user may see: their votes (all, for an admin), the export button
-        demo.load(list_votes, None, mine, show_progress="hidden").then(show_export, None, export, queue=False)
+        demo.load(list_votes, None, mine, show_progress="hidden") \
+            .then(show_export, None, [export, csv_file], queue=False)
     return summary
 
 
