@@ -53,11 +53,14 @@ def test_beyond_loopback_with_accounts_login_is_on(with_users):
 def test_no_auth_beyond_loopback_starts_with_a_warning(settings):
     access = Access.for_host(settings, "0.0.0.0", no_auth=True)
     assert not access.login and access.warning == OPEN_WARNING
+    assert access.limits.per_minute == settings.questions_per_minute  # counted per client address
     assert "anyone" in OPEN_WARNING and "누구나" in OPEN_WARNING
 
 
 def test_loopback_has_no_login_unless_asked(with_users, tmp_path):
-    assert not Access.for_host(with_users, "127.0.0.1").login  # accounts exist, but `make run` opens at once
+    owner_alone = Access.for_host(with_users, "127.0.0.1")
+    assert not owner_alone.login and not owner_alone.warning  # accounts exist, but `make run` opens at once
+    assert owner_alone.limits.per_minute == 0 and owner_alone.limits.max_query_chars == with_users.max_query_chars
     assert Access.for_host(with_users, "127.0.0.1", auth=True).login
     assert Access.for_host(with_users.replace(auth=True), "127.0.0.1").login
     with pytest.raises(RagError, match="--auth or RAG_AUTH=1"):  # asked for, but no accounts

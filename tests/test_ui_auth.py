@@ -142,3 +142,19 @@ def test_past_two_waiting_overviews_a_question_gets_links_and_a_message(served):
     ann = served.client("ann")  # not held back by bob's queue
     assert "overviews waiting" not in ann.predict("Who painted the Mona Lisa?", "tiny", api_name="/show_links")[3]
     assert served.backend.access.limits.waiting("bob") == 0  # every place was given back
+
+
+def test_an_app_opened_with_no_auth_says_so_on_the_page(tiny_settings, embedder, tmp_path):
+    settings = tiny_settings.replace(data_dir=tmp_path / "data")
+    access = Access.for_host(settings, "0.0.0.0", no_auth=True)  # the policy of --host 0.0.0.0 --no-auth
+    backend = h.Backend.create(settings, Assistant(settings, embedder=embedder, generator=ScriptedGenerator()),
+                               access=access)
+    demo = ui_app.build_app(backend)
+    port = free_port()
+    ui_app.launch(demo, backend, "127.0.0.1", port, block=False)  # served on loopback all the same
+    try:
+        config = httpx.get(f"http://127.0.0.1:{port}/config", timeout=30)
+        assert config.status_code == 200  # no login
+        assert "anyone who can reach it can ask questions" in config.text and "open-warning" in config.text
+    finally:
+        demo.close()

@@ -90,10 +90,13 @@ class Access:
     _login_limiter: object = None
 
     @classmethod
-    def local(cls, settings: Settings) -> "Access":
-        """No login: the app on loopback as `make run` starts it. Limits and the query log still apply."""
-        return cls(limits=Limits.from_settings(settings), session_hours=settings.session_hours,
-                   query_log=open_query_log(settings))
+    def local(cls, settings: Settings, shared: bool = False) -> "Access":
+        """No login. On loopback (the owner alone, as `make run` starts it) only the size caps apply;
+        `shared` (--no-auth beyond loopback) adds the per-user limits, counted per client address."""
+        limits = Limits.from_settings(settings) if shared else \
+            Limits(max_query_chars=settings.max_query_chars, max_upload_bytes=settings.max_upload_bytes)
+        return cls(limits=limits, session_hours=settings.session_hours, query_log=open_query_log(settings),
+                   warning="" if not shared else OPEN_WARNING)
 
     @classmethod
     def for_host(cls, settings: Settings, host: str, no_auth: bool = False, auth: bool = False) -> "Access":
@@ -103,10 +106,7 @@ class Access:
             raise RagError("--auth and --no-auth contradict each other — pass one of them")
         wanted = auth or (settings.auth and not no_auth) or (not loopback and not no_auth)
         if not wanted:
-            access = cls.local(settings)
-            if not loopback:
-                access.warning = OPEN_WARNING
-            return access
+            return cls.local(settings, shared=not loopback)
         users = UserStore.open(settings)
         if not users.accounts():
             why = "not a loopback address" if not loopback else "--auth or RAG_AUTH=1"

@@ -41,14 +41,15 @@ def run(args) -> int:
     from rag.cli import settings_from
     from rag.errors import RagError, require
 
+    from .access import Access
+
+    settings = settings_from(args)
+    access = Access.for_host(settings, args.host, no_auth=args.no_auth, auth=args.auth)  # before anything loads
     require("gradio", "ui")
     if args.web:
         require("ddgs", "web")
-    from .access import Access
     from .handlers import Backend
 
-    settings = settings_from(args)
-    access = Access.for_host(settings, args.host, no_auth=args.no_auth, auth=args.auth)  # before any model loads
     if access.warning:
         print(f"warning: {access.warning}", file=sys.stderr, flush=True)
     backend = Backend.create(settings, web=args.web, access=access)

@@ -97,15 +97,14 @@ class Backend:
     warmup: Warmup
     web: bool = False  # the web-search helper sets this when Assistant.search(q, index="web") works
     rng: random.Random = field(default_factory=random.Random)
-    # Login, per-user limits and the query log (ui.access). The default is no login and size caps only;
-    # `rag ui` passes Access.for_host(...), which adds the per-user limits from the settings.
+    # Login, per-user limits and the query log (ui.access). The default is the owner alone on loopback:
+    # no login, size caps only; `rag ui` passes Access.for_host(settings, host, ...).
     access: Access = field(default_factory=Access)
 
     @classmethod
     def create(cls, settings: Settings, assistant: Assistant | None = None, **kwargs) -> "Backend":
         assistant = assistant or Assistant(settings)
-        kwargs.setdefault("access", Access(limits=Limits(max_query_chars=settings.max_query_chars,
-                                                         max_upload_bytes=settings.max_upload_bytes)))
+        kwargs.setdefault("access", Access.local(settings))
         return cls(assistant=assistant, votes=VoteStore.open(settings), warmup=Warmup(assistant), **kwargs)
 
     @property
