@@ -87,11 +87,11 @@ def test_callers_come_from_the_login(with_users):
 
 def test_password_guessing_is_throttled_per_name(with_users):
     access = Access.for_host(with_users, "0.0.0.0")
-    assert access.check_password("bob", PASSWORD)
+    assert access.verify_login("bob", PASSWORD)
     for _ in range(LOGIN_ATTEMPTS_PER_MINUTE - 1):
-        assert not access.check_password("bob", "guess")
-    assert not access.check_password("bob", PASSWORD)  # right, but past the attempts of this minute
-    assert access.check_password("ann", PASSWORD)  # another name is not locked out
+        assert not access.verify_login("bob", "guess")
+    assert not access.verify_login("bob", PASSWORD)  # right, but past the attempts of this minute
+    assert access.verify_login("ann", PASSWORD)  # another name is not locked out
 
 
 def test_sessions_expire_and_end_when_the_user_is_removed():

@@ -3,7 +3,8 @@
     access = Access.for_host(settings, host, no_auth=...)   refuses (RagError, exit 2) a non-loopback
                                                            address with no accounts and no --no-auth
     access.caller(username, address, session)              the Caller behind one event
-    access.check_password(name, password)                  Gradio's `auth=` hook: argon2 verify, throttled
+    access.check_password(name, password)                  Gradio's `auth=` hook: argon2 verify (verify_login)
+                                                           in a thread, throttled per name
     access.install_sessions(app)                           logins expire after RAG_SESSION_HOURS
     access.log_query(caller, source, query)                a line in <data_dir>/queries.log, only with RAG_LOG_QUERIES=1
     SecurityHeaders                                        ASGI middleware adding the headers below
@@ -127,9 +128,17 @@ class Access:
         return Caller(key=username, name=username, admin=self.users.role(username) == "admin",
                       session=session or "")
 
-    def check_password(self, name: str, password: str) -> bool:
-        """Gradio's auth hook. At most LOGIN_ATTEMPTS_PER_MINUTE tries per name, then every try fails
-        (Gradio's login form can only say "Incorrect credentials") until the minute has passed."""
+    async def check_password(self, name: str, password: str) -> bool:
+        """Gradio's auth hook. Gradio calls a plain function straight from its event loop, and an argon2
+        check takes a tenth of a second or more, which would stall every other user's page meanwhile;
+        a coroutine is awaited instead, so the check runs in a worker thread."""
+        import asyncio
+
+        return await asyncio.to_thread(self.verify_login, name, password)
+
+    def verify_login(self, name: str, password: str) -> bool:
+        """At most LOGIN_ATTEMPTS_PER_MINUTE tries per name, then every try fails (Gradio's login form
+        can only say "Incorrect credentials") until the minute has passed."""
         if self.users is None:
             return False
         if self._login_limiter is None:
