@@ -5,7 +5,7 @@
     naive     a.search(q) + the top passages handed straight to the writer with a "cite your
               sources" prompt — no evidence selection, no checking — to show what grounding adds
 
-Every arm returns a plain dict (one per question and mode) that goes into report.json as is.
+Every arm returns a record (eval.records) per question; the harness writes it with dataclasses.asdict.
 """
 
 from __future__ import annotations
@@ -19,9 +19,10 @@ from rag.citations import check, strip_citations
 from rag.errors import GenerationError
 from rag.evidence import split_sentences
 from rag.generation import NAIVE_SYSTEM_PROMPT, USER_TEMPLATE
-from rag.retrieval import STOP, WORD
+from rag.text import STOP, WORD
 
 from .datasets import Question
+from .records import AnswerRecord, Citation, EvidenceRecord, LinksRecord, NaiveRecord, OverviewRecord
 from .metrics import best_f1, contains_answer, exact_match
 
 INF = math.inf
@@ -63,7 +64,7 @@ class Judge:
 
     # -- links ----------------------------------------------------------------------------------
 
-    def links(self, q: Question) -> dict:
+    def links(self, q: Question) -> LinksRecord:
         page = self.assistant.search(q.question, index=self.index, k=10)
         texts = self.passages(page)
         ranked, gold_ranks, answer_rank, effort, read = [], [], None, INF, 0
@@ -76,12 +77,12 @@ class Judge:
                 answer_rank, effort = link.rank, read
         # without named gold documents, the qrels are the retrieved documents that hold an answer
         judged = list(q.relevant) or [ranked[r - 1] for r in gold_ranks]
-        return {"ranked": ranked, "gold": judged, "gold_ranks": gold_ranks, "answer_rank": answer_rank,
-                "effort_words": effort, "links_ms": round(page.timings.links_ms, 1)}
+        return LinksRecord(ranked=ranked, gold=judged, gold_ranks=gold_ranks, answer_rank=answer_rank,
+                           effort_words=effort, links_ms=round(page.timings.links_ms, 1))
 
     # -- overview -------------------------------------------------------------------------------
 
-    def overview(self, q: Question) -> dict:
+    def overview(self, q: Question) -> OverviewRecord:
         page, overview = None, None
         for event in self.assistant.stream(q.question, index=self.index):
             if isinstance(event, LinksEvent):
@@ -103,30 +104,28 @@ class Judge:
         supported = self.supported(sentences, [[e for d, _ in docs for e in evidence_by_doc.get(d, [])]
                                                for docs in cited[: len(sentences)]])
         lead = overview.sentences[0] if overview.sentences and not overview.abstained else None
-        record = self._answer_record(q, " ".join(sentences), cited, texts, supported, overview.abstained,
-                                     lead.text if lead and lead.origin == "generated" else None)
+        base = self._answer_record(q, " ".join(sentences), cited, texts, supported, overview.abstained,
+                                   lead.text if lead and lead.origin == "generated" else None)
         has = lambda text: contains_answer(text, q.answers, q.lang)  # noqa: E731
         found = any(s.origin == "found" for s in overview.sentences)
-        record.update({
-            "origins": [s.origin for s in overview.sentences],
-            "found_only": found,
-            "lead_origin": lead.origin if lead and not found else None,
-            "lead_contains": bool(lead and not found and has(lead.text)),
-            "second_hop": sum(1 for p in overview.passages if p.hop == 2),
-            "cites_second_hop": any(e.hop == 2 for e in overview.evidence
-                                    if e.doc_id in {s.doc_id for s in overview.sources}),
-            "answer_evidence_rank": next((i for i, e in enumerate(overview.evidence, start=1) if has(e.text)), None),
-            "answer_in_passages": any(has(texts.get(d, "")) for d in top),
-            "gold_in_passages": any(self.is_gold(q, d, urls.get(d, ""), texts.get(d, "")) for d in top),
-            "draft": overview.draft,
-            "evidence": [{"text": e.text, "doc_id": e.doc_id, "score": round(e.score, 3),
-                          "relevance": round(e.relevance, 4), "hop": e.hop,
-                          "gold": self.is_gold(q, e.doc_id, urls.get(e.doc_id, ""), texts.get(e.doc_id, ""))}
-                         for e in overview.evidence],
-            "timings": overview.timings.to_dict(),
-        })
-        record["answer_in_evidence"] = record["answer_evidence_rank"] is not None
-        return record
+        answer_rank = next((i for i, e in enumerate(overview.evidence, start=1) if has(e.text)), None)
+        return OverviewRecord(
+            **vars(base) | {"draft": overview.draft, "timings": overview.timings.to_dict()},
+            origins=[s.origin for s in overview.sentences],
+            found_only=found,
+            lead_origin=lead.origin if lead and not found else None,
+            lead_contains=bool(lead and not found and has(lead.text)),
+            second_hop=sum(1 for p in overview.passages if p.hop == 2),
+            cites_second_hop=any(e.hop == 2 for e in overview.evidence
+                                 if e.doc_id in {s.doc_id for s in overview.sources}),
+            answer_evidence_rank=answer_rank,
+            answer_in_evidence=answer_rank is not None,
+            answer_in_passages=any(has(texts.get(d, "")) for d in top),
+            gold_in_passages=any(self.is_gold(q, d, urls.get(d, ""), texts.get(d, "")) for d in top),
+            evidence=[EvidenceRecord(e.text, e.doc_id, round(e.score, 3), round(e.relevance, 4), e.hop,
+                                     self.is_gold(q, e.doc_id, urls.get(e.doc_id, ""), texts.get(e.doc_id, "")))
+                      for e in overview.evidence],
+        )
 
     def supported(self, sentences: list[str], evidence: list[list[Evidence]]) -> list[bool]:
         """The project's own checker, re-run: is each sentence supported by a sentence of a source it cites?
@@ -144,32 +143,31 @@ class Judge:
         return out
 
     def _answer_record(self, q: Question, text: str, cited: list[list[tuple[str, str]]],
-                       texts: dict[str, str], supported: list[bool], abstained: bool, lead: str | None) -> dict:
+                       texts: dict[str, str], supported: list[bool], abstained: bool, lead: str | None) -> AnswerRecord:
         """Gold-based figures shared by the overview and the naive arm."""
         contains = bool(text) and contains_answer(text, q.answers, q.lang)
-        marks = [{"doc_id": d, "gold": self.is_gold(q, d, u, texts.get(d, "")) if q.relevant else None,
-                  "has_answer": contains_answer(texts.get(d, ""), q.answers, q.lang)}
+        marks = [Citation(d, self.is_gold(q, d, u, texts.get(d, "")) if q.relevant else None,
+                          contains_answer(texts.get(d, ""), q.answers, q.lang))
                  for docs in cited for d, u in docs]
-        good = [bool(m["gold"]) or m["has_answer"] for m in marks]
+        good = [bool(m.gold) or m.has_answer for m in marks]
         short = short_answer(lead, q.question) if lead else None
-        record = {
-            "text": text, "words": _words(text), "contains": contains, "abstained": abstained,
-            "effort_words": _words(text) if contains else INF,
-            "citations": marks,
-            "citation_precision": sum(good) / len(good) if good else None,
-            "cites_gold": any(m["gold"] for m in marks) if q.relevant else None,
-            "supported": supported,
-            "short_answer": short,
-            "em": exact_match(short, q.answers, q.lang) if short else None,
-            "f1": round(best_f1(short, q.answers, q.lang), 4) if short else None,
-        }
-        if q.lang == "ko":  # KorQuAD's character F1 of the whole overview against the gold spans
-            record["overview_char_f1"] = round(best_f1(text, q.answers, "ko"), 4) if text else 0.0
-        return record
+        return AnswerRecord(
+            text=text, words=_words(text), contains=contains, abstained=abstained,
+            effort_words=_words(text) if contains else INF,
+            citations=marks,
+            citation_precision=sum(good) / len(good) if good else None,
+            cites_gold=any(m.gold for m in marks) if q.relevant else None,
+            supported=supported,
+            short_answer=short,
+            em=exact_match(short, q.answers, q.lang) if short else None,
+            f1=round(best_f1(short, q.answers, q.lang), 4) if short else None,
+            # KorQuAD's character F1 of the whole overview against the gold spans
+            overview_char_f1=(round(best_f1(text, q.answers, "ko"), 4) if text else 0.0) if q.lang == "ko" else None,
+        )
 
     # -- naive baseline -------------------------------------------------------------------------
 
-    def naive(self, q: Question) -> dict:
+    def naive(self, q: Question) -> NaiveRecord:
         started = time.perf_counter()
         page = self.assistant.search(q.question, index=self.index)
         links = {l.doc_id: l for l in page.links}  # the top passages' documents are always among them
@@ -200,13 +198,11 @@ class Judge:
             [Evidence(t, c.doc_id, links[c.doc_id].title, links[c.doc_id].url, 0.0)
              for c in chunks if c.doc_id in {d for d, _ in docs} for t in split_sentences(c.text, lang)]
             for docs in cited])
-        record = self._answer_record(q, " ".join(sentences), cited, texts, supported, not sentences,
-                                     sentences[0] if sentences else None)
-        record.update({"passages_used": len(chunks), "error": error, "draft": draft,
-                       "timings": {"links_ms": round(page.timings.links_ms, 1),
-                                   "first_token_ms": None if first_ms is None else round(first_ms, 1),
-                                   "total_ms": round(total_ms, 1)}})
-        return record
+        base = self._answer_record(q, " ".join(sentences), cited, texts, supported, not sentences,
+                                   sentences[0] if sentences else None)
+        timings = {"links_ms": round(page.timings.links_ms, 1),
+                   "first_token_ms": None if first_ms is None else round(first_ms, 1), "total_ms": round(total_ms, 1)}
+        return NaiveRecord(**vars(base) | {"draft": draft, "timings": timings}, passages_used=len(chunks), error=error)
 
 
 def naive_messages(question: str, chunks, titles: dict[str, str]) -> list[dict]:

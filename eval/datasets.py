@@ -10,14 +10,14 @@
 
 from __future__ import annotations
 
-import json
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rag.errors import CorpusError
 from rag.schema import Document
-from rag.sources import HANGUL, iter_squad, wiki_url
+from rag.sources import iter_squad, wiki_url
+from rag.text import iter_jsonl, lang_of
 
 FORMATS = ("squad", "hotpot", "nq", "jsonl")
 
@@ -67,7 +67,7 @@ def load_dataset(spec: str) -> Dataset:
 
 
 def _lang(text: str) -> str:
-    return "ko" if HANGUL.search(text) else "en"
+    return lang_of(text)
 
 
 def load_squad(path: Path) -> Dataset:
@@ -83,19 +83,8 @@ def load_squad(path: Path) -> Dataset:
 
 
 def _jsonl(path: Path) -> list[dict]:
-    rows = []
     with open(path, encoding="utf-8") as f:
-        for number, line in enumerate(f, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise CorpusError(f"{path.name} line {number} is not JSON ({exc.msg})") from None
-            if not isinstance(row, dict):
-                raise CorpusError(f"{path.name} line {number} is not a JSON object")
-            rows.append(row)
-    return rows
+        return [row for _, row in iter_jsonl(f, path.name)]
 
 
 def _require(row: dict, key: str, path: Path, number: int):

@@ -14,6 +14,7 @@ import argparse
 import json
 import logging
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 from rag.errors import IndexCorrupt, IndexMismatch, IndexNotFound, RagError
@@ -145,7 +146,7 @@ def evaluate(assistant, dataset: Dataset, questions: list[Question], modes: list
             record = {"id": q.id, "question": q.question, "answers": list(q.answers), "relevant": list(q.relevant),
                       "part": part(q, dataset)}
             for mode in modes:
-                record[mode] = getattr(judge, mode)(q)
+                record[mode] = asdict(getattr(judge, mode)(q))
             records.append(record)
             if sink:
                 sink.write(json.dumps(finite(record), ensure_ascii=False) + "\n")

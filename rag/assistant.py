@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from . import hop
-from .citations import HANGUL, degenerate
+from .citations import degenerate
 from .embedding import Embedder
 from .errors import BadQuery, IndexNotFound, RagError
 from .evidence import select_evidence, split_sentences
@@ -29,6 +29,8 @@ from .retrieval import blue_links, make_retriever, query_terms
 from .schema import (Evidence, FinalEvent, LinksEvent, Overview, Passage, SearchPage, Sentence, Timings,
                      TokenEvent)
 from .settings import Settings
+from .messages import message
+from .text import fold_width, jamo_only, lang_of, names, terms
 from .web.mode import WEB  # the index name that selects web mode
 
 log = logging.getLogger(__name__)
@@ -43,7 +45,7 @@ class Assistant:
     def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None,
                  generator: Generator | None = None):
         self.settings = settings or Settings()
-        self.embedder = embedder or Embedder(self.settings.embed_model)
+        self.embedder = embedder or Embedder.for_settings(self.settings)
         self.generator = generator or make_generator(self.settings)
         self._indexes: dict[str, tuple[Index, object]] = {}
         self._lock = threading.Lock()
@@ -91,7 +93,7 @@ class Assistant:
         import unicodedata  # here rather than at the top: this method is the only user
 
         if not isinstance(query, str):
-            raise BadQuery("the query is empty — type a question or a few words")
+            raise BadQuery(message("query_empty"))
         typed = len(query)
         kept = []
         for ch in query:
@@ -102,14 +104,23 @@ class Assistant:
                 continue
             else:
                 kept.append(ch)
-        query = " ".join(unicodedata.normalize("NFC", "".join(kept)).split())
+        typed_text = " ".join(unicodedata.normalize("NFC", "".join(kept)).split())
+        query = " ".join(fold_width(typed_text).split())
+        lang = lang_of(query)
+        notices = []
+        if query != typed_text:
+            wide = re.search(r"[\uff01-\uff5e][\uff01-\uff5e\u3000]*", typed_text)
+            before = wide.group().strip("\u3000")[:20] if wide else typed_text[:20]
+            notices.append(message("query_fullwidth", lang, before=before, after=fold_width(before)))
         if not query:
-            raise BadQuery("the query is empty — type a question or a few words")
+            raise BadQuery(message("query_empty"))
+        if jamo_only(query):  # "ㅋㅋㅋ", "ㅁㄴㅇㄹ": no syllable, so nothing any tokenizer can match
+            raise BadQuery(message("query_jamo", "ko"))
         limit = self.settings.max_query_chars
         if len(query) <= limit:
-            return query, []
+            return query, notices
         cut = query[:limit].rsplit(" ", 1)[0] or query[:limit]
-        return cut, [f"Your query was {typed:,} characters long; only the first {len(cut)} were used."]
+        return cut, notices + [message("query_cut", lang, typed=typed, kept=len(cut))]
 
     def search(self, query: str, index: str | None = None, k: int | None = None) -> SearchPage:
         return self._search(query, index, k)[0]
@@ -126,6 +137,8 @@ class Assistant:
         idx, retriever = self._index(index or self.settings.index)
         hits = retriever.retrieve(query, max(self.settings.candidates, k * 5))
         links = blue_links(idx, hits, query, k)
+        unmatched = self.cannot_match(query, idx)
+        notices = notices + ([unmatched] if unmatched else [])
         elapsed = (time.perf_counter() - started) * 1000
         return SearchPage(query=query, links=links, timings=Timings(links_ms=elapsed, total_ms=elapsed),
                           notices=notices, hits=hits), idx
@@ -174,17 +187,21 @@ class Assistant:
         passages, evidence = self._read_and_pick(page, idx)
         notices = list(page.notices)
         ms = lambda: (time.perf_counter() - started) * 1000  # noqa: E731
-        if not evidence or max(e.score for e in evidence) < self.settings.abstain_below:
+        lang = query_lang(page.query)
+        if self.cannot_match(page.query, idx):  # said in the links' notice; nothing here is about the question
+            yield FinalEvent(replace(self._abstain(page, [], notices, ms()), passages=passages))
+            return
+        if (not evidence or max(e.score for e in evidence) < self.settings.abstain_below
+                or (lang == idx_lang(idx) and not about_subject(page.query, evidence))):
             yield FinalEvent(replace(self._abstain(page, evidence, notices, ms()), passages=passages))
             return
-        lang = query_lang(page.query)
         compared = compose_yes_no(page.query, passages, idx.documents, lang)
         if compared:  # "Are X and Y both …?": decided by comparing what the two sources say
             sentences, sources, evidence = compared
             yield FinalEvent(self._overview(page, idx, passages, sentences, sources, "", evidence, notices, None, ms()))
             return
         if evidence[0].relevance < FOUND_BELOW:
-            sentences, sources = found_only(page.query, evidence, korean=lang == "ko")
+            sentences, sources = found_only(page.query, evidence, lang)
             yield FinalEvent(self._overview(page, idx, passages, sentences, sources, "", evidence, notices, None, ms()))
             return
         draft, first_token_ms = "", None
@@ -254,13 +271,40 @@ class Assistant:
         s = self.settings  # web mode: an index built for this one query
         return make_retriever(idx, self.embedder, s.retriever, s.rrf_k, s.candidates)
 
+    def cannot_match(self, query: str, idx: Index) -> str:
+        """Why this index cannot answer a question in this language at all, or "".
+
+        A Korean question on an index of English text embedded with an English-only model (the default
+        vital with all-MiniLM-L6-v2) is matched by script, not meaning: "모나리자를 그린 화가는 누구인가?"
+        found Korean language, Hangul and Busan. BM25 finds nothing either (no Korean words in the index).
+        """
+        if query_lang(query) != "ko" or idx.lang == "ko" or idx.analyzer == "kiwi" or self.embedder.multilingual:
+            return ""
+        corpus = idx.manifest.get("corpus", "CORPUS")
+        return message("other_language", "ko", index=idx.name, corpus=corpus)
+
     def _abstain(self, page: SearchPage, evidence: list[Evidence], notices: list[str], total_ms: float) -> Overview:
-        text = ABSTAIN_TEXT_KO if query_lang(page.query) == "ko" else ABSTAIN_TEXT
+        text = message("abstain", query_lang(page.query))
         return Overview(query=page.query, sentences=[Sentence(text, (), "abstain")], sources=[],
                         links=page.links, abstained=True, evidence=evidence, notices=notices,
                         timings=Timings(links_ms=page.timings.links_ms, total_ms=total_ms))
 
 
+def idx_lang(idx: Index) -> str:
+    return idx.lang
+
+
+def about_subject(query: str, evidence: list[Evidence]) -> bool:
+    """Does any evidence sentence (or its title) hold the question's subject: one of the names it
+    asks about ("Wakanda", "모나리자"), or when it names nothing, one of its terms? When none does, the
+    evidence is about something else, however close its embedding ("the capital of Wakanda" found
+    Abuja, the capital of Nigeria): an overview from it would be off-topic. A question with no content
+    terms is not judged. Same-language only: a Korean question shares no terms with English evidence
+    that a multilingual model found for it."""
+    asked = names(query) or terms(query)
+    return not asked or any(asked & (terms(e.text) | terms(e.title)) for e in evidence)
+
+
 def query_lang(query: str) -> str:
     """The language a reader of this query expects (our users write Korean or English)."""
-    return "ko" if HANGUL.search(query) else "en"
+    return lang_of(query)

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .embedding import Embedder
-from .retrieval import STOP, WORD
 from .schema import Evidence
+from .text import WORD, hangul_share, stem, terms
 
 CITATION = re.compile(r"\s*\[(\d+(?:\s*,\s*\d+)*)\]")
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -38,12 +38,14 @@ def strip_citations(text: str) -> tuple[str, list[int]]:
     return CITATION.sub("", text).strip(), cited
 
 
-def _stem(word: str) -> str:
-    return word.lower()[:6]
+def content_words(text: str) -> frozenset[str]:
+    """The text's terms (rag.text.terms) without bare numbers, which are checked on their own."""
+    return frozenset(t for t in terms(text) if not t.isdigit())
 
 
-def content_words(text: str) -> set[str]:
-    return {_stem(w) for w in WORD.findall(text) if w.lower() not in STOP and not w.isdigit() and len(w) > 1}
+def _name_terms(names: list[str]) -> set[str]:
+    """Terms of capitalised names, word by word: "Earth's" and "Anglo-Saxon" as content_words splits them."""
+    return {t for n in names for w in WORD.findall(n) if (t := stem(w)) in terms(w)}
 
 
 def check(sentence: str, evidence: Evidence, sentence_vector: np.ndarray, evidence_vector: np.ndarray) -> Check:
@@ -54,8 +56,7 @@ def check(sentence: str, evidence: Evidence, sentence_vector: np.ndarray, eviden
         return Check(False, 0.0, f"numbers not in source: {', '.join(missing_numbers)}")
     source_words = content_words(source_text)
     # a name like "Earth's" or "Anglo-Saxon" is checked word by word, as content_words splits it
-    names = {_stem(w) for n in NAME.findall(sentence) for w in WORD.findall(n)
-             if w.lower() not in STOP and len(w) > 1}
+    names = _name_terms(NAME.findall(sentence))
     missing_names = names - source_words
     if missing_names:
         return Check(False, 0.0, "names not in source")
@@ -109,9 +110,6 @@ def adds_to_question(sentence: str, question: str, evidence_text: str) -> bool:
     return bool((said - asked) & source)
 
 
-HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
-
-
 def degenerate(draft: str, lang: str = "en") -> str:
     """Why a draft is no answer at all (a repetition loop, another language), or "" when it may be one.
 
@@ -125,7 +123,7 @@ def degenerate(draft: str, lang: str = "en") -> str:
             return "it repeats itself"
     letters = [c for c in draft if c.isalpha()]
     if len(letters) >= 12:
-        hangul = sum(1 for c in letters if HANGUL.match(c)) / len(letters)
+        hangul = hangul_share(draft)
         if lang == "ko" and hangul < 0.2:
             return "it is not in the language of the sources"
         if lang != "ko" and hangul > 0.5:
@@ -157,4 +155,4 @@ def carries_answer(sentence: str, question: str, best_evidence: str, expects: st
 
 def _names(text: str) -> set[str]:
     """Stems of the capitalised words of a text (not the first word): names, places, titles."""
-    return {_stem(w) for n in NAME.findall(text) for w in WORD.findall(n) if w.lower() not in STOP and len(w) > 1}
+    return _name_terms(NAME.findall(text))

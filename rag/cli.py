@@ -29,7 +29,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args) or 0
     except RagError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        from .messages import error_line
+        from .text import lang_of
+
+        # a Korean question gets its error in Korean too (the commands in it stay as they are typed)
+        query = getattr(args, "query", None)
+        print(error_line(exc, lang_of(query) if isinstance(query, str) else "en"), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
@@ -158,7 +163,7 @@ def cmd_index_build(args) -> int:
 
     settings = settings_from(args)
     name = args.name or _default_name(args.corpus)
-    embedder = Embedder(settings.embed_model)
+    embedder = Embedder.for_settings(settings)
     if args.if_missing:
         try:
             load_index(name, settings, embedder.name)
@@ -186,10 +191,9 @@ def _default_name(corpus: str) -> str:
 
 
 def _detect_lang(docs) -> str:
-    from .sources import HANGUL
+    from .text import lang_of
 
-    sample = " ".join(d.text[:200] for d in docs[:50])
-    return "ko" if len(HANGUL.findall(sample)) > len(sample) * 0.1 else "en"
+    return lang_of(" ".join(d.text[:200] for d in docs[:50]))
 
 
 def cmd_index_list(args) -> int:
@@ -254,16 +258,21 @@ def cmd_ask(args) -> int:
 
 
 def print_overview(ov, tty: bool) -> None:
+    from .messages import message
+    from .text import lang_of
+
+    lang = lang_of(ov.query)
     if tty:
         print("\n")
-    print("AI overview:" if not ov.abstained else "AI overview (no answer in the sources):")
+    heading = message("overview", lang)
+    print(f"{heading}:" if not ov.abstained else f"{heading} ({message('no_answer', lang)})")
     for s in ov.sentences:
         marks = "".join(f"[{n}]" for n in s.citations)
         print(f"  {s.text} {marks}".rstrip())
     for src in ov.sources:
         print(f"  [{src.n}] {src.title} — {src.url}\n       “{src.quote}”")
     for notice in ov.notices:
-        print(f"note: {notice}")
+        print(f"{message('note', lang).lower()}: {notice}")
     t = ov.timings
     first = f", first token {t.first_token_ms:.0f} ms" if t.first_token_ms is not None else ""
     print(f"links {t.links_ms:.0f} ms{first}, total {t.total_ms:.0f} ms")

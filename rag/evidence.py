@@ -17,20 +17,19 @@ import numpy as np
 
 from .embedding import Embedder
 from .ranker import FEATURES, Ranker
-from .retrieval import STOP, WORD, query_terms
+from .retrieval import query_terms
 from .schema import Evidence, Passage
+from .text import has_hangul, korean_names, stem, terms
+from .text import split_sentences as sentences_of
 
 MIN_WORDS = 4  # fragments ("See also.", "Born 1452.") carry too little to cite
 MAX_CHARS = 400  # a "sentence" longer than this is a run-on list; cut it for the prompt
 
 
 def split_sentences(text: str, lang: str = "en") -> list[str]:
-    from sentencex import segment
-
     out = []
-    for s in segment(lang, text):
-        s = re.sub(r"\s+", " ", s).strip()
-        if len(s.split()) >= MIN_WORDS or (lang == "ko" and len(s) >= 10):
+    for s in sentences_of(text, lang):
+        if len(s.split()) >= MIN_WORDS or (has_hangul(s) and len(s) >= 10):
             out.append(s[:MAX_CHARS])
     return out
 
@@ -64,20 +63,20 @@ def candidates(query: str, passages: list[Passage], titles: dict[str, tuple[str,
     # metres …" is about Everest, the bare "Its elevation …" is about nothing in particular.
     sv = embedder.encode([f"{titles[p.hit.chunk.doc_id][0]}: {s}" for s, (p, _) in zip(sentences, owners)])
     cosine = (sv @ qv[0]).astype(float) if sentences else np.zeros(0)
-    terms = query_terms(query)
+    asked = query_terms(query)
     expects = answer_type(query)
     named = [p.bridge or next((b for b in bridges if b and b in s), "") for s, (p, _) in zip(sentences, owners)]
-    chains = _chains(sentences, owners, cosine, terms)
+    chains = _chains(sentences, owners, cosine, asked)
     rows = []
     for sentence, (p, position), cos, bridge in zip(sentences, owners, cosine, named):
         title = titles[p.hit.chunk.doc_id][0]
         chain_cosine, residual = chains.get(p.bridge, (0.0, set())) if p.hop == 2 else (0.0, set())
         rows.append([
-            cos, 0.0, term_overlap(sentence, terms, title), 0.0, term_overlap(sentence, terms, ""),
-            term_overlap("", terms, title), 1.0 / (1 + p.rank), float(p.hop == 2), float(bool(bridge)),
+            cos, 0.0, term_overlap(sentence, asked, title), 0.0, term_overlap(sentence, asked, ""),
+            term_overlap("", asked, title), 1.0 / (1 + p.rank), float(p.hop == 2), float(bool(bridge)),
             chain_cosine, term_overlap(sentence, residual, title) if residual else 0.0,
-            float(expects is not None), float(has_answer_type(sentence, expects, terms)),
-            novelty(sentence, terms), float(position == 0), min(len(sentence.split()) / 40, 1.0),
+            float(expects is not None), float(has_answer_type(sentence, expects, asked)),
+            novelty(sentence, asked), float(position == 0), min(len(sentence.split()) / 40, 1.0),
         ])
     features = np.array(rows, dtype=float).reshape(-1, len(FEATURES))
     for column, gap in (("cosine", "cosine_gap"), ("overlap", "overlap_gap")):
@@ -87,7 +86,7 @@ def candidates(query: str, passages: list[Passage], titles: dict[str, tuple[str,
     return Candidates(sentences, [p for p, _ in owners], features, sv, named)
 
 
-def _chains(sentences: list[str], owners, cosine: np.ndarray, terms: set[str]) -> dict[str, tuple[float, set[str]]]:
+def _chains(sentences: list[str], owners, cosine: np.ndarray, terms_: set[str]) -> dict[str, tuple[float, set[str]]]:
     """For each bridge: the cosine of the best first-hop sentence naming it, and the question's terms
     that sentence leaves unsaid — what the bridge's own passage still has to supply."""
     out: dict[str, tuple[float, set[str]]] = {}
@@ -96,8 +95,8 @@ def _chains(sentences: list[str], owners, cosine: np.ndarray, terms: set[str]) -
         if not namers:
             continue
         best = max(namers, key=lambda i: cosine[i])
-        said = {w.lower() for w in WORD.findall(sentences[best])}
-        out[bridge] = (float(cosine[best]), {t for t in terms if t not in said})
+        said = terms(sentences[best])
+        out[bridge] = (float(cosine[best]), {t for t in terms_ if t not in said})
     return out
 
 
@@ -179,11 +178,11 @@ def typed_pool(question: str, texts: list[str], docs: list[str], lead_doc: str,
     lead's own source first: a date from another document answers another question; a birth date or a
     measurement is specific enough to be taken from any source read (a second hop). Empty when the
     question asks for no date or number."""
-    terms = query_terms(question)
+    asked = query_terms(question)
     kind = fine_type(question) or answer_type(question)
     if kind not in ("year", "number", "birth", "measure"):
         return []
-    eligible = [i for i in (range(len(texts)) if allowed is None else allowed) if has_answer_type(texts[i], kind, terms)]
+    eligible = [i for i in (range(len(texts)) if allowed is None else allowed) if has_answer_type(texts[i], kind, asked)]
     wording = dimension(question)
     if wording is not None:  # "How tall …": "343 metres" beside "tallest", not "32 metres wide"
         eligible = [i for i in eligible if wording.search(texts[i])] or eligible
@@ -214,18 +213,27 @@ ANSWER_TYPES = [
     (re.compile(r"^\s*(when|what year|in what year|which year|what century|what date)\b", re.I), "year"),
     (re.compile(r"\b(how (many|much|long|old|high|tall|far|large|big|deep|heavy)|what (percentage|number|amount))\b", re.I), "number"),
     (re.compile(r"^\s*(who|whom|whose)\b", re.I), "name"),
-    (re.compile(r"(년|언제|몇)"), "number"),
+    # Korean: 언제 "when", 몇 년 "what year"; 몇 "how many", 얼마 "how much"; 누구 "who"; 어디 "where"
+    (re.compile(r"언제|몇\s*년|몇\s*세기|어느\s*(해|시대)|연도"), "year"),
+    (re.compile(r"몇|얼마"), "number"),
+    (re.compile(r"누구|누가|누군"), "name"),
+    (re.compile(r"어디|어느\s*(나라|도시|지역|곳|대륙|국가|강|산|섬)"), "place"),
 ]
+# A Korean date: "1989년", "3월 14일", "15세기" (\b does not separate "1989" from "년", both being \w)
+YEAR_KO = re.compile(r"\d+\s*(년|월|일|세기)")
 
 
 # Finer kinds, used to keep the one sentence that answers (never as ranker features, which were
 # fitted with the coarse kinds above): a birth date, a measurement with its unit.
-BIRTH_Q = re.compile(r"\bborn\b|\bbirth", re.I)
+BIRTH_Q = re.compile(r"\bborn\b|\bbirth|태어난|출생|탄생", re.I)
 MEASURE_Q = re.compile(r"\bhow (high|tall|far|long|deep|large|big|heavy|wide)\b", re.I)
+# "높이는 얼마인가" (how high), "길이는 몇 km" (how long): a Korean measurement question
+MEASURE_KO = re.compile(r"(높이|길이|넓이|면적|깊이|무게|거리|키|고도)\S*\s*(는|은|가|이)?\s*(얼마|몇)")
 BIRTH = re.compile(r"\bborn\b|\(\s*(c\.\s*)?\d{3,4}\s*[–-]\s*\d{2,4}\s*\)")
 UNIT = re.compile(r"\d[\d,.]*\s*(metres|meters|m|km|kilometres|kilometers|feet|ft|foot|miles|mi|inches|in|cm|mm|"
                   r"kg|tonnes|tons|pounds|lb|acres|hectares|ha|square|sq|km2|m2|%|per cent|percent|years|days|"
-                  r"hours|minutes|months|weeks)\b", re.I)
+                  r"hours|minutes|months|weeks)\b|\d[\d,.]*\s*(미터|킬로미터|센티미터|킬로그램|톤|평방|제곱|마일|피트|"
+                  r"km|m|cm|kg|%|퍼센트)", re.I)
 
 
 # The dimension a "how high / tall / long …" question asks about, as a sentence may word it
@@ -242,7 +250,7 @@ def dimension(query: str) -> re.Pattern | None:
 def fine_type(query: str) -> str | None:
     if BIRTH_Q.search(query) and answer_type(query) in ("year", None):
         return "birth"
-    if MEASURE_Q.search(query):
+    if MEASURE_Q.search(query) or MEASURE_KO.search(query):
         return "measure"
     return None
 
@@ -257,11 +265,13 @@ def answer_type(query: str) -> str | None:
 def has_answer_type(sentence: str, kind: str | None, terms: set[str]) -> bool:
     """Does the sentence hold the kind of thing the question asks for (a name: one not in the question)?"""
     if kind == "year":
-        return bool(YEAR.search(sentence))
+        return bool(YEAR.search(sentence) or YEAR_KO.search(sentence))
     if kind == "number":
         return bool(NUMBER.search(sentence))
-    if kind == "name":
-        return any(w.lower() not in terms for w in CAPITALISED.findall(sentence))
+    if kind in ("name", "place"):  # someone or somewhere the question does not name
+        if has_hangul(sentence):
+            return any(n not in terms for n in korean_names(sentence))
+        return any(stem(w) not in terms for w in CAPITALISED.findall(sentence))
     if kind == "birth":
         return bool(BIRTH.search(sentence))
     if kind == "measure":
@@ -269,21 +279,19 @@ def has_answer_type(sentence: str, kind: str | None, terms: set[str]) -> bool:
     return False
 
 
-def novelty(sentence: str, terms: set[str]) -> float:
+def novelty(sentence: str, terms_: frozenset[str]) -> float:
     """Share of the sentence's content words that the question does not hold (an echo scores 0)."""
-    words = {w.lower() for w in WORD.findall(sentence) if w.lower() not in STOP and len(w) > 1}
+    words = terms(sentence)
     if not words:
         return 0.0
-    new = [w for w in words if w not in terms and not any(w.startswith(t[:5]) for t in terms if len(t) >= 5)]
-    return len(new) / len(words)
+    return len(words - terms_) / len(words)
 
 
-def term_overlap(sentence: str, terms: set[str], title: str = "") -> float:
-    if not terms:
+def term_overlap(sentence: str, terms_: frozenset[str], title: str = "") -> float:
+    """Share of the question's terms (rag.text.terms: stems, Korean morphemes) the sentence or title holds."""
+    if not terms_:
         return 0.0
-    words = {w.lower() for w in WORD.findall(sentence + " " + title)}
-    found = sum(1 for t in terms if t in words or any(w.startswith(t[:5]) for w in words if len(t) >= 5))
-    return found / len(terms)
+    return len(terms_ & (terms(sentence) | terms(title))) / len(terms_)
 
 
 def _mmr(relevance: np.ndarray, vectors: np.ndarray, k: int, diversity: float, docs: list[str]) -> list[int]:

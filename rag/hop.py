@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .schema import Hit, Passage
+from .text import terms as terms_of
 
 log = logging.getLogger(__name__)
 
@@ -124,14 +125,14 @@ def _title_matches(name: str, table: dict[str, tuple[str, ...]]) -> list[tuple[s
 def find_bridges(passages: list[Hit], index, terms: set[str], split, limit: int) -> list[Bridge]:
     """The names in the top passages most likely to lead to the answer's own document."""
     table = title_table(index)
-    asked = {t.lower() for t in terms}
+    asked = frozenset(terms)
     read = {title_key(index.documents[h.chunk.doc_id].title) for h in passages}
     scores: dict[str, float] = {}
     targets: dict[str, tuple[str, ...]] = {}
     for rank, hit in enumerate(passages[:BRIDGE_PASSAGES]):
         own = title_key(index.documents[hit.chunk.doc_id].title)
         for sentence in split(hit.chunk.text):
-            words = {w.lower() for w in TOKEN.findall(sentence)}
+            words = terms_of(sentence)
             closeness = len(words & asked) / len(asked) if asked else 0.0
             weight = (0.5 + closeness) / (1 + rank)
             for name in names_in(sentence):
@@ -159,8 +160,7 @@ def _searchable(name: str) -> bool:
 
 def _asked(name: str, asked: set[str]) -> bool:
     """Every word of the name is already in the question: nothing to bridge to."""
-    words = [w.lower() for w in TOKEN.findall(name)]
-    return all(w in asked for w in words)
+    return terms_of(name) <= asked
 
 
 def read(query: str, first: list[Hit], index, retriever, query_vector: np.ndarray, terms: set[str],

@@ -24,10 +24,11 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from .chunking import chunk_documents, index_text
-from .embedding import Embedder
+from .embedding import PACKAGED, Embedder, precision
 from .errors import IndexCorrupt, IndexMismatch, IndexNotFound, RagError
 from .schema import Chunk, Document
 from .settings import Settings
+from .text import analyzer_for, bm25_tokens, read_jsonl, write_jsonl
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,13 @@ class Index:
     @property
     def lang(self) -> str:
         return self.manifest.get("lang", "en")
+
+    @property
+    def analyzer(self) -> str:
+        """How BM25 text is tokenized (rag.text.ANALYZERS). Indexes built before the manifest recorded
+        it used the English stemmer or, for Korean, bm25s's plain split: read them as they were built."""
+        bm25 = self.manifest.get("bm25") or {}
+        return bm25.get("analyzer") or ("english" if bm25.get("stemmer") == "english" else "plain")
 
     def title_of(self, chunk: Chunk) -> str:
         return self.documents[chunk.doc_id].title
@@ -88,21 +96,24 @@ def build_memory_index(docs: list[Document], settings: Settings, name: str, corp
     texts = [index_text(c, titles[c.doc_id]) for c in chunks]
     log.info("embedding %d chunks from %d documents", len(chunks), len(docs))
     vectors = embedder.encode(texts, progress=progress)
+    analyzer = analyzer_for(texts, lang)
     dense = faiss.IndexFlatIP(vectors.shape[1])
     dense.add(vectors)
     manifest = {
         "format": FORMAT, "name": name, "corpus": corpus, "lang": lang,
         "documents": len(docs), "chunks": len(chunks),
         "embedding_model": embedder.name, "dimension": int(vectors.shape[1]),
+        "embedding_backend": embedder.backend, "embedding_precision": embedder.precision,
         "chunk_size": settings.chunk_size, "chunk_overlap": settings.chunk_overlap,
-        "bm25": {"stopwords": _stopwords(lang), "stemmer": _stemmer_name(lang)},
+        "bm25": {"analyzer": analyzer, "stopwords": "en" if analyzer != "plain" else None,
+                 "stemmer": "english" if analyzer != "plain" else None},
         "faiss_index": "IndexFlatIP", "rag_version": _pkg_version("rag"),
-        "libraries": {lib: _pkg_version(lib) for lib in ("faiss-cpu", "bm25s", "sentence-transformers")},
+        "libraries": {lib: _pkg_version(lib) for lib in ("faiss-cpu", "bm25s", "sentence-transformers", "onnxruntime")},
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "build_seconds": round(time.perf_counter() - started, 2),
     }
     return Index(name=name, path=Path(), manifest=manifest, documents={d.id: d for d in docs}, chunks=chunks,
-                 dense=dense, bm25=_bm25_build(texts, lang))
+                 dense=dense, bm25=_bm25_build(texts, analyzer))
 
 
 def build_index(docs: list[Document], settings: Settings, name: str, corpus: str, embedder: Embedder,
@@ -120,8 +131,8 @@ def build_index(docs: list[Document], settings: Settings, name: str, corpus: str
         index = build_memory_index(docs, settings, name, corpus, embedder, lang, progress)
         faiss.write_index(index.dense, str(work / "dense.faiss"))
         index.bm25.save(str(work / "bm25"))
-        _write_jsonl(work / "documents.jsonl", (asdict(d) for d in docs))
-        _write_jsonl(work / "chunks.jsonl", (asdict(c) for c in index.chunks))
+        write_jsonl(work / "documents.jsonl", (asdict(d) for d in docs))
+        write_jsonl(work / "chunks.jsonl", (asdict(c) for c in index.chunks))
         (work / "manifest.json").write_text(json.dumps(index.manifest, indent=2, ensure_ascii=False))
         final = root / f".{name}.{stamp}"
         work.rename(final)
@@ -172,13 +183,11 @@ def load_index(name: str, settings: Settings, embedder_name: str | None = None) 
         )
     _check_manifest(manifest, settings, name, embedder_name)
     try:
-        documents = {d["id"]: Document(**d) for d in _read_jsonl(path / "documents.jsonl")}
-        chunks = [Chunk(**c) for c in _read_jsonl(path / "chunks.jsonl")]
+        documents = {d["id"]: Document(**d) for d in read_jsonl(path / "documents.jsonl")}
+        chunks = [Chunk(**c) for c in read_jsonl(path / "chunks.jsonl")]
         dense = faiss.read_index(str(path / "dense.faiss"))
         bm25 = bm25s.BM25.load(str(path / "bm25"), mmap=False, allow_pickle=False)
-    except RagError:
-        raise
-    except Exception as exc:
+    except Exception as exc:  # a CorpusError from read_jsonl too: a damaged index file is IndexCorrupt
         raise IndexCorrupt(
             f"index '{name}' could not be read ({type(exc).__name__}: {exc}) — "
             f"rebuild it: rag index build --name {name} --corpus {manifest.get('corpus', 'CORPUS')}"
@@ -207,61 +216,29 @@ def _check_manifest(manifest: dict, settings: Settings, name: str, embedder_name
     expected = {"format": FORMAT, "chunk_size": settings.chunk_size, "chunk_overlap": settings.chunk_overlap}
     if embedder_name:
         expected["embedding_model"] = embedder_name
+    # Indexes from before the backends were recorded are fp32 (torch); torch and onnx vectors agree.
+    expected["embedding_precision"] = "fp32" if settings.embed_model in PACKAGED else precision(settings.embed_backend)
+    found = {**manifest, "embedding_precision": manifest.get("embedding_precision", "fp32")}
     diffs = [
-        f"{k}: index has {manifest.get(k)!r}, settings say {v!r}"
+        f"{k}: index has {found.get(k)!r}, settings say {v!r}"
         for k, v in expected.items()
-        if manifest.get(k) != v
+        if found.get(k) != v
     ]
     if diffs:
+        model = manifest.get("embedding_model")
+        other_model = "embedding_model" in expected and model != embedder_name
+        use = f"set RAG_EMBED_MODEL={model} to use it, or " if other_model else ""
         raise IndexMismatch(
             f"index '{name}' was built with other settings ({'; '.join(diffs)}) — "
-            f"rebuild it: rag index build --name {name} --corpus {manifest.get('corpus', 'CORPUS')}"
+            f"{use}rebuild it: rag index build --name {name} --corpus {manifest.get('corpus', 'CORPUS')}"
         )
 
 
 # -- BM25 -----------------------------------------------------------------------------------------
 
-def _stopwords(lang: str) -> str | None:
-    return "en" if lang == "en" else None
-
-
-def _stemmer_name(lang: str) -> str | None:
-    return "english" if lang == "en" else None
-
-
-def _stemmer(lang: str):
-    name = _stemmer_name(lang)
-    if not name:
-        return None
-    import Stemmer  # PyStemmer
-
-    return Stemmer.Stemmer(name)
-
-
-def bm25_tokens(texts: list[str], lang: str) -> list[list[str]]:
+def _bm25_build(texts: list[str], analyzer: str):
     import bm25s
 
-    return bm25s.tokenize(texts, stopwords=_stopwords(lang), stemmer=_stemmer(lang), return_ids=False,
-                          show_progress=False)
-
-
-def _bm25_build(texts: list[str], lang: str):
-    import bm25s
-
-    tokens = bm25s.tokenize(texts, stopwords=_stopwords(lang), stemmer=_stemmer(lang), show_progress=False)
     bm25 = bm25s.BM25()
-    bm25.index(tokens, show_progress=False)
+    bm25.index(bm25_tokens(texts, analyzer), show_progress=False)
     return bm25
-
-
-# -- JSONL ----------------------------------------------------------------------------------------
-
-def _write_jsonl(path: Path, rows) -> None:
-    with open(path, "w", encoding="utf-8") as f:
-        for row in rows:
-            f.write(json.dumps(row, ensure_ascii=False) + "\n")
-
-
-def _read_jsonl(path: Path) -> list[dict]:
-    with open(path, encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]

@@ -23,13 +23,14 @@ from .citations import adds_to_question, attribute, carries_answer, degenerate, 
 from .embedding import Embedder
 from .evidence import answer_type, bridge_of, split_sentences, term_overlap, typed_of
 from .hop import PAREN, title_key
+from .messages import message
 from .retrieval import query_terms
 from .schema import Evidence, Passage, Sentence, Source
 
 log = logging.getLogger(__name__)
 
-ABSTAIN_TEXT = "The sources found do not answer this question."
-ABSTAIN_TEXT_KO = "찾은 자료에는 이 질문의 답이 없습니다."
+ABSTAIN_TEXT = message("abstain", "en")
+ABSTAIN_TEXT_KO = message("abstain", "ko")
 MAX_WORDS = 80  # the overview's budget: a lead sentence and up to three supporting points
 MAX_SUPPORT = 3
 # A supporting point must be at least half as likely to hold the answer as the best evidence.
@@ -109,18 +110,18 @@ def lead(question: str, draft: str, evidence: list[Evidence], embedder: Embedder
     return Part(evidence[0].text, (1,), "quoted")
 
 
-def found_only(question: str, evidence: list[Evidence], korean: bool = False) -> tuple[list[Sentence], list[Source]]:
+def found_only(question: str, evidence: list[Evidence], lang: str = "en") -> tuple[list[Sentence], list[Source]]:
     """What the sources cover, said plainly, when none of their sentences is likely to answer."""
     numbers: dict[str, int] = {}
     for n, e in enumerate(evidence, 1):
         numbers.setdefault(e.title, n)
     picked = list(numbers.items())[:3]
     names = [t for t, _ in picked]
-    if korean:
-        text = f"찾은 자료는 {', '.join(names)}에 관한 것이지만, 질문의 답은 없습니다."
+    if lang == "ko":
+        listed = ", ".join(names)
     else:
         listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-        text = f"The sources found are about {listed}, but none of them says what was asked."
+    text = message("found_only", lang, listed=listed)
     return renumber([Part(text, tuple(n for _, n in picked), "found")], evidence)
 
 

@@ -5,20 +5,14 @@ Every retriever has one method, retrieve(query, k) -> list[Hit], best first.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import numpy as np
 
 from .embedding import Embedder
-from .index import Index, bm25_tokens
+from .index import Index
 from .schema import Hit, Link
-
-STOP = frozenset(
-    "a an and are as at be by for from has have he her his how i in is it its of on or she that the their "
-    "them they this to was were what when where which who whom whose why will with you your did does do "
-    "many much name named".split()
-)
+from .text import bm25_tokens, matches, terms
 
 
 class DenseRetriever:
@@ -41,7 +35,7 @@ class BM25Retriever:
         self.index = index
 
     def retrieve(self, query: str, k: int) -> list[Hit]:
-        tokens = bm25_tokens([query], self.index.lang)[0]
+        tokens = bm25_tokens([query], self.index.analyzer)[0]
         if not tokens:
             return []
         scores = self.index.bm25.get_scores(tokens)
@@ -117,26 +111,18 @@ def blue_links(index: Index, hits: list[Hit], query: str, limit: int = 10) -> li
     return links
 
 
-WORD = re.compile(r"\w+", re.UNICODE)
-
-
-def query_terms(query: str) -> set[str]:
-    return {w for w in (t.lower() for t in WORD.findall(query)) if w not in STOP and (len(w) > 1 or w.isdigit())}
-
-
-def _matches(word: str, terms: set[str]) -> bool:
-    w = word.lower()
-    # a light prefix match stands in for stemming ("painted" ~ "painter"); the snippet is for eyes only
-    return w in terms or any(len(t) >= 5 and (w.startswith(t[:5]) and len(w) >= 5) for t in terms)
+def query_terms(query: str) -> frozenset[str]:
+    """The question's content terms (rag.text.terms): stems of English words, Korean morphemes."""
+    return terms(query)
 
 
 def snippet(text: str, query: str, words: int = 30) -> str:
     """A window of about `words` words around the densest cluster of query terms, terms in **bold**."""
     tokens = text.split()
-    terms = query_terms(query)
+    wanted = query_terms(query)
     if not tokens:
         return ""
-    hits = [1 if _matches(t.strip(".,;:!?()[]\"'"), terms) else 0 for t in tokens]
+    hits = [1 if matches(t, wanted) else 0 for t in tokens]
     if len(tokens) <= words:
         start = 0
     else:

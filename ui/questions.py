@@ -13,6 +13,7 @@ from pathlib import Path
 
 from rag.errors import CorpusError
 from rag.sources import iter_squad
+from rag.text import iter_jsonl
 
 
 @dataclass(frozen=True)
@@ -56,15 +57,12 @@ def _squad(path: Path) -> list[Question]:
 
 def _jsonl(raw: str, name: str) -> list[Question]:
     questions = []
-    for number, line in enumerate(raw.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except ValueError:
-            raise CorpusError(f"{name} line {number} is not JSON — each line must be "
-                              "{\"question\": \"...\", \"answers\": [...]}") from None
-        if not isinstance(row, dict) or not str(row.get("question", "")).strip():
+    try:
+        rows = list(iter_jsonl(raw.splitlines(), name))
+    except CorpusError as exc:
+        raise CorpusError(f"{exc} — each line must be {{\"question\": \"...\", \"answers\": [...]}}") from None
+    for number, row in rows:
+        if not str(row.get("question", "")).strip():
             raise CorpusError(f"{name} line {number} has no \"question\" field")
         answers = row.get("answers", row.get("answer", []))
         questions.append(Question(str(row["question"]).strip(),

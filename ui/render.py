@@ -13,45 +13,54 @@ import re
 from html import escape
 from urllib.parse import urlsplit
 
+from rag.messages import message as m
 from rag.schema import Link, Overview
+from rag.text import lang_of
 
 SAFE_SCHEMES = frozenset({"http", "https", "file"})
 BOLD = re.compile(r"\*\*(.+?)\*\*")  # Link.snippet marks query terms as **term**
 
-CSS = """
-.rag-pane h3 { margin: 0 0 .5rem; font-size: 1.05rem; }
-.rag-lead { font-size: 1.12rem; line-height: 1.55; margin: 0 0 .6rem; }
-.rag-points { margin: 0 0 .8rem 1.1rem; padding: 0; line-height: 1.5; }
-.rag-points li { margin: .25rem 0; }
-.rag-quoted { font-style: italic; }
-.rag-chip { display: inline-block; min-width: 1.3em; padding: 0 .35em; margin-left: .15em; border-radius: .7em;
+# Fonts that hold Hangul, so Korean renders wherever the system has one (Noto CJK on Linux, Apple SD
+# Gothic Neo on macOS, Malgun Gothic on Windows), after the system UI fonts the theme names.
+KOREAN_FONTS = ('"Noto Sans KR", "Noto Sans CJK KR", "Apple SD Gothic Neo", "Malgun Gothic", '
+                '"Nanum Gothic", "NanumGothic", "UnDotum"')
+FONT_STACK = f"ui-sans-serif, system-ui, -apple-system, \"Segoe UI\", Roboto, {KOREAN_FONTS}, sans-serif"
+
+CSS = f"""
+body, .gradio-container, .rag-pane, .rag-question, input, textarea {{ font-family: {FONT_STACK}; }}
+.rag-pane h3 {{ margin: 0 0 .5rem; font-size: 1.05rem; }}
+.rag-lead {{ font-size: 1.12rem; line-height: 1.55; margin: 0 0 .6rem; }}
+.rag-points {{ margin: 0 0 .8rem 1.1rem; padding: 0; line-height: 1.5; }}
+.rag-points li {{ margin: .25rem 0; }}
+.rag-quoted {{ font-style: italic; }}
+.rag-chip {{ display: inline-block; min-width: 1.3em; padding: 0 .35em; margin-left: .15em; border-radius: .7em;
   background: #e8f0fe; color: #1a56c4 !important; font-size: .78em; font-style: normal; text-align: center;
-  text-decoration: none !important; vertical-align: .12em; line-height: 1.45; }
-.rag-chip:hover { background: #1a56c4; color: #fff !important; }
-.rag-sources { display: grid; gap: .5rem; margin-top: .6rem; }
-.rag-source { border: 1px solid #dadce0; border-radius: .6rem; padding: .5rem .7rem; scroll-margin-top: 4rem; }
-.rag-source:target { border-color: #1a56c4; box-shadow: 0 0 0 2px #1a56c455; }
-.rag-source .rag-n { font-weight: 600; margin-right: .35rem; color: #1a56c4; }
-.rag-site { color: #5f6368; font-size: .85em; }
-.rag-source blockquote { margin: .3rem 0 0; padding-left: .6rem; border-left: 3px solid #dadce0; color: #3c4043; }
-.rag-abstain { padding: .7rem .9rem; border-radius: .6rem; background: #fef7e0; border: 1px solid #f9e2a6; }
-.rag-draft { color: #5f6368; }
-.rag-badge { display: inline-block; font-size: .75rem; padding: .05rem .5rem; border-radius: .6rem;
-  background: #f1f3f4; color: #5f6368; margin-bottom: .4rem; }
-.rag-notice { font-size: .88rem; color: #8a5300; margin-top: .5rem; }
-.rag-error { padding: .7rem .9rem; border-radius: .6rem; background: #fce8e6; border: 1px solid #f4c7c3;
-  color: #a50e0e; }
-.rag-link { display: flex; gap: .7rem; margin-bottom: 1.1rem; }
-.rag-rank { color: #70757a; min-width: 1.4rem; text-align: right; font-size: .85rem; padding-top: .2rem; }
-.rag-url { color: #202124; font-size: .82rem; overflow-wrap: anywhere; }
-a.rag-link-title { color: #1a0dab !important; font-size: 1.08rem; text-decoration: none; }
-a.rag-link-title:hover { text-decoration: underline; }
-.rag-link-title { font-size: 1.08rem; }
-.rag-snippet { color: #4d5156; font-size: .92rem; line-height: 1.45; }
-.rag-stats { color: #70757a; font-size: .82rem; }
-.rag-question { font-size: 1.15rem; font-weight: 600; }
-.rag-summary table { border-collapse: collapse; }
-.rag-summary td, .rag-summary th { padding: .25rem .7rem; border-bottom: 1px solid #eee; text-align: left; }
+  text-decoration: none !important; vertical-align: .12em; line-height: 1.45; }}
+.rag-chip:hover {{ background: #1a56c4; color: #fff !important; }}
+.rag-sources {{ display: grid; gap: .5rem; margin-top: .6rem; }}
+.rag-source {{ border: 1px solid #dadce0; border-radius: .6rem; padding: .5rem .7rem; scroll-margin-top: 4rem; }}
+.rag-source:target {{ border-color: #1a56c4; box-shadow: 0 0 0 2px #1a56c455; }}
+.rag-source .rag-n {{ font-weight: 600; margin-right: .35rem; color: #1a56c4; }}
+.rag-site {{ color: #5f6368; font-size: .85em; }}
+.rag-source blockquote {{ margin: .3rem 0 0; padding-left: .6rem; border-left: 3px solid #dadce0; color: #3c4043; }}
+.rag-abstain {{ padding: .7rem .9rem; border-radius: .6rem; background: #fef7e0; border: 1px solid #f9e2a6; }}
+.rag-draft {{ color: #5f6368; }}
+.rag-badge {{ display: inline-block; font-size: .75rem; padding: .05rem .5rem; border-radius: .6rem;
+  background: #f1f3f4; color: #5f6368; margin-bottom: .4rem; }}
+.rag-notice {{ font-size: .88rem; color: #8a5300; margin-top: .5rem; }}
+.rag-error {{ padding: .7rem .9rem; border-radius: .6rem; background: #fce8e6; border: 1px solid #f4c7c3;
+  color: #a50e0e; }}
+.rag-link {{ display: flex; gap: .7rem; margin-bottom: 1.1rem; }}
+.rag-rank {{ color: #70757a; min-width: 1.4rem; text-align: right; font-size: .85rem; padding-top: .2rem; }}
+.rag-url {{ color: #202124; font-size: .82rem; overflow-wrap: anywhere; }}
+a.rag-link-title {{ color: #1a0dab !important; font-size: 1.08rem; text-decoration: none; }}
+a.rag-link-title:hover {{ text-decoration: underline; }}
+.rag-link-title {{ font-size: 1.08rem; }}
+.rag-snippet {{ color: #4d5156; font-size: .92rem; line-height: 1.45; }}
+.rag-stats {{ color: #70757a; font-size: .82rem; }}
+.rag-question {{ font-size: 1.15rem; font-weight: 600; }}
+.rag-summary table {{ border-collapse: collapse; }}
+.rag-summary td, .rag-summary th {{ padding: .25rem .7rem; border-bottom: 1px solid #eee; text-align: left; }}
 """
 
 
@@ -133,53 +142,58 @@ def duration(ms: float | None) -> str:
 
 # -- the links pane -------------------------------------------------------------------------------------
 
-def links_html(links: list[Link], notices: list[str] = (), heading: str = "Links") -> str:
+def links_html(links: list[Link], notices: list[str] = (), heading: str | None = None, lang: str = "en") -> str:
+    heading = m("links", lang) if heading is None else heading
     head = f"<h3>{e(heading)}</h3>" if heading else ""
     if not links:
-        return f'<div class="rag-pane">{head}<p>No results.</p>{_notices(notices)}</div>'
+        return f'<div class="rag-pane">{head}<p>{e(m("no_results", lang))}</p>{_notices(notices, lang)}</div>'
     items = "".join(
         f'<div class="rag-link"><div class="rag-rank">{link.rank}</div><div>'
         f'{anchor(link.url, link.title or link.url, "rag-link-title")}'
         f'<div class="rag-url">{e(url_line(link.url))}</div>'
         f'<div class="rag-snippet">{bold_terms(link.snippet)}</div></div></div>'
         for link in links)
-    return f'<div class="rag-pane rag-links">{head}{items}{_notices(notices)}</div>'
+    return f'<div class="rag-pane rag-links">{head}{items}{_notices(notices, lang)}</div>'
 
 
-def links_stats(count: int, links_ms: float) -> str:
-    return f'<div class="rag-stats">{count} links in {duration(links_ms)}</div>'
+def links_stats(count: int, links_ms: float, lang: str = "en") -> str:
+    return f'<div class="rag-stats">{e(m("links_stats", lang, count=count, time=duration(links_ms)))}</div>'
 
 
 def reading_stats(links: list[Link], ov: Overview) -> str:
     n, rank = links_reading(links, ov)
+    lang = lang_of(ov.query)
     if ov.abstained or not ov.sources:
-        text = f"To read: {n} snippet words (all {len(links)} results; the overview cites nothing)"
+        text = m("read_none", lang, n=n, count=len(links))
     elif rank is None:
-        text = f"To read: {n} snippet words (all {len(links)} results; none holds the overview's evidence)"
+        text = m("read_missing", lang, n=n, count=len(links))
     else:
-        text = f"To read: {n} snippet words, down to result {rank}, the first holding the overview's evidence"
-    return f'<div class="rag-stats">{text}</div>'
+        text = m("read_to", lang, n=n, rank=rank)
+    return f'<div class="rag-stats">{e(text)}</div>'
 
 
 # -- the overview pane ----------------------------------------------------------------------------------
 
-def chip(n: int, prefix: str, title: str = "") -> str:
-    label = f"Source {n}: {title}" if title else f"Source {n}"
+def chip(n: int, prefix: str, title: str = "", lang: str = "en") -> str:
+    label = m("source_n", lang, n=n) + (f": {title}" if title else "")
     return f'<a class="rag-chip" href="#{prefix}-src-{n}" title="{e(label)}">{n}</a>'
 
 
-def overview_html(ov: Overview, prefix: str = "ov", heading: str = "AI overview") -> str:
-    """Lead answer, supporting points, then source cards; chips link to the cards by id."""
+def overview_html(ov: Overview, prefix: str = "ov", heading: str | None = None) -> str:
+    """Lead answer, supporting points, then source cards; chips link to the cards by id. The labels
+    are in the question's language."""
+    lang = lang_of(ov.query)
+    heading = m("overview", lang) if heading is None else heading
     head = f"<h3>{e(heading)}</h3>" if heading else ""
     if ov.abstained:
-        body = f'<div class="rag-abstain"><b>No answer.</b> {e(ov.sentences[0].text if ov.sentences else "")} ' \
-               f'The links are still worth a look.</div>'
-        return f'<div class="rag-pane rag-overview">{head}{body}{_notices(ov.notices)}</div>'
+        body = (f'<div class="rag-abstain"><b>{e(m("no_answer", lang))}</b> '
+                f'{e(ov.sentences[0].text if ov.sentences else "")} {e(m("links_still", lang))}</div>')
+        return f'<div class="rag-pane rag-overview">{head}{body}{_notices(ov.notices, lang)}</div>'
     titles = {s.n: s.title for s in ov.sources}
 
     def sentence(s) -> str:
-        chips = "".join(chip(n, prefix, titles.get(n, "")) for n in s.citations)
-        cls = ' class="rag-quoted" title="quoted from the source"' if s.origin == "quoted" else ""
+        chips = "".join(chip(n, prefix, titles.get(n, ""), lang) for n in s.citations)
+        cls = f' class="rag-quoted" title="{e(m("quoted", lang))}"' if s.origin == "quoted" else ""
         return f"<span{cls}>{e(s.text)}</span>{chips}"
 
     lead, points = ov.sentences[0], ov.sentences[1:]
@@ -187,7 +201,7 @@ def overview_html(ov: Overview, prefix: str = "ov", heading: str = "AI overview"
     if points:
         parts.append('<ul class="rag-points">' + "".join(f"<li>{sentence(s)}</li>" for s in points) + "</ul>")
     parts.append(sources_html(ov, prefix))
-    return f'<div class="rag-pane rag-overview">{head}{"".join(parts)}{_notices(ov.notices)}</div>'
+    return f'<div class="rag-pane rag-overview">{head}{"".join(parts)}{_notices(ov.notices, lang)}</div>'
 
 
 def sources_html(ov: Overview, prefix: str) -> str:
@@ -199,30 +213,33 @@ def sources_html(ov: Overview, prefix: str) -> str:
     return f'<div class="rag-sources">{cards}</div>'
 
 
-def draft_html(draft: str, heading: str = "AI overview") -> str:
+def draft_html(draft: str, heading: str | None = None, lang: str = "en") -> str:
+    heading = m("overview", lang) if heading is None else heading
     head = f"<h3>{e(heading)}</h3>" if heading else ""
-    return (f'<div class="rag-pane rag-draft">{head}<div class="rag-badge">Draft — checking it against the '
-            f'sources…</div><p>{e(draft)}</p></div>')
+    return (f'<div class="rag-pane rag-draft">{head}<div class="rag-badge">{e(m("draft", lang))}</div>'
+            f'<p>{e(draft)}</p></div>')
 
 
-def waiting_html(message: str, heading: str = "AI overview") -> str:
+def waiting_html(message: str, heading: str | None = None, lang: str = "en") -> str:
+    heading = m("overview", lang) if heading is None else heading
     head = f"<h3>{e(heading)}</h3>" if heading else ""
     return f'<div class="rag-pane">{head}<div class="rag-badge">{e(message)}</div></div>'
 
 
 def overview_stats(ov: Overview) -> str:
-    t = ov.timings
-    first = f" · first token {duration(t.first_token_ms)}" if t.first_token_ms is not None else ""
-    return (f'<div class="rag-stats">Links {duration(t.links_ms)}{first} · total {duration(t.total_ms)} · '
-            f'To read: {overview_words(ov)} words</div>')
+    t, lang = ov.timings, lang_of(ov.query)
+    first = m("first_token", lang, time=duration(t.first_token_ms)) if t.first_token_ms is not None else ""
+    text = m("overview_stats", lang, links=duration(t.links_ms), first=first, total=duration(t.total_ms),
+             words=overview_words(ov))
+    return f'<div class="rag-stats">{e(text)}</div>'
 
 
 def error_html(message: str) -> str:
     return f'<div class="rag-error" role="alert">{e(message)}</div>'
 
 
-def _notices(notices) -> str:
-    return "".join(f'<div class="rag-notice">Note: {e(n)}</div>' for n in notices)
+def _notices(notices, lang: str = "en") -> str:
+    return "".join(f'<div class="rag-notice">{e(m("note", lang))}: {e(n)}</div>' for n in notices)
 
 
 # -- evaluator ------------------------------------------------------------------------------------------

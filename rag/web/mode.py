@@ -22,7 +22,7 @@ from ..index import Index, build_memory_index
 from ..retrieval import make_retriever
 from ..schema import Document, Link, SearchPage, Timings
 from ..settings import Settings
-from ..sources import HANGUL
+from ..text import lang_of
 from .cache import WebCache
 from .fetch import Fetcher, Page, drop_instructions
 from .privacy import mask_query
@@ -145,5 +145,4 @@ def _short_url(url: str) -> str:
 
 
 def _lang(docs: list[Document]) -> str:
-    sample = " ".join(d.text[:200] for d in docs)
-    return "ko" if len(HANGUL.findall(sample)) > len(sample) * 0.1 else "en"
+    return lang_of(" ".join(d.text[:200] for d in docs))

@@ -18,7 +18,7 @@ from urllib.parse import urldefrag, urlsplit
 
 from ..errors import RagError, require
 from ..settings import Settings
-from ..sources import HANGUL
+from ..text import has_hangul
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +84,7 @@ class DDGSBackend(SearchBackend):
 
         try:
             raw = ddgs.DDGS(proxy=self.proxy, timeout=max(1, round(timeout))).text(
-                query, region="kr-kr" if HANGUL.search(query) else self.region, safesearch="moderate", max_results=n)
+                query, region="kr-kr" if has_hangul(query) else self.region, safesearch="moderate", max_results=n)
         except RatelimitException as exc:
             raise WebRateLimited(f"{WebRateLimited.reason}: {_short(exc)}") from None
         except TimeoutException as exc:
