@@ -102,6 +102,21 @@ class Settings:
     web_allow_loopback: bool = False
     # Proxy for the search engine's requests, e.g. http://proxy:3128 (pages are fetched directly).  RAG_WEB_PROXY
     web_proxy: str = ""
+    # -- sharing the app (ui.access, ui.users, ui.limits; README "Sharing the app") --
+    # Ask for a login even on a loopback address (any other --host always asks, unless --no-auth).  RAG_AUTH
+    auth: bool = False
+    # Accounts file written by `rag users add`; empty = <data_dir>/users.json.  RAG_USERS_FILE
+    users_file: str = ""
+    # Hours a login lasts; then the page asks for the password again.  RAG_SESSION_HOURS
+    session_hours: float = 12.0
+    # Questions one user may ask per minute (searches and evaluator questions; 0 = no limit).  RAG_QUESTIONS_PER_MINUTE
+    questions_per_minute: int = 10
+    # Overviews one user may have waiting for, or using, the shared model at once (0 = no limit).  RAG_QUEUED_OVERVIEWS
+    queued_overviews: int = 2
+    # Largest question file the evaluator accepts, in bytes (SQuAD's dev set is 4.9 MB).  RAG_MAX_UPLOAD_BYTES
+    max_upload_bytes: int = 20_000_000
+    # Record who asked what (time, user, source, question) in <data_dir>/queries.log; off = never.  RAG_LOG_QUERIES
+    log_queries: bool = False
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":
@@ -161,6 +176,7 @@ AT_LEAST = {
     "chunk_size": 1, "chunk_overlap": 0, "rrf_k": 0, "candidates": 1, "links": 1, "passages": 1, "evidence": 1,
     "bridges": 0, "max_tokens": 1, "temperature": 0, "n_ctx": 1, "threads": 0, "max_query_chars": 1, "web_budget": 0,
     "web_pages": 0, "web_max_bytes": 1, "pg_pool": 1, "web_max_redirects": 0, "web_cache_ttl": 0,
+    "questions_per_minute": 0, "queued_overviews": 0, "max_upload_bytes": 1,
 }
 # web_backend is not checked here: rag.web.search.BACKENDS is an open registry, and its factory
 # already refuses an unknown name with the list of choices.
@@ -191,6 +207,8 @@ def _validate(s: Settings) -> None:
         _bad("pg_lexical", s.pg_lexical, f"must be one of: {', '.join(PG_LEXICAL)}")
     if s.pg_url and not s.pg_url.startswith(("postgresql://", "postgres://")):
         _bad("pg_url", "…", "must start with postgresql:// (the URL `rag pg up` prints, or your server's)")
+    if not s.session_hours > 0:
+        _bad("session_hours", s.session_hours, "must be more than 0 hours")
     if not s.index.strip():
         _bad("index", s.index, "must name an index (a folder under index_dir, or 'web')")
 

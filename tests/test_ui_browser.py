@@ -51,18 +51,19 @@ def browser_context_args(browser_context_args):
 class App:
     """`rag ui` in a subprocess: started, waited for, stopped (by its own pid)."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, env: dict | None = None, args: tuple[str, ...] = ()):
         self.root, self.port = root, free_port()
+        self.env, self.args = env or {}, args  # more RAG_* settings and `rag ui` options
         self.url = f"http://127.0.0.1:{self.port}/"
         self.proc: subprocess.Popen | None = None
 
     def start(self) -> "App":
         env = {**os.environ, "RAG_DATA_DIR": str(self.root / "data"), "RAG_INDEX": "tiny",
-               "GRADIO_TEMP_DIR": str(self.root / "gradio"), "GRADIO_ANALYTICS_ENABLED": "False"}
+               "GRADIO_TEMP_DIR": str(self.root / "gradio"), "GRADIO_ANALYTICS_ENABLED": "False", **self.env}
         self.log = open(self.root / "app.log", "a")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "rag.cli", "--index-dir", str(self.root / "indexes"), "ui", "--port",
-             str(self.port)], cwd=self.root, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+             str(self.port), *self.args], cwd=self.root, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

@@ -12,6 +12,7 @@ Gradio is imported inside the functions: rag/cli.py imports this module for ever
 from __future__ import annotations
 
 import argparse
+import sys
 
 EXAMPLES = ("Who painted the Mona Lisa?", "When was the Eiffel Tower built?",
             "How do plants turn light into energy?", "How high is Mount Everest?")
@@ -29,6 +30,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--llm-url", help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1")
     parser.add_argument("--web", action="store_true",
                         help="offer live web search as a source (needs the internet and the web extra)")
+    parser.add_argument("--auth", action="store_true",
+                        help="ask for a login on a loopback address too (any other address always asks)")
+    parser.add_argument("--no-auth", action="store_true",
+                        help="serve a non-loopback address with no login: anyone who reaches it can use it")
     parser.set_defaults(run=run)
 
 
@@ -36,13 +41,18 @@ def run(args) -> int:
     from rag.cli import settings_from
     from rag.errors import RagError, require
 
+    from .access import Access
+
+    settings = settings_from(args)
+    access = Access.for_host(settings, args.host, no_auth=args.no_auth, auth=args.auth)  # before anything loads
     require("gradio", "ui")
     if args.web:
         require("ddgs", "web")
     from .handlers import Backend
 
-    settings = settings_from(args)
-    backend = Backend.create(settings, web=args.web)
+    if access.warning:
+        print(f"warning: {access.warning}", file=sys.stderr, flush=True)
+    backend = Backend.create(settings, web=args.web, access=access)
     demo = build_app(backend)
     backend.warmup.start()
     try:
@@ -51,8 +61,9 @@ def run(args) -> int:
         raise RagError(f"cannot listen on {args.host}:{args.port} — is another program using that port, or is "
                        "the address not one of this machine's? Pass --port N or --host ADDRESS") from None
     votes = getattr(backend.votes, "where", backend.votes.path)  # PostgreSQL (ui.pgvotes) or the SQLite file
-    print(f"rag ui: http://{args.host}:{args.port} (index {settings.index}, votes in {votes}); "
-          "Ctrl+C to stop", flush=True)
+    login = f"login required, accounts in {access.users.path}" if access.login else "no login"
+    print(f"rag ui: http://{args.host}:{args.port} (index {settings.index}, votes in {votes}, "
+          f"{login}); Ctrl+C to stop", flush=True)
     demo.block_thread()
     return 0
 
@@ -60,6 +71,9 @@ def run(args) -> int:
 def launch(demo, backend, host: str, port: int, block: bool = True):
     import gradio as gr
 
+    from starlette.middleware import Middleware
+
+    from .access import AUTH_MESSAGE, SecurityHeaders
     from .render import CSS, KOREAN_FONTS
 
     # System fonts: the default theme asks Google Fonts, which an offline machine cannot reach. The
@@ -68,29 +82,46 @@ def launch(demo, backend, host: str, port: int, block: bool = True):
     theme = gr.themes.Default(font=["ui-sans-serif", "system-ui", *korean, "sans-serif"],
                               font_mono=["ui-monospace", "monospace"])
     demo.queue(default_concurrency_limit=SEARCH_CONCURRENCY)
-    return demo.launch(server_name=host, server_port=port, css=CSS, theme=theme, ssr_mode=False,
-                       show_error=False, quiet=True, prevent_thread_lock=not block,
-                       allowed_paths=[str(backend.votes.path.parent)])
+    access, data = backend.access, backend.votes.path.parent
+    # Only the exports folder is served (Export CSV's files, named with a random part); the votes
+    # database and the accounts file beside it never are.
+    private = [str(backend.votes.path)] + ([str(access.users.path)] if access.users else [])
+    result = demo.launch(server_name=host, server_port=port, css=CSS, theme=theme, ssr_mode=False,
+                         show_error=False, quiet=True, prevent_thread_lock=True,
+                         allowed_paths=[str(data / "exports")], blocked_paths=private,
+                         auth=access.check_password if access.login else None, auth_message=AUTH_MESSAGE,
+                         max_file_size=backend.settings.max_upload_bytes,
+                         app_kwargs={"middleware": [Middleware(SecurityHeaders)]})
+    access.install_sessions(demo.server_app)
+    if block:
+        demo.block_thread()
+    return result
 
 
 def build_app(backend):
     import gradio as gr
 
     from . import handlers as h
+    from . import render
 
     choices, default = h.source_choices(backend), h.default_source(backend)
     with gr.Blocks(title="rag — ten blue links beside an AI overview", analytics_enabled=False) as demo:
+        if backend.access.warning:
+            gr.HTML(render.error_html(backend.access.warning), elem_id="open-warning")
+        account = gr.HTML(elem_id="account")
         status = gr.HTML(elem_id="status")
         with gr.Tab("Search", id="search"):
             search_tab(gr, h, backend, choices, default)
         with gr.Tab("Evaluate", id="evaluate"):
-            summary = evaluate_tab(gr, h, backend, choices, default)
+            summary = evaluate_tab(gr, h, backend, choices, default, demo)
 
         def show_status():  # warm-up progress on every page load, until the models are in
             yield from h.status(backend)
 
         demo.load(show_status, None, status, concurrency_id="status", concurrency_limit=None,
                   show_progress="hidden")
+        demo.load(with_request(gr)(lambda request: account_html(backend, request)), None, account,
+                  queue=False, show_progress="hidden")
         demo.load(lambda: h.eval_summary(backend), None, summary, concurrency_id="search",
                   show_progress="hidden")
     return demo
@@ -113,11 +144,13 @@ def search_tab(gr, h, backend, choices, default) -> None:
             links_stats = gr.HTML(elem_id="links-stats")
             reading = gr.HTML(elem_id="links-reading")
 
-    def show_links(q, src):
-        return h.search_links(backend, q, src)
+    @with_request(gr)
+    def show_links(q, src, request):
+        return h.search_links(backend, q, src, caller_of(backend, request))
 
-    def show_overview(q, src):
-        yield from h.stream_overview(backend, q, src)
+    @with_request(gr)
+    def show_overview(q, src, request):
+        yield from h.stream_overview(backend, q, src, caller_of(backend, request))
 
     # Two events: the links come back as soon as retrieval is done, in the "search" group; the
     # overview then streams in the "model" group, where it may wait for other users' overviews.
@@ -133,7 +166,7 @@ def search_tab(gr, h, backend, choices, default) -> None:
               .then(**links_event).then(**overview_event)
 
 
-def evaluate_tab(gr, h, backend, choices, default):
+def evaluate_tab(gr, h, backend, choices, default, demo=None):
     session = gr.State(h.EvalSession())
     gr.Markdown(EVAL_HELP)
     with gr.Row(equal_height=True):
@@ -141,7 +174,9 @@ def evaluate_tab(gr, h, backend, choices, default):
                         type="filepath", scale=1)
         typed = gr.Textbox(label="…or type questions, one per line", lines=4, scale=1, elem_id="eval-typed")
     with gr.Row(equal_height=True):
-        evaluator = gr.Textbox(label="Your name (optional)", scale=2, elem_id="eval-name")
+        # With a login, the vote carries the login name; the free-text name is for an app with none.
+        evaluator = gr.Textbox(label="Your name (optional)", scale=2, elem_id="eval-name",
+                               visible=not backend.access.login)
         source = gr.Dropdown(choices=choices, value=default, label="Source", scale=1, min_width=150)
         start = gr.Button("Start", variant="primary", scale=1, elem_id="eval-start")
     loaded = gr.HTML()
@@ -162,13 +197,34 @@ def evaluate_tab(gr, h, backend, choices, default):
     message = gr.HTML(elem_id="eval-message")
     gr.Markdown("### Summary")
     summary = gr.HTML(elem_id="eval-summary")
+    mine = gr.HTML(elem_id="eval-votes")
     with gr.Row():
         refresh = gr.Button("Refresh summary", size="sm")
         export = gr.Button("Export CSV", size="sm", elem_id="eval-export")
+    export_message = gr.HTML(elem_id="eval-export-message")
     csv_file = gr.File(label="CSV export", interactive=False, height=100)
 
-    def next_question(s, src):
-        return h.eval_next(backend, s, src)
+    @with_request(gr)
+    def next_question(s, src, request):
+        return h.eval_next(backend, s, src, caller_of(backend, request))
+
+    @with_request(gr)
+    def save_vote(s, c, ok, text, typed_name, request):
+        caller = caller_of(backend, request)
+        return h.eval_vote(backend, s, c, ok, text, caller.name if caller.signed_in else typed_name)
+
+    @with_request(gr)
+    def export_votes(request):
+        return h.export_votes(backend, caller_of(backend, request))
+
+    @with_request(gr)
+    def list_votes(request):
+        return h.votes_table(backend, caller_of(backend, request))
+
+    @with_request(gr)
+    def show_export(request):  # the button and file only for those allowed; export_votes checks again
+        admin = caller_of(backend, request).admin
+        return gr.update(visible=admin), gr.update(visible=admin)
 
     def show_next(event):
         return event.then(next_question, [session, source], [session, question, pane_a, pane_b],
@@ -177,12 +233,47 @@ def evaluate_tab(gr, h, backend, choices, default):
     def clear(s):  # after a saved vote only; a refused vote keeps what the evaluator ticked
         return (gr.skip(),) * 3 if s.trial is not None else (None, [], "")
 
-    show_next(start.click(h.eval_load, [qfile, typed], [session, loaded]))
-    saved = vote.click(lambda s, c, ok, text, who: h.eval_vote(backend, s, c, ok, text, who),
-                       [session, choice, correct, comment, evaluator], [session, message])
-    saved = saved.then(lambda: h.eval_summary(backend), None, summary)
+    def load_questions(file_path, text):
+        return h.eval_load(file_path, text, backend.access.limits)
+
+    show_next(start.click(load_questions, [qfile, typed], [session, loaded]))
+    saved = vote.click(save_vote, [session, choice, correct, comment, evaluator], [session, message])
+    saved = saved.then(lambda: h.eval_summary(backend), None, summary).then(list_votes, None, mine)
     show_next(saved.then(clear, session, [choice, correct, comment]))
     show_next(skip.click(h.eval_skip, session, session).then(clear, session, [choice, correct, comment]))
-    refresh.click(lambda: h.eval_summary(backend), None, summary)
-    export.click(lambda: h.eval_export(backend), None, csv_file)
+    refresh.click(lambda: h.eval_summary(backend), None, summary).then(list_votes, None, mine)
+    export.click(export_votes, None, [csv_file, export_message])
+    if demo is not None:  # what this user may see: their votes (all, for an admin), the export button
+        demo.load(list_votes, None, mine, show_progress="hidden") \
+            .then(show_export, None, [export, csv_file], queue=False)
     return summary
+
+
+# -- who is asking (ui.access) ------------------------------------------------------------------------
+
+def with_request(gr):
+    """Gradio hands the request to a parameter annotated gr.Request. This module postpones annotations
+    and imports Gradio inside functions, where Gradio could not resolve the string "gr.Request", so
+    the decorator sets the real class."""
+    def mark(fn):
+        fn.__annotations__["request"] = gr.Request
+        return fn
+    return mark
+
+
+def caller_of(backend, request):
+    client = getattr(request, "client", None)
+    return backend.access.caller(getattr(request, "username", None), getattr(client, "host", None),
+                                 getattr(request, "session_hash", None))
+
+
+def account_html(backend, request) -> str:
+    """"Signed in as NAME (role) · Sign out" with a login; nothing without one."""
+    from . import render
+
+    caller = caller_of(backend, request)
+    if not caller.signed_in:
+        return ""
+    role = "admin" if caller.admin else "evaluator"
+    return (f'<div class="rag-stats" style="text-align:right">Signed in as <b>{render.e(caller.name)}</b> '
+            f'({role}) · <a href="logout">Sign out</a></div>')

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import random
+import secrets
 import threading
 import time
 from collections.abc import Iterator
@@ -23,12 +24,15 @@ from rag.messages import message
 from rag.text import lang_of
 
 from . import render
+from .access import LOCAL, Access, Caller
+from .limits import Limits
 from .questions import Question, load_questions, typed_questions
 from .votes import MODES, Vote, VoteStore
 
 log = logging.getLogger(__name__)
 
 WEB_SOURCE = ("Web", "web")
+VOTES_SHOWN = 50  # the latest votes listed under the summary; Export CSV has them all
 
 
 # -- the backend: everything the handlers share ---------------------------------------------------------
@@ -95,10 +99,14 @@ class Backend:
     warmup: Warmup
     web: bool = False  # the web-search helper sets this when Assistant.search(q, index="web") works
     rng: random.Random = field(default_factory=random.Random)
+    # Login, per-user limits and the query log (ui.access). The default is the owner alone on loopback:
+    # no login, size caps only; `rag ui` passes Access.for_host(settings, host, ...).
+    access: Access = field(default_factory=Access)
 
     @classmethod
     def create(cls, settings: Settings, assistant: Assistant | None = None, **kwargs) -> "Backend":
         assistant = assistant or Assistant(settings)
+        kwargs.setdefault("access", Access.local(settings))
         return cls(assistant=assistant, votes=VoteStore.open(settings), warmup=Warmup(assistant), **kwargs)
 
     @property
@@ -135,26 +143,53 @@ def _problem(exc: Exception) -> str:
 
 # -- search page ------------------------------------------------------------------------------------------
 
-def search_links(backend: Backend, query: str, source: str | None) -> tuple[str, str, str, str, str]:
+def search_links(backend: Backend, query: str, source: str | None,
+                 caller: Caller = LOCAL) -> tuple[str, str, str, str, str]:
     """The links pane at once: (links, links stats, reading stats, overview, overview stats).
 
-    Runs in its own event, so a user's links never wait behind another user's overview.
+    Runs in its own event, so a user's links never wait behind another user's overview. A question
+    that is too long, or over the caller's limit per minute, gets a message instead (and its overview
+    is skipped); over the limit of waiting overviews, the links come with a message for the overview.
     """
     lang = lang_of(query or "")
+    limits = backend.access.limits
+    refused = limits.check_query(query) or limits.admit(caller.key)
+    no_place = limits.reserve(caller.key, caller.session, refused=bool(refused))
+    if refused:
+        return render.error_html(refused), "", "", "", ""
+    backend.access.log_query(caller, source, query)
     try:
         page = backend.assistant.search(query, index=source or None)
     except Exception as exc:
         return render.error_html(_problem(exc)), "", "", "", ""
+    overview = render.error_html(no_place) if no_place else \
+        render.waiting_html(message("waiting_model", lang), lang=lang)
     return (render.links_html(page.links, page.notices, lang=lang),
-            render.links_stats(len(page.links), page.timings.links_ms, lang),
-            "", render.waiting_html(message("waiting_model", lang), lang=lang), "")
+            render.links_stats(len(page.links), page.timings.links_ms, lang), "", overview, "")
 
 
-def stream_overview(backend: Backend, query: str, source: str | None) -> Iterator[tuple[str, str, str]]:
+def stream_overview(backend: Backend, query: str, source: str | None,
+                    caller: Caller = LOCAL) -> Iterator[tuple[str, str, str]]:
     """The overview pane as it fills: (overview, overview stats, reading stats for the links pane).
 
-    Draft tokens show as they come; the checked overview then replaces the draft.
+    Draft tokens show as they come; the checked overview then replaces the draft. The caller's place
+    among the overviews waiting for the model is given back however the stream ends.
     """
+    limits = backend.access.limits
+    refused = limits.overview(caller.key, caller.session)
+    if refused is None and limits.check_query(query):  # called alone, with no search to say so first
+        limits.done(caller.key)
+        refused = limits.check_query(query)
+    if refused is not None:
+        yield (render.error_html(refused) if refused else ""), "", ""
+        return
+    try:
+        yield from _stream_overview(backend, query, source)
+    finally:
+        limits.done(caller.key)
+
+
+def _stream_overview(backend: Backend, query: str, source: str | None) -> Iterator[tuple[str, str, str]]:
     lang = lang_of(query or "")
     if backend.warmup.loading:
         yield render.waiting_html(message("loading_models", lang), lang=lang), "", ""
@@ -197,8 +232,12 @@ class EvalSession:
     trial: Trial | None = None
 
 
-def eval_load(file_path: str | None, typed: str) -> tuple[EvalSession, str]:
-    """Questions from an uploaded file (JSONL or SQuAD JSON), else from the typed lines."""
+def eval_load(file_path: str | None, typed: str, limits: Limits | None = None) -> tuple[EvalSession, str]:
+    """Questions from an uploaded file (JSONL or SQuAD JSON), else from the typed lines; a file or
+    typed text over the upload cap is refused with its size (Gradio refuses larger uploads itself)."""
+    too_big = limits and (limits.check_upload(file_path) or limits.check_typed(typed))
+    if too_big:
+        return EvalSession(), render.error_html(too_big)
     try:
         questions = load_questions(file_path) if file_path else typed_questions(typed)
     except Exception as exc:
@@ -210,8 +249,12 @@ def eval_load(file_path: str | None, typed: str) -> tuple[EvalSession, str]:
     return EvalSession(questions), f'<div class="rag-stats">{len(questions)} questions loaded ({render.e(name)}).</div>'
 
 
-def eval_next(backend: Backend, session: EvalSession, source: str | None) -> tuple[EvalSession, str, str, str]:
-    """Show the next question with both modes as A and B, in random order: (session, question, A, B)."""
+def eval_next(backend: Backend, session: EvalSession, source: str | None,
+              caller: Caller = LOCAL) -> tuple[EvalSession, str, str, str]:
+    """Show the next question with both modes as A and B, in random order: (session, question, A, B).
+
+    Each question shown counts against the caller's questions per minute; over it, the question
+    waits (a message says when to go on) and nothing is skipped."""
     if session is None or not session.questions:
         return EvalSession(), render.error_html("Load questions first."), "", ""
     if session.trial is not None:  # not voted on yet: keep it on screen
@@ -220,6 +263,10 @@ def eval_next(backend: Backend, session: EvalSession, source: str | None) -> tup
         done = replace(session, trial=None)
         return done, f'<div class="rag-question">All {len(session.questions)} questions done — thank you.</div>', "", ""
     question = session.questions[session.position]
+    over = backend.access.limits.admit(caller.key)
+    if over:
+        return session, render.error_html(over), "", ""
+    backend.access.log_query(caller, source, question.text)
     try:
         ov = backend.assistant.answer(question.text, index=source or None)
     except Exception as exc:
@@ -270,6 +317,32 @@ def eval_summary(backend: Backend) -> str:
 
 
 def eval_export(backend: Backend) -> str | None:
-    """Write every vote to a CSV file under the data directory and return its path."""
-    stamp = time.strftime("%Y%m%d-%H%M%S")
+    """Write every vote to a CSV file under the data directory and return its path.
+
+    The name ends in a random part: the exports folder is one the app serves files from, and a
+    name made of the time alone could be guessed by a user who is not allowed to export."""
+    stamp = f"{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(8)}"
     return str(backend.votes.export_csv(Path(backend.settings.data_dir) / "exports" / f"votes-{stamp}.csv"))
+
+
+def export_votes(backend: Backend, caller: Caller) -> tuple[str | None, str]:
+    """Export CSV for admins (and for the owner of an app with no login): (file path, message)."""
+    if not caller.admin:
+        return None, render.error_html("Only an admin can export the votes; ask the app's owner. "
+                                       "(투표 내보내기는 관리자만 할 수 있습니다.)")
+    try:
+        return eval_export(backend), ""
+    except Exception as exc:
+        return None, render.error_html(f"The votes were not exported: {_problem(exc)}")
+
+
+def votes_table(backend: Backend, caller: Caller) -> str:
+    """The votes this caller may read: their own, or everyone's (with names and comments) for an admin.
+    An app with no login has no "own": there, the table is left to Export CSV."""
+    if not caller.signed_in:
+        return ""
+    try:
+        rows = backend.votes.rows(evaluator=None if caller.admin else caller.name)
+    except Exception as exc:
+        return render.error_html(_problem(exc))
+    return render.votes_html(rows[-VOTES_SHOWN:], everyone=caller.admin, total=len(rows))

@@ -267,3 +267,21 @@ def summary_html(summary) -> str:
     people = f" from {summary.evaluators} evaluator{'s' if summary.evaluators != 1 else ''}"
     return (f'<div class="rag-summary"><p class="rag-vote-count"><b>{summary.votes} vote{plural}</b>{people}</p>'
             f"<table>{body}</table></div>")
+
+
+def votes_html(rows: list[dict], everyone: bool, total: int) -> str:
+    """A signed-in user's own votes (everyone's, with names and comments, for an admin), newest first.
+    The winner is shown decoded: once voted, which pane was the overview is no longer a secret."""
+    title = "All votes" if everyone else "Your votes"
+    if not rows:
+        return f'<div class="rag-summary" id="votes-list"><p><b>{title}</b>: none yet.</p></div>'
+    head = ["When (UTC)", *(["Evaluator"] if everyone else []), "Question", "Preferred", "Correct", "Comment"]
+    body = []
+    for r in reversed(rows):
+        correct = ", ".join(m for m in ("overview", "links") if r[f"{m}_correct"]) or "neither"
+        cells = [r["created"].replace("T", " ").rstrip("Z"), *([r["evaluator"]] if everyone else []), r["question"],
+                 r["winner"], correct, r["comment"]]
+        body.append("<tr>" + "".join(f"<td>{e(c)}</td>" for c in cells) + "</tr>")
+    shown = f" (latest {len(rows)} of {total})" if total > len(rows) else ""
+    return (f'<div class="rag-summary" id="votes-list"><p><b>{title}</b>{shown}</p><table><tr>'
+            + "".join(f"<th>{e(h)}</th>" for h in head) + "</tr>" + "".join(body) + "</table></div>")

@@ -174,12 +174,14 @@ class VoteStore:
                                f"({', '.join('?' * len(row))})", row)
             return cur.lastrowid
 
-    def rows(self, limit: int = -1) -> list[dict]:
+    def rows(self, limit: int = -1, evaluator: str | None = None) -> list[dict]:
+        """Every vote in order, or only those of one evaluator (a signed-in user's own)."""
+        where, params = ("WHERE evaluator = ? ", (evaluator, limit)) if evaluator is not None else ("", (limit,))
         with closing(self._connect()) as conn:
             conn.row_factory = sqlite3.Row
             try:
-                return [dict(r) for r in conn.execute(f"SELECT {', '.join(COLUMNS)} FROM votes ORDER BY id LIMIT ?",
-                                                      (limit,))]
+                return [dict(r) for r in conn.execute(f"SELECT {', '.join(COLUMNS)} FROM votes {where}ORDER BY id "
+                                                      "LIMIT ?", params)]
             except sqlite3.DatabaseError as exc:  # not SQLite at all, or another program's table
                 raise RagError(f"{self.path} is not a votes database written by `rag ui` ({exc})") from None
 
