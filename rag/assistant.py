@@ -18,7 +18,7 @@ from dataclasses import replace
 
 from . import hop
 from .citations import degenerate
-from .embedding import Embedder
+from .embedding import PACKAGED, Embedder
 from .errors import BadQuery, IndexNotFound, RagError
 from .evidence import select_evidence, split_sentences
 from .generation import Generator, answer_messages, make_generator
@@ -46,6 +46,9 @@ class Assistant:
                  generator: Generator | None = None):
         self.settings = settings or Settings()
         self.embedder = embedder or Embedder(self.settings.embed_model)
+        # An index built with a model shipped in a package (rag.embedding.PACKAGED, e.g. a multilingual
+        # vital) is read with that model whatever RAG_EMBED_MODEL says: its manifest names it.
+        self._embedders: dict[str, Embedder] = {self.embedder.name: self.embedder}
         self.generator = generator or make_generator(self.settings)
         self._indexes: dict[str, tuple[Index, object]] = {}
         self._lock = threading.Lock()
@@ -71,8 +74,18 @@ class Assistant:
             if name not in self._indexes:
                 idx = load_index(name, self.settings, self.embedder.name)
                 s = self.settings
-                self._indexes[name] = (idx, make_retriever(idx, self.embedder, s.retriever, s.rrf_k, s.candidates))
+                embedder = self.embedder_for(idx)
+                self._indexes[name] = (idx, make_retriever(idx, embedder, s.retriever, s.rrf_k, s.candidates))
             return self._indexes[name]
+
+    def embedder_for(self, idx: Index) -> Embedder:
+        """The embedder an index was built with: a packaged model by its name, else the configured one."""
+        name = idx.manifest.get("embedding_model", self.embedder.name)
+        if name not in PACKAGED:
+            return self.embedder
+        if name not in self._embedders:
+            self._embedders[name] = Embedder(name)
+        return self._embedders[name]
 
     def index_info(self, name: str | None = None) -> dict:
         return dict(self._index(name or self.settings.index)[0].manifest)
@@ -207,7 +220,8 @@ class Assistant:
         draft, first_token_ms = "", None
         if self.settings.generate and lang in self.settings.writer_langs.split(","):
             draft, first_token_ms = yield from self._draft(page.query, evidence, idx.lang, notices, ms)
-        sentences, sources = compose(page.query, draft, evidence, self.embedder, idx.lang, self.settings.abstain_below)
+        sentences, sources = compose(page.query, draft, evidence, self.embedder_for(idx), idx.lang,
+                                     self.settings.abstain_below)
         yield FinalEvent(self._overview(page, idx, passages, sentences, sources, draft, evidence, notices, first_token_ms, ms()))
 
     def _draft(self, query: str, evidence: list[Evidence], lang: str, notices: list[str], ms):
@@ -250,14 +264,14 @@ class Assistant:
         passages, bridges, vector = self.reading(page, idx)
         titles = {p.hit.chunk.doc_id: (idx.documents[p.hit.chunk.doc_id].title, idx.documents[p.hit.chunk.doc_id].url)
                   for p in passages}
-        return passages, select_evidence(page.query, passages, titles, self.embedder, self.settings.evidence,
+        return passages, select_evidence(page.query, passages, titles, self.embedder_for(idx), self.settings.evidence,
                                          idx.lang, [b.name for b in bridges], vector,
                                          relevant_from=self.settings.abstain_below)
 
     def reading(self, page: SearchPage, idx: Index) -> tuple[list[Passage], list[hop.Bridge], object]:
         """The passages the overview reads (rag.hop), the bridges followed, and the query's vector."""
         s = self.settings
-        vector = self.embedder.encode_query(page.query)
+        vector = self.embedder_for(idx).encode_query(page.query)
         passages, bridges = hop.read(page.query, page.hits, idx, self._retriever(idx), vector,
                                      query_terms(page.query), lambda text: split_sentences(text, idx.lang),
                                      s.passages, s.bridges)
@@ -278,7 +292,7 @@ class Assistant:
         vital with all-MiniLM-L6-v2) is matched by script, not meaning: "모나리자를 그린 화가는 누구인가?"
         found Korean language, Hangul and Busan. BM25 finds nothing either (no Korean words in the index).
         """
-        if query_lang(query) != "ko" or idx.lang == "ko" or idx.analyzer == "kiwi" or self.embedder.multilingual:
+        if query_lang(query) != "ko" or idx.lang == "ko" or idx.analyzer == "kiwi" or self.embedder_for(idx).multilingual:
             return ""
         corpus = idx.manifest.get("corpus", "CORPUS")
         return message("other_language", "ko", index=idx.name, corpus=corpus)

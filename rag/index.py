@@ -24,7 +24,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from .chunking import chunk_documents, index_text
-from .embedding import Embedder
+from .embedding import PACKAGED, Embedder
 from .errors import IndexCorrupt, IndexMismatch, IndexNotFound, RagError
 from .schema import Chunk, Document
 from .settings import Settings
@@ -215,7 +215,8 @@ def _read_manifest(path: Path, name: str) -> dict:
 
 def _check_manifest(manifest: dict, settings: Settings, name: str, embedder_name: str | None) -> None:
     expected = {"format": FORMAT, "chunk_size": settings.chunk_size, "chunk_overlap": settings.chunk_overlap}
-    if embedder_name:
+    # a model shipped in a package is loaded by the name the manifest gives (Assistant.embedder_for)
+    if embedder_name and manifest.get("embedding_model") not in PACKAGED:
         expected["embedding_model"] = embedder_name
     diffs = [
         f"{k}: index has {manifest.get(k)!r}, settings say {v!r}"
