@@ -108,8 +108,12 @@ def test_jamo_only_input_says_so_in_korean(ko):
 
 
 def test_full_width_mixed_and_very_long_korean_queries(ko):
-    page = ko.search("ＥＩＦＦＥＬ　Ｔｏｗｅｒ 에펠탑", index="mixed")
-    assert page.query == "EIFFEL Tower 에펠탑" and page.links[0].title in ("에펠탑", "Eiffel Tower")
+    page = ko.search("ＥＩＦＦＥＬ　Ｔｏｗｅｒ", index="mixed")
+    assert page.query == "EIFFEL Tower" and page.links[0].title == "Eiffel Tower"
+    assert any("Full-width characters" in n and "ＥＩＦＦＥＬ" in n for n in page.notices)
+    page = ko.search("ＥＩＦＦＥＬ 에펠탑은 언제 지어졌나？", index="mixed")
+    assert page.query == "EIFFEL 에펠탑은 언제 지어졌나?"
+    assert {link.title for link in page.links[:2]} == {"에펠탑", "Eiffel Tower"}
     assert any("전각" in n for n in page.notices)  # a Korean query: the notice is in Korean
     long = "에펠탑은 언제 지어졌나 " * 100
     page = ko.search(long, index="tiny-ko")
