@@ -30,7 +30,7 @@ from .schema import (Evidence, FinalEvent, LinksEvent, Overview, Passage, Search
                      TokenEvent)
 from .settings import Settings
 from .messages import message
-from .text import fold_width, jamo_only, lang_of, names
+from .text import fold_width, jamo_only, lang_of, names, terms
 from .web.mode import WEB  # the index name that selects web mode
 
 log = logging.getLogger(__name__)
@@ -205,7 +205,7 @@ class Assistant:
             yield FinalEvent(replace(self._abstain(page, [], notices, ms()), passages=passages))
             return
         if (not evidence or max(e.score for e in evidence) < self.settings.abstain_below
-                or (lang == idx_lang(idx) and unknown_subject(page.query, idx))):
+                or (lang == idx_lang(idx) and unknown_subject(page.query, idx, passages))):
             yield FinalEvent(replace(self._abstain(page, evidence, notices, ms()), passages=passages))
             return
         compared = compose_yes_no(page.query, passages, idx.documents, lang)
@@ -317,7 +317,7 @@ def idx_lang(idx: Index) -> str:
     return idx.lang
 
 
-def unknown_subject(query: str, idx: Index) -> bool:
+def unknown_subject(query: str, idx: Index, passages: list[Passage] = ()) -> bool:
     """Does the question name something the index never mentions ("the capital of Wakanda")? Then
     whatever the evidence says is about something else, however close its embedding (Abuja, the capital
     of Nigeria): an overview from it would be off-topic. Judged on the names the question holds (every
@@ -326,12 +326,32 @@ def unknown_subject(query: str, idx: Index) -> bool:
 
     An earlier check (no evidence sentence holds a name of the question) abstained wrongly on 3 of 100
     SQuAD questions ("… schools in the US", "FtsZ1"): the vocabulary is the whole corpus, not 4 sentences.
+    A name one letter (or Korean jamo) off a word of the passages read is a typo, not another subject:
+    KorQuAD asks about "흥신학원" where the passage says 홍신학원, and about "히데카" for 히데코.
     """
     vocab = getattr(idx.bm25, "vocab_dict", None)
     if not vocab or idx.analyzer == "plain":
         return False
     asked = names(query)
-    return bool(asked) and not any(n in vocab for n in asked)
+    if not asked or any(n in vocab for n in asked):
+        return False
+    read = set().union(*(terms(p.hit.chunk.text) for p in passages))
+    return not any(_near(n, read) for n in asked)
+
+
+def _near(name: str, words: set[str]) -> bool:
+    """Is a word of `words` the name with about one letter or jamo changed? difflib on the decomposed
+    (NFD) forms, where 흥 and 홍 differ by one vowel jamo; a hand-made edit distance would be no shorter."""
+    import difflib
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFD", name)
+    # a word, or its start as long as the name: kiwi may keep the compound 홍신학원 whole
+    for word in {w for word in words for w in (word, word[:len(name)]) if abs(len(w) - len(name)) <= 2}:
+        matcher = difflib.SequenceMatcher(None, decomposed, unicodedata.normalize("NFD", word))
+        if matcher.quick_ratio() >= 0.8 and matcher.ratio() >= 0.8:
+            return True
+    return False
 
 
 def query_lang(query: str) -> str:

@@ -154,3 +154,14 @@ def test_korean_question_finds_the_english_article_on_a_multilingual_index(korea
     assert ov.links[0].title in ("Mona Lisa", "Leonardo da Vinci") and not ov.notices
     assert not ov.abstained and "Leonardo da Vinci" in ov.text  # English evidence, quoted
     assert a.embedder_for(load_index("tiny-multi", korean_settings)).name == "multilingual-e5-small"
+
+
+def test_a_misspelt_name_is_a_typo_not_another_subject():
+    from rag.assistant import _near
+    from rag.text import terms
+
+    # KorQuAD's own questions: "흥신학원" for the passage's 홍신학원, "히데카" for 히데코
+    assert _near("흥신", terms("홍신학원 재직 교사들로부터 정치후원금을 받았다"))
+    assert _near("히데카", terms("히데코가 낭독회에서 서책을 낭독한다"))
+    assert not _near("wakanda", terms("Abuja is the capital city of Nigeria, not of Kenya or Wales."))
+    assert not _near("나폴레옹", terms("세종대왕은 조선의 제4대 왕이다. 나폴리는 이탈리아의 도시이다."))
