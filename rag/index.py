@@ -232,7 +232,8 @@ def _read_manifest(path: Path, name: str) -> dict:
 
 def _check_manifest(manifest: dict, settings: Settings, name: str, embedder_name: str | None) -> None:
     expected = {"format": FORMAT, "chunk_size": settings.chunk_size, "chunk_overlap": settings.chunk_overlap}
-    if embedder_name:
+    # a model shipped in a package is loaded by the name the manifest gives (Assistant.embedder_for)
+    if embedder_name and manifest.get("embedding_model") not in PACKAGED:
         expected["embedding_model"] = embedder_name
     # Indexes from before the backends were recorded are fp32 (torch); torch and onnx vectors agree.
     expected["embedding_precision"] = "fp32" if settings.embed_model in PACKAGED else precision(settings.embed_backend)

@@ -22,10 +22,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The index '{index}' holds English documents and was built with an English-only embedding "
               "model, so a question in this language cannot be matched to them. Ask in English, or build a "
               "multilingual index: RAG_EMBED_MODEL=multilingual-e5-small rag index build --corpus {corpus} "
-              "--name {index}-multi",
+              "--name {index}-multi (make index-multilingual), then choose that index",
         "ko": "'{index}' 색인은 영어 문서를 영어 전용 임베딩 모델로 만든 것이라, 한국어 질문에 맞는 문서를 찾을 수 "
               "없습니다. 영어로 물어보거나, 다국어 색인을 만드세요: RAG_EMBED_MODEL=multilingual-e5-small "
-              "rag index build --corpus {corpus} --name {index}-multi"},
+              "rag index build --corpus {corpus} --name {index}-multi (make index-multilingual) "
+              "만든 뒤 그 색인을 고르세요"},
     "no_answer": {"en": "No answer.", "ko": "답 없음."},
     "links_still": {"en": "The links are still worth a look.", "ko": "아래 링크는 살펴볼 만합니다."},
     # -- query problems (BadQuery) and notices ------------------------------------------------------

@@ -135,7 +135,7 @@ def korean_names(text: str) -> frozenset[str]:
 
 
 # A capitalised word that does not open a sentence: a name ("Mona", "Wakanda")
-NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-zA-Z'’-]+")
+NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][\w'’-]+")  # digits too: "FtsZ1", "ARC6"
 
 
 def names(text: str) -> frozenset[str]:

@@ -41,3 +41,19 @@ QUERIES = {
     "who created the python programming language": "t:5",
     "which dynasty built the great wall": "t:6",
 }
+
+
+# A Korean tiny corpus, for Korean questions end to end (BM25 through kiwi, Korean sentences, answer typing)
+DOCS_KO = [
+    ("에펠탑", "에펠탑은 프랑스 파리의 샹 드 마르스 공원에 있는 철탑이다. 1889년 파리 만국 박람회를 위해 "
+     "1887년부터 1889년까지 지어졌다. 탑을 세운 회사의 대표인 귀스타브 에펠의 이름을 땄다."),
+    ("모나리자", "모나리자는 이탈리아의 화가 레오나르도 다 빈치가 그린 초상화이다. 1797년부터 파리의 루브르 "
+     "박물관에 걸려 있다. 세계에서 가장 유명한 그림 가운데 하나로 꼽힌다."),
+    ("세종대왕", "세종대왕은 조선의 제4대 왕이다. 1443년에 훈민정음, 곧 오늘날의 한글을 만들었다. "
+     "과학과 음악에도 큰 업적을 남겼다."),
+]
+
+
+def korean_documents() -> list[Document]:
+    return [Document(id=f"ko:{i}", title=t, url="https://ko.wikipedia.org/wiki/" + t, text=x)
+            for i, (t, x) in enumerate(DOCS_KO)]

@@ -19,7 +19,7 @@ from rag.schema import Document
 from rag.settings import Settings
 
 from conftest import free_port
-from corpus import documents
+from corpus import documents, korean_documents
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -96,6 +96,8 @@ def app(tmp_path_factory, embedder):
     root = tmp_path_factory.mktemp("ui-app")
     build_index(documents() + [XSS], Settings(index_dir=root / "indexes"), "tiny", "test:tiny+xss", embedder,
                 progress=False)
+    build_index(korean_documents(), Settings(index_dir=root / "indexes"), "tiny-ko", "test:tiny-ko", embedder,
+                lang="ko", progress=False)
     app = App(root).start()
     yield app
     app.stop()
@@ -173,3 +175,31 @@ def test_evaluator_vote_shows_in_summary_and_survives_restart(page, app):
     goto(page, app.url)
     page.get_by_role("tab", name="Evaluate").click()
     expect(page.locator("#eval-summary")).to_contain_text("1 vote", timeout=30_000)
+
+
+def test_korean_question_gets_a_korean_page(page, app):
+    """On the English index: a Korean "not found" and Korean labels; on a Korean index: cited evidence."""
+    from playwright.sync_api import expect
+
+    goto(page, app.url)
+    ask(page, "모나리자를 그린 화가는 누구인가?")
+    expect(page.locator("#links h3")).to_have_text("링크", timeout=60_000)
+    expect(page.locator("#links .rag-notice")).to_contain_text("영어 전용")
+    overview = page.locator("#overview")
+    expect(overview.locator(".rag-abstain")).to_contain_text("찾은 자료에는 이 질문의 답이 없습니다", timeout=150_000)
+    expect(overview.locator("h3")).to_have_text("AI 개요")
+    expect(page.locator("#links-reading")).to_contain_text("읽을 분량")
+
+    page.locator("#source input").click()
+    page.get_by_role("option", name="tiny-ko").click()
+    ask(page, "에펠탑은 언제 지어졌나?")
+    expect(page.locator("#links .rag-link-title").first).to_have_text("에펠탑", timeout=60_000)
+    expect(overview.locator(".rag-chip").first).to_be_visible(timeout=150_000)
+    expect(overview.locator(".rag-lead, .rag-points")).not_to_have_count(0)
+    expect(overview.locator(".rag-overview")).to_contain_text("1889년")  # the date asked for, quoted
+    expect(overview.locator(".rag-draft")).to_have_count(0)  # the bundled model writes no Korean
+    expect(page.locator("#overview-stats")).to_contain_text("전체")
+    font = page.evaluate("getComputedStyle(document.querySelector('#overview .rag-pane')).fontFamily")
+    assert "Noto Sans CJK KR" in font and "Malgun Gothic" in font  # a Korean-capable font stack
+    OUTPUT.mkdir(exist_ok=True)
+    page.screenshot(path=str(OUTPUT / "ui-korean.png"), full_page=True)
