@@ -131,6 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--json", action="store_true", help="print one JSON object")
     a.set_defaults(run=cmd_ask)
 
+    _add_optional(sub, "chat", "a conversation: follow-up questions in context", "rag.chat")
     _add_optional(sub, "ui", "the web app", "ui.app")
     _add_optional(sub, "eval", "measure links vs overview on a QA dataset", "eval.harness")
     return p

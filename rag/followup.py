@@ -50,7 +50,9 @@ ELLIPSIS_KO = re.compile(r"^\s*(?:그럼|그러면|그리고)?\s*(.+?)(?:은요|
 YEAR = re.compile(r"\b\d{3,4}\b|\d{3,4}년")
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 # A document reads as a person's when its opening says "(born …", "(1452–1519)" or uses he/she more than it.
-LIFESPAN = re.compile(r"\((?:[^)]*\bborn\b|[^)]*\b\d{3,4}\s*[–-]\s*\d{3,4})|\(\d{4}년")
+# The parenthesis must open the first sentence, right after the name: "Leonardo da Vinci (1452–1519) was",
+# not "… by the Song dynasty artist Zhang Zeduan (1085–1145)" in a painting's article.
+LIFESPAN = re.compile(r"^[^.()]{0,80}\((?:[^)]*\bborn\b|[^)]*\d{3,4}\s*[–-][^)]*\d{3,4})|\(\d{4}년")
 PLACE_WORDS = re.compile(r"\b(city|town|village|capital|country|county|region|province|state|located|island|"
                          r"river|mountain|museum|stadium|arena)\b|도시|나라|위치|지역", re.I)
 

@@ -28,6 +28,9 @@ log = logging.getLogger(__name__)
 LIMIT = 3
 CHECK_LINKS = 3  # a suggestion must bring its subject's document into the top three links
 MAX_CHECKS = 8  # searches spent on checking, at most (each is one retrieval, ~10 ms on vital)
+# A lone capitalised word with these endings is usually an adjective or a demonym ("Western",
+# "Italian", "Chinese", "Republic" of "… Republic"): no subject for a question of its own.
+ADJECTIVE = ("ern", "ese", "ish", "ian", "ic", "al")
 
 
 @dataclass(frozen=True)
@@ -99,8 +102,8 @@ def candidates(query: str, overview, index) -> list[tuple[str, str, tuple[str, .
                 key = title_key(found)
                 words = set(re.findall(r"\w+", key))
                 if key in seen or key in cited_keys or words <= asked_words or len(key) < 4 or \
-                        (len(words) == 1 and re.search(rf"\b{re.escape(key)}\b", text)):
-                    continue  # a lone word also written in lower case ("Republic", "Group") is no name
+                        (len(words) == 1 and (re.search(rf"\b{re.escape(key)}\b", text) or key.endswith(ADJECTIVE))):
+                    continue  # a lone word also written in lower case ("Group"), or "Western", is no name
                 seen.add(key)
                 subject = display_name(index.documents[ids[0]].title)
                 kind = _kind_of(_Entity(subject, "source", ids), index)
