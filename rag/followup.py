@@ -56,20 +56,21 @@ LIFESPAN = re.compile(r"^[^.()]{0,80}\((?:[^)]*\bborn\b|[^)]*\d{3,4}\s*[–-][^)
 PLACE_WORDS = re.compile(r"\b(city|town|village|capital|country|county|region|province|state|located|island|"
                          r"river|mountain|museum|stadium|arena)\b|도시|나라|위치|지역", re.I)
 
-# The prior of a candidate by its role in the turn it came from. A name the answer added to the
-# question is what "he" or "it" most often means next; the topic of the last query is what "it"
-# means when the answer was a property of it ("Where is it?" after "Who painted the Mona Lisa?").
-ROLE_PRIOR = {"answer": 1.0, "source": 0.6, "bridge": 0.4, "topic": 0.5, "link": 0.3}
-# After a question about a property of its topic ("Where is the Eiffel Tower?"), "it" is the topic
-# again ("How tall is it?"), not a name the answer added ("Paris"): the topic and answer priors swap.
-PROPERTY_PRIOR = {**ROLE_PRIOR, "answer": 0.5, "topic": 1.0}
-# Questions that ask for a thing (its answer is a name) rather than for a property of their topic.
-ASKS_FOR_NAME = re.compile(r"^\s*(who|whom|which|what)\b(?!\s+(is|was|are|were)\s+the\s+\w+(\s+\w+)?\s+of\b)"
-                           r"|누구|무엇|어느|어떤|누가", re.I)
-QUESTION_WORDS = frozenset("who whom whose what when where which why how".split())
+# The prior of a candidate by its role in the turn it came from. After a question that asks for a
+# name ("Who painted the Mona Lisa?", "… was bought by which chain?") the follow-up's "he" or "it" is
+# most often that name, which the answer added; the things the question itself named are least likely.
+ROLE_PRIOR = {"answer": 1.0, "source": 0.6, "bridge": 0.5, "link": 0.4, "topic": 0.2}
+# After a question about a property of its topic ("Where is the Eiffel Tower?", "Is it tall?"), "it"
+# is the topic again ("How tall is it?"), not a name the answer added ("Paris").
+PROPERTY_PRIOR = {"answer": 0.5, "source": 0.5, "bridge": 0.3, "link": 0.3, "topic": 1.0}
+ASKS_FOR_PROPERTY = re.compile(
+    r"^\s*(where|when|how|why|is|are|was|were|do|does|did|can|has|have)\b"
+    r"|^\s*(what|which)\s+(is|was|are|were)\s+the\s+\w+(\s+\w+)?\s+of\b|언제|어디|얼마|몇|왜|어떻게", re.I)
+NO_DOCUMENT = 0.3  # taken off a candidate with no document of its own: retrieval cannot vouch for it
 KIND_MATCH = 0.5  # a person-like document for "he", a place for "there"; minus this for "it" on a person
 FIT_WEIGHT = 2.0  # cosine of the follow-up's own words with the candidate's best chunk
 EARLIER_TURN = 0.5  # the prior of an entity from the turn before last is halved, and so on
+QUESTION_WORDS = frozenset("who whom whose what when where which why how".split())
 
 
 @dataclass(frozen=True)
@@ -164,7 +165,7 @@ def candidates(turns: list, index) -> list[tuple[Entity, float]]:
     out: dict[str, tuple[Entity, float]] = {}
     decay = 1.0
     for turn in reversed(turns):
-        priors = ROLE_PRIOR if ASKS_FOR_NAME.search(turn.resolved_query) else PROPERTY_PRIOR
+        priors = PROPERTY_PRIOR if ASKS_FOR_PROPERTY.search(turn.resolved_query) else ROLE_PRIOR
         for entity in turn.entities:
             key = title_key(entity.name)
             prior = priors.get(entity.role, 0.3) * decay
@@ -305,12 +306,50 @@ def resolve(question: str, turns: list, index=None, encode=None) -> Resolution:
             match = -KIND_MATCH if kind == "person" else 0.0
         elif anaphor.kind == "place":
             match = KIND_MATCH if kind == "place" else 0.0
-        scores[entity.name] = round(prior + match + FIT_WEIGHT * fit, 4)
+        missing = NO_DOCUMENT if not entity.doc_ids else 0.0
+        scores[entity.name] = round(prior + match - missing + FIT_WEIGHT * fit, 4)
     best = max(scores, key=lambda n: (scores[n], -list(scores).index(n)))
     return Resolution(rewrite(question, anaphor, best), True, display_name(best), anaphor.word, scores)
 
 
 # -- the entities a turn names -----------------------------------------------------------------------
+
+TITLE_START = re.compile(r"[A-Z\uac00-\ud7a3][\w'’.&-]*")
+
+
+def _titles_by_first_word(index) -> dict[str, list[tuple[str, tuple[str, ...]]]]:
+    """First word of each document title (as written, "(…)" dropped) -> (title, doc ids), longest first;
+    made once per loaded index."""
+    table = getattr(index, "_titles_by_first_word", None)
+    if table is None:
+        grouped: dict[str, dict[str, list[str]]] = {}
+        for doc in index.documents.values():
+            shown = display_name(doc.title)
+            if len(shown) >= 4 or HANGUL.search(shown):
+                grouped.setdefault(shown.split()[0], {}).setdefault(shown, []).append(doc.id)
+        table = {w: sorted(((t, tuple(ids)) for t, ids in titles.items()), key=lambda x: -len(x[0]))
+                 for w, titles in grouped.items()}
+        index._titles_by_first_word = table
+    return table
+
+
+def titles_in(text: str, index) -> list[tuple[str, tuple[str, ...]]]:
+    """The document titles written in `text`, in order, the longest at each place ("Sullivan County,
+    New Hampshire", commas and all, which a name splitter would cut); a Korean title may carry a particle."""
+    table = _titles_by_first_word(index)
+    found = []
+    for m in TITLE_START.finditer(text):
+        word = m.group(0).rstrip(".")
+        keys = [word] + ([word[:-k] for k in (1, 2, 3) if len(word) - k >= 2] if HANGUL.match(word) else [])
+        for key in keys:
+            hit = next(((t, ids) for t, ids in table.get(key, ()) if text.startswith(t, m.start())
+                        and not text[m.start() + len(t):m.start() + len(t) + 1].isalnum()
+                        or (HANGUL.match(key) and text.startswith(t, m.start()))), None)
+            if hit:
+                found.append(hit)
+                break
+    return found
+
 
 def entities_of(query: str, overview, index, limit: int = 8) -> list[Entity]:
     """What later follow-ups may point at: names the answer added, cited titles, bridges, top links,
@@ -334,11 +373,12 @@ def entities_of(query: str, overview, index, limit: int = 8) -> list[Entity]:
         found.append(Entity(name, role, tuple(doc_ids)))
 
     answer = " ".join(s.text for s in overview.sentences if s.origin != "abstain") if overview else ""
-    for name in names_in(answer):
-        matched = _title_matches(name, table) if table else []
-        for text, ids in matched or [(name, ())]:
-            new = not all(w.lower() in asked for w in TOKEN.findall(text))
-            add(text, "answer" if new else "topic", ids)
+    named = titles_in(answer, index) if index is not None else []
+    for piece in re.split(r"[,;:()]", answer):  # names with no document: cut at punctuation first
+        named += [(name, ()) for name in names_in(piece) if title_key(name) not in table]
+    for text, ids in named:
+        new = not all(w.lower() in asked for w in TOKEN.findall(text))
+        add(text, "answer" if new else "topic", ids)
     for src in (overview.sources if overview else []):
         add(src.title, "source", (src.doc_id,) if src.doc_id else ())
     for p in (overview.passages if overview else []):
