@@ -65,7 +65,9 @@ def launch(demo, backend, host: str, port: int, block: bool = True):
     theme = gr.themes.Default(font=["ui-sans-serif", "system-ui", "sans-serif"],
                               font_mono=["ui-monospace", "monospace"])
     demo.queue(default_concurrency_limit=SEARCH_CONCURRENCY)
-    return demo.launch(server_name=host, server_port=port, css=CSS, theme=theme, ssr_mode=False,
+    from .chat import THREAD_CSS
+
+    return demo.launch(server_name=host, server_port=port, css=CSS + THREAD_CSS, theme=theme, ssr_mode=False,
                        show_error=False, quiet=True, prevent_thread_lock=not block,
                        allowed_paths=[str(backend.votes.path.parent)])
 
@@ -94,6 +96,11 @@ def build_app(backend):
 
 
 def search_tab(gr, h, backend, choices, default) -> None:
+    """A thread: each turn's overview beside its own links (ui.chat); the top box starts a new topic,
+    the follow-up box under the latest answer continues it."""
+    from . import chat
+
+    state = gr.State(None)
     with gr.Row(equal_height=True):
         query = gr.Textbox(show_label=False, placeholder="Ask a question, or type a few words…", lines=1,
                            max_lines=1, submit_btn="Search", autofocus=True, scale=6, elem_id="query")
@@ -101,33 +108,73 @@ def search_tab(gr, h, backend, choices, default) -> None:
                              elem_id="source")
     with gr.Row():
         examples = [gr.Button(q, size="sm", variant="secondary", min_width=60) for q in EXAMPLES]
+    thread = gr.HTML(elem_id="thread")
+    with gr.Row(equal_height=True):
+        searched = gr.Textbox(label=chat.SEARCHED_FOR, lines=1, max_lines=1, scale=6, elem_id="searched-for")
+        again = gr.Button(chat.SEARCH_AGAIN, size="sm", scale=1, elem_id="search-again")
     with gr.Row(equal_height=False):
         with gr.Column():
             overview = gr.HTML(elem_id="overview")
             overview_stats = gr.HTML(elem_id="overview-stats")
+            with gr.Row(equal_height=True):
+                up = gr.Button("👍", size="sm", min_width=50, scale=0, elem_id="feedback-up")
+                down = gr.Button("👎", size="sm", min_width=50, scale=0, elem_id="feedback-down")
+                reason = gr.Textbox(show_label=False, placeholder=chat.REASON_PLACEHOLDER, lines=1, max_lines=1,
+                                    scale=4, elem_id="feedback-reason")
+            said = gr.HTML(elem_id="feedback-message")
         with gr.Column():
             links = gr.HTML(elem_id="links")
             links_stats = gr.HTML(elem_id="links-stats")
             reading = gr.HTML(elem_id="links-reading")
+    gr.Markdown(f"**{chat.SUGGESTIONS}**", elem_id="related-heading")
+    with gr.Row():
+        related = [gr.Button("", visible=False, size="sm", elem_id=f"related-{i}") for i in range(chat.RELATED_SLOTS)]
+    with gr.Row(equal_height=True):
+        followup = gr.Textbox(show_label=False, placeholder=chat.FOLLOW_UP_PLACEHOLDER, lines=1, max_lines=1,
+                              submit_btn="Ask", scale=6, elem_id="followup")
+        new = gr.Button(chat.NEW_TOPIC, scale=1, elem_id="new-topic")
 
-    def show_links(q, src):
-        return h.search_links(backend, q, src)
+    def buttons(questions):
+        questions = list(questions or [])[: chat.RELATED_SLOTS]
+        return [gr.update(value=q, visible=True) for q in questions] + \
+            [gr.update(value="", visible=False)] * (chat.RELATED_SLOTS - len(questions))
 
-    def show_overview(q, src):
-        yield from h.stream_overview(backend, q, src)
+    hidden = [gr.update(visible=False)] * chat.RELATED_SLOTS
+    pane_outputs = [state, links, links_stats, reading, overview, overview_stats, thread, searched, said, *related]
 
-    # Two events: the links come back as soon as retrieval is done, in the "search" group; the
-    # overview then streams in the "model" group, where it may wait for other users' overviews.
-    links_event = dict(fn=show_links, inputs=[query, source],
-                       outputs=[links, links_stats, reading, overview, overview_stats],
-                       concurrency_id="search", show_progress="minimal", show_progress_on=[links])
-    overview_event = dict(fn=show_overview, inputs=[query, source], outputs=[overview, overview_stats, reading],
-                          concurrency_id="model", concurrency_limit=1, show_progress="minimal",
-                          show_progress_on=[overview])
-    query.submit(**links_event).then(**overview_event)
+    def show_links(s, q, src):  # the top box: a new topic
+        return (*chat.ask_links(backend, s, q, src, fresh=True), *hidden)
+
+    def followed(s, q, src):  # the follow-up box and the suggestions: in context
+        return (*chat.ask_links(backend, s, q, src), *hidden, "")
+
+    def researched(s, text, src):
+        return (*chat.search_again(backend, s, text, src), *hidden)
+
+    def show_overview(s, src):
+        for st, ov, ov_stats, read, questions in chat.ask_overview(backend, s, src):
+            yield st, ov, ov_stats, read, *buttons(questions)
+
+    # Two events per question, as before: links in the "search" group at once, then the overview in the
+    # "model" group, where it may wait for other users' overviews.
+    overview_event = dict(fn=show_overview, inputs=[state, source],
+                          outputs=[state, overview, overview_stats, reading, *related], concurrency_id="model",
+                          concurrency_limit=1, show_progress="minimal", show_progress_on=[overview])
+    search = dict(concurrency_id="search", show_progress="minimal", show_progress_on=[links])
+    query.submit(show_links, [state, query, source], pane_outputs, **search).then(**overview_event)
+    followup.submit(followed, [state, followup, source], pane_outputs + [followup], **search).then(**overview_event)
+    again.click(researched, [state, searched, source], pane_outputs, **search).then(**overview_event)
     for button in examples:
         button.click(lambda text=button.value: text, None, query, queue=False, show_progress="hidden") \
-              .then(**links_event).then(**overview_event)
+              .then(show_links, [state, query, source], pane_outputs, **search).then(**overview_event)
+    for button in related:
+        button.click(lambda s, q, src: followed(s, q, src)[:-1], [state, button, source], pane_outputs, **search) \
+              .then(**overview_event)
+    new.click(lambda: (*chat.new_topic(), *hidden), None,
+              [state, thread, links, links_stats, reading, overview, overview_stats, searched, said, *related],
+              queue=False)
+    up.click(lambda s, why, src: chat.feedback(backend, s, "up", why, src), [state, reason, source], said)
+    down.click(lambda s, why, src: chat.feedback(backend, s, "down", why, src), [state, reason, source], said)
 
 
 def evaluate_tab(gr, h, backend, choices, default):
