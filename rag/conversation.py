@@ -83,9 +83,7 @@ class Conversation:
     def resolve(self, question: str) -> followup.Resolution:
         """What would be searched for `question` now (no search is run)."""
         question, _ = self.assistant.clean_query(question)
-        idx = self._loaded_index()
-        encode = self.assistant.embedder.encode_query if idx is not None else None
-        return followup.resolve(question, self.turns, idx, encode)
+        return followup.resolve(question, self.turns, self._loaded_index())
 
     def ask(self, question: str, search_for: str | None = None) -> Reply:
         final = None

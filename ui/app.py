@@ -117,10 +117,10 @@ def search_tab(gr, h, backend, choices, default) -> None:
             overview = gr.HTML(elem_id="overview")
             overview_stats = gr.HTML(elem_id="overview-stats")
             with gr.Row(equal_height=True):
-                up = gr.Button("👍", size="sm", min_width=50, scale=0, elem_id="feedback-up")
-                down = gr.Button("👎", size="sm", min_width=50, scale=0, elem_id="feedback-down")
+                up = gr.Button(chat.HELPFUL, size="sm", min_width=60, scale=1, elem_id="feedback-up")
+                down = gr.Button(chat.NOT_HELPFUL, size="sm", min_width=60, scale=1, elem_id="feedback-down")
                 reason = gr.Textbox(show_label=False, placeholder=chat.REASON_PLACEHOLDER, lines=1, max_lines=1,
-                                    scale=4, elem_id="feedback-reason")
+                                    scale=3, elem_id="feedback-reason")
             said = gr.HTML(elem_id="feedback-message")
         with gr.Column():
             links = gr.HTML(elem_id="links")

@@ -35,6 +35,8 @@ SEARCHED_FOR = "Searched for · 검색어"
 SEARCH_AGAIN = "Search again · 다시 검색"
 SUGGESTIONS = "Related questions · 관련 질문"
 REASON_PLACEHOLDER = "Why? (optional) · 이유 (선택)"
+HELPFUL = "👍 Helpful · 도움됨"
+NOT_HELPFUL = "👎 Not helpful · 도움 안 됨"
 THANKS = {"up": "Thanks — saved 👍 · 저장했습니다", "down": "Thanks — saved 👎 · 저장했습니다"}
 RELATED_SLOTS = 3
 
