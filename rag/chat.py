@@ -18,6 +18,7 @@ from pathlib import Path
 from .errors import RagError
 
 PROMPT = "? "
+SEARCHED_FOR = "Searched for · 검색어"
 NEW_TOPIC = ("/new", "/reset", "/새주제")
 QUIT = ("/quit", "/exit", "/q", "/종료")
 HELP = ("Ask a question; follow-ups may say \"he\", \"it\", \"there\" (그는, 그것, 거기). "
@@ -103,7 +104,7 @@ def interactive(conv, path: Path | None) -> int:
             conv.reset()
             save(conv, path)
             related = []
-            print("New topic. / 새 주제.")
+            print("New topic · 새 주제")
             continue
         if question.isdigit() and 1 <= int(question) <= len(related):
             question = related[int(question) - 1]
@@ -112,7 +113,7 @@ def interactive(conv, path: Path | None) -> int:
             for event in conv.stream(question):
                 if isinstance(event, LinksEvent):
                     if event.page.query != question:
-                        print(f"Searched for: {event.page.query}")
+                        print(f"{SEARCHED_FOR}: {event.page.query}")
                     print_links(event.page.links)
                     print("\nAI overview (draft): ", end="", flush=True) if tty else None
                 elif isinstance(event, TokenEvent) and tty:

@@ -46,7 +46,7 @@ def test_interactive_chat_shows_the_resolved_query_and_numbered_suggestions(tiny
     monkeypatch.setattr("sys.stdin", io.StringIO("Who painted the Mona Lisa?\nWhen was he born?\n1\n/quit\n"))
     r = tiny("chat", RAG_GENERATE="0")
     assert r.code == 0, r.err
-    assert "Searched for: When was Leonardo da Vinci born?" in r.out
+    assert "Searched for · 검색어: When was Leonardo da Vinci born?" in r.out
     assert " 1. Leonardo da Vinci" in r.out and "AI overview" in r.out
     assert "  (1) " in r.out  # suggestions, numbered; "1" then asked the first one
     firsts = [part.splitlines()[0] for part in r.out.split("  (1) ")[1:]]
