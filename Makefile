@@ -62,6 +62,7 @@ test: install browser
 
 bench: index
 	$(PY) bench/bench.py
+	$(PY) bench/chat.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -28,7 +28,7 @@ MODES = ("links", "overview", "naive")
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dataset", metavar="FORMAT:PATH",
-                        help="squad:PATH | hotpot:PATH | nq:PATH | jsonl:PATH")
+                        help="squad:PATH | hotpot:PATH | nq:PATH | jsonl:PATH | conv:PATH (conversations)")
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--index", help="evaluate against this built index (default: vital)")
     where.add_argument("--corpus-from-dataset", action="store_true",
@@ -56,6 +56,10 @@ def run(args) -> int:
         return 0
     if not args.dataset:
         raise RagError("rag eval needs --dataset FORMAT:PATH (or --votes PATH)")
+    if args.dataset.startswith("conv:"):  # conversations: measured turn by turn (eval.conversations)
+        from .conversations import run_conversations
+
+        return run_conversations(args)
     modes = parse_modes(args.modes)
     if args.limit is not None and args.limit < 1:
         raise RagError("--limit must be at least 1")

@@ -1,4 +1,4 @@
-"""`rag eval --votes PATH`: the app's blind votes as a Markdown table.
+"""`rag eval --votes PATH`: the app's blind votes as a Markdown table, and the answers' thumbs up/down.
 
 The votes file is the one the app writes (ui.votes.VoteStore, data/votes.sqlite3), read without
 changing it, and summarised by the same VoteStore.summary() the app's Evaluate tab shows: win and
@@ -15,11 +15,26 @@ from ui.votes import VoteStore
 def summarise_votes(path: Path) -> str:
     store = VoteStore(Path(path), create=False)
     summary = store.summary()
+    feedback = summarise_feedback(store)
     if not summary.votes:
-        return f"{path}: no votes yet"
+        return f"{path}: no votes yet" + (f"\n\n{feedback}" if feedback else "")
     people = f"{summary.evaluators} evaluator{'s' if summary.evaluators != 1 else ''}"
     lines = [f"{summary.votes} vote{'s' if summary.votes != 1 else ''} from {people} in {path}", "",
              "| | rate | 95% CI | count |", "|---|---|---|---|"]
     lines += [f"| {label} | {r.value:.1%} | {r.low:.1%}–{r.high:.1%} | {r.k}/{r.n} |" for label, r in summary.rates()]
     lines += ["", f"median decision time {summary.median_decision_s:.1f} s"]
+    if feedback:
+        lines += ["", feedback]
+    return "\n".join(lines)
+
+
+def summarise_feedback(store: VoteStore) -> str:
+    """Thumbs up/down given on the search page's answers, with the latest reasons ("" when none)."""
+    fb = store.feedback_summary()
+    if not fb.n:
+        return ""
+    h = fb.helpful
+    lines = [f"answer feedback: {fb.n} rating{'s' if fb.n != 1 else ''}, {h.k} thumbs up / {fb.n - h.k} thumbs down "
+             f"— helpful {h.value:.1%} (95% CI {h.low:.1%}–{h.high:.1%})"]
+    lines += [f"- {'👍' if rating == 'up' else '👎'} “{question}”: {reason}" for rating, question, reason in fb.reasons]
     return "\n".join(lines)

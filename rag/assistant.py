@@ -4,6 +4,7 @@
     a.search(query)  -> SearchPage ten blue links
     a.answer(query)  -> Overview   links plus the verified overview
     a.stream(query)  -> events     LinksEvent, TokenEvent..., FinalEvent
+    a.conversation() -> Conversation   follow-ups in context (rag.conversation)
 """
 
 from __future__ import annotations
@@ -183,6 +184,12 @@ class Assistant:
             while len(self._web_runs) > 8:
                 self._web_runs.popitem(last=False)
         return replace(run.page, notices=notices + run.page.notices), run.index
+
+    def conversation(self, index: str | None = None, state: dict | None = None):
+        """A conversation over this assistant (rag.conversation); `state`: a saved Conversation.to_dict()."""
+        from .conversation import Conversation
+
+        return Conversation.from_dict(self, state) if state is not None else Conversation(self, index)
 
     # -- overview -------------------------------------------------------------------------------
 

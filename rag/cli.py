@@ -142,6 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     a.set_defaults(run=cmd_ask)
 
     _add_optional(sub, "pg", "a development PostgreSQL with pgvector (rag pg up/down)", "rag.pg")
+    _add_optional(sub, "chat", "a conversation: follow-up questions in context", "rag.chat")
     _add_optional(sub, "ui", "the web app", "ui.app")
     _add_optional(sub, "users", "accounts of the web app: add, list, remove", "ui.users")
     _add_optional(sub, "eval", "measure links vs overview on a QA dataset", "eval.harness")

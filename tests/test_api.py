@@ -4,7 +4,8 @@ from rag import Settings
 
 def test_public_surface_is_pinned():
     assert sorted(rag.__all__) == sorted([
-        "Assistant", "Settings", "Document", "Chunk", "Link", "Evidence", "Source", "Sentence", "Timings",
+        "Assistant", "Settings", "Conversation", "Reply",
+        "Document", "Chunk", "Link", "Evidence", "Source", "Sentence", "Timings",
         "SearchPage", "Overview", "LinksEvent", "TokenEvent", "FinalEvent", "RagError", "BadQuery", "BadSetting",
         "IndexNotFound", "IndexCorrupt", "IndexMismatch", "CorpusError", "ModelNotFound", "GenerationError",
         "MissingDependency",

@@ -9,7 +9,7 @@ import pytest
 
 from rag.settings import Settings
 from ui.pgvotes import PgVoteStore
-from ui.votes import VoteStore
+from ui.votes import Feedback, VoteStore
 
 from test_votes import vote
 
@@ -44,6 +44,22 @@ def test_contract_decoding_summary_reopen_and_export(settings, tmp_path):
     with open(again.export_csv(tmp_path / "out.csv"), encoding="utf-8") as f:
         exported = list(csv.DictReader(f))
     assert [r["comment"] for r in exported] == ['says "Leonardo", quotes', "", ""]
+
+
+def test_own_votes_and_answer_feedback_on_both_stores(settings):
+    store = VoteStore.open(settings)
+    store.add(vote("A", "overview", evaluator="ann"))
+    store.add(vote("B", "overview", evaluator="bo"))
+    assert [r["evaluator"] for r in store.rows(evaluator="ann")] == ["ann"]  # a signed-in user's own
+    store.add_feedback(Feedback(question="When was he born?", rating="down", reason="wrong person",
+                                resolved_query="When was Leonardo da Vinci born?", turn=2, evaluator="ann"))
+    store.add_feedback(Feedback(question="Who painted the Mona Lisa?", rating="up"))
+    rows = VoteStore.open(settings).feedback_rows()
+    assert [(r["rating"], r["turn"], r["resolved_query"]) for r in rows] == [
+        ("down", 2, "When was Leonardo da Vinci born?"), ("up", 1, "")]
+    summary = store.feedback_summary()
+    assert (summary.n, summary.helpful.k) == (2, 1)
+    assert summary.reasons == [("down", "When was he born?", "wrong person")]
 
 
 def test_two_replicas_and_threads_lose_no_vote(fresh_schema, tmp_path):

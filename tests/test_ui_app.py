@@ -61,7 +61,10 @@ def served(tiny_settings, embedder, tmp_path):
 
 def test_links_do_not_wait_for_other_users_overviews(served):
     gen, client = served
-    writers = [client().submit("Who painted the Mona Lisa?", "tiny", api_name="/show_overview") for _ in range(2)]
+    users = [client() for _ in range(2)]  # each its own session, so its own thread state
+    for user in users:
+        user.predict("Who painted the Mona Lisa?", "tiny", api_name="/show_links")
+    writers = [user.submit("tiny", api_name="/show_overview") for user in users]
     assert gen.started.wait(60)
     started = time.monotonic()
     links = client().predict("When was the Eiffel Tower built?", "tiny", api_name="/show_links")

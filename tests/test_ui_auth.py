@@ -109,6 +109,16 @@ def test_a_vote_carries_the_login_name_not_the_typed_one(served):
     assert "Your votes" in mine and "clear answer" in mine and "Evaluator" not in mine
 
 
+def test_answer_feedback_carries_the_login_name(served):
+    bob = served.client("bob")
+    bob.predict("Who painted the Mona Lisa?", "tiny", api_name="/show_links")
+    assert "rag-chip" in bob.predict("tiny", api_name="/show_overview")[0]
+    said = bob.predict("not what I asked", "tiny", api_name="/rate_1")  # the thumbs-down button
+    assert "feedback-saved" in said
+    rows = served.backend.votes.feedback_rows()
+    assert [(r["evaluator"], r["rating"], r["reason"]) for r in rows] == [("bob", "down", "not what I asked")]
+
+
 @pytest.mark.parametrize("served", [{"questions_per_minute": 2}], indirect=True)
 def test_a_user_over_the_rate_limit_gets_the_message_and_another_user_does_not(served):
     bob, ann = served.client("bob"), served.client("ann")
@@ -136,8 +146,10 @@ def test_past_two_waiting_overviews_a_question_gets_links_and_a_message(served):
     panes = [bob.predict("Who painted the Mona Lisa?", "tiny", api_name="/show_links") for _ in range(3)]
     assert all("Mona Lisa" in links for links, *_ in panes)
     assert ["overviews waiting" in p[3] for p in panes] == [False, False, True]
-    overviews = [bob.predict("Who painted the Mona Lisa?", "tiny", api_name="/show_overview")[0] for _ in range(3)]
-    assert ["rag-chip" in o for o in overviews] == [True, True, False]
+    # The search page is a thread (ui.chat): the overview event answers the latest question asked, once;
+    # the places are taken in order, so the third overview event gets the message, and each gives its place back.
+    overviews = [bob.predict("tiny", api_name="/show_overview")[0] for _ in range(3)]
+    assert ["rag-chip" in o for o in overviews] == [True, False, False]
     assert "overviews waiting" in overviews[2]
     ann = served.client("ann")  # not held back by bob's queue
     assert "overviews waiting" not in ann.predict("Who painted the Mona Lisa?", "tiny", api_name="/show_links")[3]

@@ -203,3 +203,45 @@ def test_korean_question_gets_a_korean_page(page, app):
     assert "Noto Sans CJK KR" in font and "Malgun Gothic" in font  # a Korean-capable font stack
     OUTPUT.mkdir(exist_ok=True)
     page.screenshot(path=str(OUTPUT / "ui-korean.png"), full_page=True)
+
+
+def test_thread_follow_up_suggestion_and_feedback_survive_restart(page, app):
+    """Ask, follow up with a pronoun, see what was searched and the right links, click a suggested
+    question, give a thumbs-down with a reason, restart the app: the feedback is in the summary."""
+    from playwright.sync_api import expect
+
+    goto(page, app.url)
+    ask(page, "Who painted the Mona Lisa?")
+    expect(page.locator("#overview .rag-chip").first).to_be_visible(timeout=150_000)
+
+    follow = page.get_by_placeholder("Ask a follow-up")
+    follow.fill("When was he born?")
+    follow.press("Enter")
+    searched = page.locator("#searched-for input, #searched-for textarea").first
+    expect(searched).to_have_value("When was Leonardo da Vinci born?", timeout=60_000)
+    expect(page.locator("#links .rag-link-title").first).to_have_text("Leonardo da Vinci")
+    expect(page.locator("#thread .rag-turn")).to_have_count(1)  # turn 1 with its own overview and links
+    expect(page.locator("#thread .rag-turn .rag-link")).to_have_count(8)
+    expect(page.locator("#overview .rag-chip").first).to_be_visible(timeout=150_000)
+    OUTPUT.mkdir(exist_ok=True)
+    page.screenshot(path=str(OUTPUT / "ui-thread.png"), full_page=True)
+
+    suggestion = page.locator("#related-0")
+    expect(suggestion).to_be_visible(timeout=30_000)
+    asked = suggestion.inner_text().strip()
+    suggestion.click()
+    expect(page.locator("#thread .rag-turn")).to_have_count(2, timeout=60_000)
+    expect(searched).to_have_value(asked)
+    expect(page.locator("#overview .rag-chip").first).to_be_visible(timeout=150_000)
+
+    page.locator("#feedback-reason input, #feedback-reason textarea").first.fill("not what I asked")
+    page.locator("#feedback-down").click()
+    expect(page.locator("#feedback-message")).to_contain_text("saved", timeout=30_000)
+
+    app.stop()
+    app.start()
+    goto(page, app.url)
+    page.get_by_role("tab", name="Evaluate").click()
+    summary = page.locator("#eval-summary")
+    expect(summary).to_contain_text("Answer feedback", timeout=30_000)
+    expect(summary).to_contain_text("not what I asked")

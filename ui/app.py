@@ -82,11 +82,13 @@ def launch(demo, backend, host: str, port: int, block: bool = True):
     theme = gr.themes.Default(font=["ui-sans-serif", "system-ui", *korean, "sans-serif"],
                               font_mono=["ui-monospace", "monospace"])
     demo.queue(default_concurrency_limit=SEARCH_CONCURRENCY)
+    from .chat import THREAD_CSS
+
     access, data = backend.access, backend.votes.path.parent
     # Only the exports folder is served (Export CSV's files, named with a random part); the votes
     # database and the accounts file beside it never are.
     private = [str(backend.votes.path)] + ([str(access.users.path)] if access.users else [])
-    result = demo.launch(server_name=host, server_port=port, css=CSS, theme=theme, ssr_mode=False,
+    result = demo.launch(server_name=host, server_port=port, css=CSS + THREAD_CSS, theme=theme, ssr_mode=False,
                          show_error=False, quiet=True, prevent_thread_lock=True,
                          allowed_paths=[str(data / "exports")], blocked_paths=private,
                          auth=access.check_password if access.login else None, auth_message=AUTH_MESSAGE,
@@ -128,6 +130,11 @@ def build_app(backend):
 
 
 def search_tab(gr, h, backend, choices, default) -> None:
+    """A thread: each turn's overview beside its own links (ui.chat); the top box starts a new topic,
+    the follow-up box under the latest answer continues it."""
+    from . import chat
+
+    state = gr.State(None)
     with gr.Row(equal_height=True):
         query = gr.Textbox(show_label=False, placeholder="Ask a question, or type a few words… · 질문을 입력하세요…",
                            lines=1, max_lines=1, submit_btn="Search", autofocus=True, scale=6, elem_id="query")
@@ -135,35 +142,83 @@ def search_tab(gr, h, backend, choices, default) -> None:
                              elem_id="source")
     with gr.Row():
         examples = [gr.Button(q, size="sm", variant="secondary", min_width=60) for q in EXAMPLES]
+    thread = gr.HTML(elem_id="thread")
+    with gr.Row(equal_height=True):
+        searched = gr.Textbox(label=chat.SEARCHED_FOR, lines=1, max_lines=1, scale=6, elem_id="searched-for")
+        again = gr.Button(chat.SEARCH_AGAIN, size="sm", scale=1, elem_id="search-again")
     with gr.Row(equal_height=False):
         with gr.Column():
             overview = gr.HTML(elem_id="overview")
             overview_stats = gr.HTML(elem_id="overview-stats")
+            with gr.Row(equal_height=True):
+                up = gr.Button(chat.HELPFUL, size="sm", min_width=60, scale=1, elem_id="feedback-up")
+                down = gr.Button(chat.NOT_HELPFUL, size="sm", min_width=60, scale=1, elem_id="feedback-down")
+                reason = gr.Textbox(show_label=False, placeholder=chat.REASON_PLACEHOLDER, lines=1, max_lines=1,
+                                    scale=3, elem_id="feedback-reason")
+            said = gr.HTML(elem_id="feedback-message")
         with gr.Column():
             links = gr.HTML(elem_id="links")
             links_stats = gr.HTML(elem_id="links-stats")
             reading = gr.HTML(elem_id="links-reading")
+    gr.Markdown(f"**{chat.SUGGESTIONS}**", elem_id="related-heading")
+    with gr.Row():
+        related = [gr.Button("", visible=False, size="sm", elem_id=f"related-{i}") for i in range(chat.RELATED_SLOTS)]
+    with gr.Row(equal_height=True):
+        followup = gr.Textbox(show_label=False, placeholder=chat.FOLLOW_UP_PLACEHOLDER, lines=1, max_lines=1,
+                              submit_btn="Ask", scale=6, elem_id="followup")
+        new = gr.Button(chat.NEW_TOPIC, scale=1, elem_id="new-topic")
+
+    def buttons(questions):
+        questions = list(questions or [])[: chat.RELATED_SLOTS]
+        return [gr.update(value=q, visible=True) for q in questions] + \
+            [gr.update(value="", visible=False)] * (chat.RELATED_SLOTS - len(questions))
+
+    hidden = [gr.update(visible=False)] * chat.RELATED_SLOTS
+    pane_outputs = [state, links, links_stats, reading, overview, overview_stats, thread, searched, said, *related]
+
+    # Every event knows who asks (ui.access): the login name for limits and feedback, as in the Evaluate tab.
+    @with_request(gr)
+    def show_links(s, q, src, request):  # the top box: a new topic
+        return (*chat.ask_links(backend, s, q, src, fresh=True, caller=caller_of(backend, request)), *hidden)
 
     @with_request(gr)
-    def show_links(q, src, request):
-        return h.search_links(backend, q, src, caller_of(backend, request))
+    def followed(s, q, src, request):  # the follow-up box and the suggestions: in context
+        return (*chat.ask_links(backend, s, q, src, caller=caller_of(backend, request)), *hidden, "")
 
     @with_request(gr)
-    def show_overview(q, src, request):
-        yield from h.stream_overview(backend, q, src, caller_of(backend, request))
+    def researched(s, text, src, request):
+        return (*chat.search_again(backend, s, text, src, caller=caller_of(backend, request)), *hidden)
 
-    # Two events: the links come back as soon as retrieval is done, in the "search" group; the
-    # overview then streams in the "model" group, where it may wait for other users' overviews.
-    links_event = dict(fn=show_links, inputs=[query, source],
-                       outputs=[links, links_stats, reading, overview, overview_stats],
-                       concurrency_id="search", show_progress="minimal", show_progress_on=[links])
-    overview_event = dict(fn=show_overview, inputs=[query, source], outputs=[overview, overview_stats, reading],
-                          concurrency_id="model", concurrency_limit=1, show_progress="minimal",
-                          show_progress_on=[overview])
-    query.submit(**links_event).then(**overview_event)
+    @with_request(gr)
+    def show_overview(s, src, request):
+        for st, ov, ov_stats, read, questions in chat.ask_overview(backend, s, src, caller_of(backend, request)):
+            yield st, ov, ov_stats, read, *buttons(questions)
+
+    @with_request(gr)
+    def rate(s, why, src, rating, request):
+        return chat.feedback(backend, s, rating, why, src, evaluator=caller_of(backend, request).name)
+
+    # Two events per question, as before: links in the "search" group at once, then the overview in the
+    # "model" group, where it may wait for other users' overviews.
+    overview_event = dict(fn=show_overview, inputs=[state, source],
+                          outputs=[state, overview, overview_stats, reading, *related], concurrency_id="model",
+                          concurrency_limit=1, show_progress="minimal", show_progress_on=[overview])
+    search = dict(concurrency_id="search", show_progress="minimal", show_progress_on=[links])
+    query.submit(show_links, [state, query, source], pane_outputs, **search).then(**overview_event)
+    followup.submit(followed, [state, followup, source], pane_outputs + [followup], **search).then(**overview_event)
+    again.click(researched, [state, searched, source], pane_outputs, **search).then(**overview_event)
     for button in examples:
         button.click(lambda text=button.value: text, None, query, queue=False, show_progress="hidden") \
-              .then(**links_event).then(**overview_event)
+              .then(show_links, [state, query, source], pane_outputs, **search).then(**overview_event)
+    for button in related:
+        button.click(with_request(gr)(lambda s, q, src, request: followed(s, q, src, request)[:-1]),
+                     [state, button, source], pane_outputs, **search) \
+              .then(**overview_event)
+    new.click(lambda: (*chat.new_topic(), *hidden), None,
+              [state, thread, links, links_stats, reading, overview, overview_stats, searched, said, *related],
+              queue=False)
+    up.click(rate, [state, reason, source, gr.State("up")], said)
+    down.click(rate, [state, reason, source, gr.State("down")], said)
 
 
 def evaluate_tab(gr, h, backend, choices, default, demo=None):

@@ -310,8 +310,10 @@ def eval_vote(backend: Backend, session: EvalSession, choice: str | None, correc
 
 
 def eval_summary(backend: Backend) -> str:
+    from .chat import feedback_html  # the search page's thumbs up/down, kept in the same store
+
     try:
-        return render.summary_html(backend.votes.summary())
+        return render.summary_html(backend.votes.summary()) + feedback_html(backend)
     except Exception as exc:
         return render.error_html(_problem(exc))
 

@@ -1,7 +1,8 @@
 """Evaluator votes in PostgreSQL (RAG_PG_URL), so evaluators on several app replicas share one store.
 
-    PgVoteStore(settings)     table rag_votes, created on first use; the same interface as ui.votes.VoteStore
-                              (add, rows, summary, export_csv), whose summary and CSV export it inherits
+    PgVoteStore(settings)     tables rag_votes and rag_feedback, created on first use; the same interface as
+                              ui.votes.VoteStore (add, rows, summary, export_csv, add_feedback, feedback_rows,
+                              feedback_summary), whose summaries and CSV export it inherits
 
 The columns and their meaning are ui.votes.SCHEMA's, with PostgreSQL's types; rows() gives the same dicts as
 the SQLite store, so everything that reads votes works on either. Connections come from rag.pg's pool; a
@@ -18,7 +19,7 @@ from pathlib import Path
 from rag import pg
 from rag.settings import Settings
 
-from .votes import COLUMNS, Vote, VoteStore
+from .votes import COLUMNS, FEEDBACK_COLUMNS, MAX_REASON, Feedback, Vote, VoteStore
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS rag_votes (
@@ -40,6 +41,23 @@ CREATE TABLE IF NOT EXISTS rag_votes (
 """
 
 
+# ui.votes.FEEDBACK_SCHEMA's columns with PostgreSQL's types: answer feedback from the search page.
+FEEDBACK_SCHEMA = """
+CREATE TABLE IF NOT EXISTS rag_feedback (
+    id bigserial PRIMARY KEY,
+    created text NOT NULL,
+    evaluator text NOT NULL DEFAULT '',
+    question text NOT NULL,
+    resolved_query text NOT NULL DEFAULT '',
+    turn integer NOT NULL DEFAULT 1,
+    source text NOT NULL DEFAULT '',
+    rating text NOT NULL CHECK (rating IN ('up', 'down')),
+    reason text NOT NULL DEFAULT '',
+    overview_text text NOT NULL DEFAULT ''
+)
+"""
+
+
 class PgVoteStore(VoteStore):
     def __init__(self, settings: Settings):
         # Not VoteStore.__init__: there is no file. `path` is where CSV exports go (the app serves that folder).
@@ -49,6 +67,7 @@ class PgVoteStore(VoteStore):
         with pg.connection(self.url, self.size) as conn, conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(7311)")  # replicas starting together
             conn.execute(SCHEMA)
+            conn.execute(FEEDBACK_SCHEMA)
 
     def journal_mode(self) -> str:
         return "postgresql"
@@ -62,8 +81,23 @@ class PgVoteStore(VoteStore):
             return conn.execute(f"INSERT INTO rag_votes ({', '.join(COLUMNS[1:])}) VALUES "
                                 f"({', '.join(['%s'] * len(row))}) RETURNING id", row).fetchone()[0]
 
-    def rows(self, limit: int = -1) -> list[dict]:
+    def rows(self, limit: int = -1, evaluator: str | None = None) -> list[dict]:
+        """Every vote in order, or only those of one evaluator (a signed-in user's own)."""
+        where, params = ("WHERE evaluator = %s ", (evaluator,)) if evaluator is not None else ("", ())
         with pg.connection(self.url, self.size) as conn:
-            cur = conn.execute(f"SELECT {', '.join(COLUMNS)} FROM rag_votes ORDER BY id LIMIT %s",
-                               (None if limit < 0 else limit,))
+            cur = conn.execute(f"SELECT {', '.join(COLUMNS)} FROM rag_votes {where}ORDER BY id LIMIT %s",
+                               (*params, None if limit < 0 else limit))
             return [dict(zip(COLUMNS, r)) for r in cur.fetchall()]
+
+    def add_feedback(self, feedback: Feedback) -> int:
+        row = (time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), feedback.evaluator.strip(), feedback.question,
+               feedback.resolved_query, int(feedback.turn), feedback.source, feedback.rating,
+               feedback.reason.strip()[:MAX_REASON], feedback.overview_text)
+        with pg.connection(self.url, self.size) as conn:
+            return conn.execute(f"INSERT INTO rag_feedback ({', '.join(FEEDBACK_COLUMNS[1:])}) VALUES "
+                                f"({', '.join(['%s'] * len(row))}) RETURNING id", row).fetchone()[0]
+
+    def feedback_rows(self) -> list[dict]:
+        with pg.connection(self.url, self.size) as conn:
+            cur = conn.execute(f"SELECT {', '.join(FEEDBACK_COLUMNS)} FROM rag_feedback ORDER BY id")
+            return [dict(zip(FEEDBACK_COLUMNS, r)) for r in cur.fetchall()]

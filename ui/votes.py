@@ -6,6 +6,8 @@
     store.summary() -> Summary            win rates and correct rates with 95% Wilson intervals; the one
                                           summariser, shown as HTML by the app and as Markdown by rag eval
     store.export_csv(path)                every vote, one row each
+    store.add_feedback(feedback)          a thumbs up or down (and an optional reason) on one search answer
+    store.feedback_summary()              how many, the share found helpful (Wilson interval), recent reasons
 
 Concurrency: WAL journal mode lets readers run beside the one writer, a busy timeout makes a second
 writer wait instead of failing, and every call opens its own short-lived connection, so no
@@ -51,6 +53,51 @@ CREATE TABLE IF NOT EXISTS votes (
     overview_text TEXT NOT NULL DEFAULT ''
 )
 """
+# Feedback on the search page's answers (ui.chat): same file, its own table, so one place holds every
+# judgement of the overviews, and `rag eval --votes` reports both.
+FEEDBACK_SCHEMA = """
+CREATE TABLE IF NOT EXISTS feedback (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    created TEXT NOT NULL,              -- UTC, ISO 8601
+    evaluator TEXT NOT NULL DEFAULT '',
+    question TEXT NOT NULL,             -- as typed
+    resolved_query TEXT NOT NULL DEFAULT '',  -- what was searched (a follow-up resolved in context)
+    turn INTEGER NOT NULL DEFAULT 1,    -- the answer's turn in its conversation
+    source TEXT NOT NULL DEFAULT '',
+    rating TEXT NOT NULL CHECK (rating IN ('up', 'down')),
+    reason TEXT NOT NULL DEFAULT '',
+    overview_text TEXT NOT NULL DEFAULT ''
+)
+"""
+FEEDBACK_COLUMNS = ("id", "created", "evaluator", "question", "resolved_query", "turn", "source", "rating", "reason",
+                    "overview_text")
+RATINGS = ("up", "down")
+MAX_REASON = 2000  # characters kept of a reason
+
+
+@dataclass(frozen=True)
+class Feedback:
+    question: str
+    rating: str  # "up" | "down"
+    reason: str = ""
+    resolved_query: str = ""
+    turn: int = 1
+    source: str = ""
+    overview_text: str = ""
+    evaluator: str = ""
+
+    def __post_init__(self):
+        if self.rating not in RATINGS:
+            raise RagError(f"feedback is a thumbs up or down (got {self.rating!r})")
+
+
+@dataclass(frozen=True)
+class FeedbackSummary:
+    n: int
+    helpful: "Rate"  # thumbs up out of all
+    reasons: list[tuple[str, str, str]] = field(default_factory=list)  # (rating, question, reason), newest first
+
+
 COLUMNS = ("id", "created", "evaluator", "question", "answers", "source", "a_mode", "blind_choice", "winner",
            "overview_correct", "links_correct", "comment", "decision_ms", "overview_text")
 
@@ -143,6 +190,7 @@ class VoteStore:
             conn.execute("PRAGMA journal_mode=WAL")  # persistent: stored in the file itself
             with conn:
                 conn.execute(SCHEMA)
+                conn.execute(FEEDBACK_SCHEMA)
 
     @classmethod
     def open(cls, settings: Settings) -> "VoteStore":
@@ -195,6 +243,31 @@ class VoteStore:
         return Summary(votes=n, wins=wins, correct=correct,
                        median_decision_s=statistics.median(r["decision_ms"] for r in rows) / 1000,
                        evaluators=len({r["evaluator"] for r in rows}))
+
+    def add_feedback(self, feedback: Feedback) -> int:
+        row = (time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), feedback.evaluator.strip(), feedback.question,
+               feedback.resolved_query, int(feedback.turn), feedback.source, feedback.rating,
+               feedback.reason.strip()[:MAX_REASON], feedback.overview_text)
+        with closing(self._connect()) as conn, conn:
+            conn.execute(FEEDBACK_SCHEMA)  # a votes file from before feedback existed gets the table here
+            cur = conn.execute(f"INSERT INTO feedback ({', '.join(FEEDBACK_COLUMNS[1:])}) VALUES "
+                               f"({', '.join('?' * len(row))})", row)
+            return cur.lastrowid
+
+    def feedback_rows(self) -> list[dict]:
+        with closing(self._connect()) as conn:
+            conn.row_factory = sqlite3.Row
+            try:
+                query = f"SELECT {', '.join(FEEDBACK_COLUMNS)} FROM feedback ORDER BY id"
+                return [dict(r) for r in conn.execute(query)]
+            except sqlite3.OperationalError:  # a votes file written before feedback existed: none yet
+                return []
+
+    def feedback_summary(self, reasons: int = 5) -> FeedbackSummary:
+        rows = self.feedback_rows()
+        up = sum(r["rating"] == "up" for r in rows)
+        recent = [(r["rating"], r["question"], r["reason"]) for r in reversed(rows) if r["reason"]][:reasons]
+        return FeedbackSummary(len(rows), wilson(up, len(rows)), recent)
 
     def export_csv(self, path: Path) -> Path:
         path = Path(path)

@@ -1,0 +1,137 @@
+"""`rag chat`: a conversation at the terminal, or JSON Lines in and out (`rag chat --json`).
+
+    rag chat                       a prompt with readline history: links, then the overview, per turn;
+                                   "Searched for: …" when the follow-up was resolved; numbered suggestions
+                                   (type the number to ask one); /new starts a new topic, /quit or Ctrl+D ends
+    rag chat --json < questions    one question per input line, one JSON object per turn: the `rag ask
+                                   --json` contract plus "turn", "question", "resolved_query" and "related"
+    rag chat --save conv.json      continue the conversation saved there, and save it after every turn
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .errors import RagError
+
+PROMPT = "? "
+SEARCHED_FOR = "Searched for · 검색어"
+NEW_TOPIC = ("/new", "/reset", "/새주제")
+QUIT = ("/quit", "/exit", "/q", "/종료")
+HELP = ("Ask a question; follow-ups may say \"he\", \"it\", \"there\" (그는, 그것, 거기). "
+        "Type a suggestion's number to ask it, /new for a new topic (/새주제), /quit to stop (/종료).")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--index", help="index name (default: vital)")
+    parser.add_argument("--source", choices=["web"], help="web: live search results (same as --index web)")
+    parser.add_argument("--model", help="GGUF model file (default: bundled SmolLM2-135M-Instruct)")
+    parser.add_argument("--llm-url", help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1")
+    parser.add_argument("--json", action="store_true",
+                        help="read one question per line from standard input, print one JSON object per turn")
+    parser.add_argument("--save", type=Path, metavar="FILE",
+                        help="continue the conversation saved in FILE (if it exists) and save it after every turn")
+    parser.set_defaults(run=run)
+
+
+def run(args) -> int:
+    from .assistant import Assistant
+    from .cli import settings_from
+
+    assistant = Assistant(settings_from(args))
+    conv = assistant.conversation(index=args.source)
+    if args.save and args.save.exists():
+        try:
+            state = json.loads(args.save.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise RagError(f"cannot read the saved conversation {args.save} ({exc}) — "
+                           "pass another --save FILE or delete this one") from None
+        conv = assistant.conversation(state=state)
+        conv.index = args.source or conv.index
+    return json_lines(conv, sys.stdin, args.save) if args.json else interactive(conv, args.save)
+
+
+def save(conv, path: Path | None) -> None:
+    if path is not None:
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(json.dumps(conv.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
+        tmp.replace(path)  # atomic: a crash mid-write leaves the previous save
+
+
+def json_lines(conv, lines, path: Path | None) -> int:
+    """One JSON object per non-empty input line; a question that fails gets {"turn", "question", "error"}."""
+    failed = 0
+    for line in lines:
+        question = line.strip()
+        if not question:
+            continue
+        if question in NEW_TOPIC:
+            conv.reset()
+            save(conv, path)
+            continue
+        try:
+            out = conv.ask(question).to_dict()
+        except RagError as exc:
+            failed += 1
+            out = {"turn": len(conv.turns) + 1, "question": question, "error": str(exc)}
+        print(json.dumps(out, ensure_ascii=False), flush=True)
+        save(conv, path)
+    return 2 if failed else 0
+
+
+def interactive(conv, path: Path | None) -> int:
+    from .cli import print_links, print_overview
+    from .schema import FinalEvent, LinksEvent, TokenEvent
+
+    _readline()
+    tty = sys.stdout.isatty()
+    print(HELP)
+    related: list[str] = []
+    while True:
+        try:
+            question = input(PROMPT).strip()
+        except EOFError:
+            print()
+            return 0
+        if not question:
+            continue
+        if question in QUIT:
+            return 0
+        if question in NEW_TOPIC:
+            conv.reset()
+            save(conv, path)
+            related = []
+            print("New topic · 새 주제")
+            continue
+        if question.isdigit() and 1 <= int(question) <= len(related):
+            question = related[int(question) - 1]
+            print(f"{PROMPT}{question}")
+        try:
+            for event in conv.stream(question):
+                if isinstance(event, LinksEvent):
+                    if event.page.query != question:
+                        print(f"{SEARCHED_FOR}: {event.page.query}")
+                    print_links(event.page.links)
+                    print("\nAI overview (draft): ", end="", flush=True) if tty else None
+                elif isinstance(event, TokenEvent) and tty:
+                    print(event.text, end="", flush=True)
+                elif isinstance(event, FinalEvent):
+                    print_overview(event.overview, tty)
+                    related = event.overview.related
+                    for n, text in enumerate(related, start=1):
+                        print(f"  ({n}) {text}")
+        except RagError as exc:  # one question failing does not end the conversation
+            print(f"error: {exc}", file=sys.stderr)
+            continue
+        save(conv, path)
+
+
+def _readline() -> None:
+    """Line editing and up-arrow history for input(), where the platform has readline."""
+    try:
+        import readline  # noqa: F401  (importing it is what turns it on for input())
+    except ImportError:
+        pass

@@ -1,0 +1,409 @@
+"""Follow-up resolution: a question that leans on the conversation becomes a standalone query.
+
+"Who painted the Mona Lisa?" then "When was he born?" must search for "When was Leonardo da Vinci
+born?". With no language model involved (the bundled 135M model cannot be trusted to rewrite):
+
+  1. anaphor     find what the follow-up leans on: a pronoun ("he", "its", "there", "그는", "거기"), or
+                 an ellipsis ("what about in 1900?", "and the Louvre?", "1900년에는요?"). A question with
+                 neither, or one that names its own antecedent before the pronoun, is left as it is.
+  2. candidates  the earlier turns' entities: names the answer stated, the cited sources' titles,
+                 the bridges the second hop followed, the top links, the topic of the last query;
+                 each with a prior for its role (a name the answer added is the likeliest "he").
+  3. fit         retrieval decides between them: the follow-up's own words (anaphor removed) are
+                 scored by BM25 against each candidate's own document chunks, so "How many people
+                 can it seat?" picks the arena over the team that played in it.
+  4. rewrite     the anaphor is replaced by the chosen name ("his" -> "Leonardo da Vinci's",
+                 "there" -> "in Paris", "그는" -> "레오나르도 다빈치는"); an ellipsis is put into the
+                 last query in place of the thing of the same kind (a year for a year, a name for a name).
+
+Every entity the rewrite adds comes from the conversation, and every word of the follow-up is kept.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+
+from .index import bm25_tokens
+from .hop import OPENERS, PAREN, TOKEN, _searchable, _title_matches, chunks_of, names_in, title_key, title_table
+
+# English pronouns that point back, with the kind of thing they point at.
+PERSONAL = {"he": "person", "him": "person", "his": "person", "she": "person", "her": "person",
+            "hers": "person", "it": "thing", "its": "thing", "they": "any", "them": "any", "their": "any",
+            "there": "place", "this": "thing", "that": "thing"}
+POSSESSIVE = frozenset({"his", "its", "their"})
+BE = frozenset("is are was were be been isn't wasn't aren't weren't".split())
+AUX = BE | frozenset("do does did can could will would should has have had may might must".split())
+PREPOSITIONS = frozenset("of in at on by for from with to about into over under after before".split())
+# "What about in 1900?", "How about the Louvre?", "And his wife?": the rest is put into the last query.
+ELLIPSIS_EN = re.compile(r"^\s*(?:what|how)\s+about\s+(.+?)\s*\??\s*$|^\s*and\s+(.+?)\s*\?\s*$", re.I)
+# Korean: "그는", "그의", "그녀가", "그것은", "거기에서", "그곳에" … a pronoun stem, then an optional particle.
+KO_STEMS = ("그녀", "그것", "그곳", "거기", "그들", "이것", "이곳", "저곳", "저것", "그")
+KO_PARTICLES = ("에서는", "에서", "으로", "에는", "는", "은", "가", "이", "의", "를", "을", "에", "서", "도",
+                "와", "과", "로", "만")
+KO_PRONOUN = re.compile(r"^(%s)(%s)?([?？.!]*)$" % ("|".join(KO_STEMS), "|".join(KO_PARTICLES)))
+KO_PLACE = frozenset({"그곳", "거기", "이곳", "저곳"})
+KO_PERSON = frozenset({"그", "그녀", "그들"})
+# "1900년에는요?", "루브르는요?", "그럼 피카소는?": a short question that is one thing and a topic marker.
+ELLIPSIS_KO = re.compile(r"^\s*(?:그럼|그러면|그리고)?\s*(.+?)(?:은요|는요|에는요|에서는요|는|은)\s*[?？]\s*$")
+YEAR = re.compile(r"\b\d{3,4}\b|\d{3,4}년")
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+# A document reads as a person's when its opening says "(born …", "(1452–1519)" or uses he/she more than it.
+# The parenthesis must open the first sentence, right after the name: "Leonardo da Vinci (1452–1519) was",
+# not "… by the Song dynasty artist Zhang Zeduan (1085–1145)" in a painting's article.
+LIFESPAN = re.compile(r"^[^.()]{0,80}\((?:[^)]*\bborn\b|[^)]*\d{3,4}\s*[–-][^)]*\d{3,4})|\(\d{4}년")
+PLACE_WORDS = re.compile(r"\b(city|town|village|capital|country|county|region|province|state|located|island|"
+                         r"river|mountain|museum|stadium|arena)\b|도시|나라|위치|지역", re.I)
+
+# The prior of a candidate by its role in the turn it came from. After a question that asks for a
+# name ("Who painted the Mona Lisa?", "… was bought by which chain?") the follow-up's "he" or "it" is
+# most often that name, which the answer added; the things the question itself named are least likely.
+ROLE_PRIOR = {"answer": 1.0, "source": 0.6, "bridge": 0.5, "link": 0.4, "topic": 0.2}
+# After a question about a property of its topic ("Where is the Eiffel Tower?", "Is it tall?"), "it"
+# is the topic again ("How tall is it?"), not a name the answer added ("Paris").
+PROPERTY_PRIOR = {"answer": 0.5, "source": 0.5, "bridge": 0.3, "link": 0.3, "topic": 1.0}
+ASKS_FOR_PROPERTY = re.compile(
+    r"^\s*(where|when|how|why|is|are|was|were|do|does|did|can|has|have)\b"
+    r"|^\s*(what|which)\s+(is|was|are|were)\s+the\s+\w+(\s+\w+)?\s+of\b|언제|어디|얼마|몇|왜|어떻게", re.I)
+NO_DOCUMENT = 0.3  # taken off a candidate with no document of its own: retrieval cannot vouch for it
+KIND_MATCH = 1.0  # a person-like document for "he", a place for "there"; minus this for "it" on a person
+FIT_WEIGHT = 1.0  # the candidate's document's BM25 fit to the follow-up's own words, 0..1 (_fit)
+EARLIER_TURN = 0.5  # the prior of an entity from the turn before last is halved, and so on
+QUESTION_WORDS = frozenset("who whom whose what when where which why how".split())
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A thing the conversation has named, with its documents in the index (empty: none found)."""
+
+    name: str
+    role: str  # "answer" | "source" | "bridge" | "topic" | "link"
+    doc_ids: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "role": self.role, "doc_ids": list(self.doc_ids)}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Entity":
+        return cls(str(data["name"]), str(data.get("role", "answer")), tuple(data.get("doc_ids") or ()))
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What was searched for a follow-up, and why."""
+
+    query: str
+    changed: bool = False
+    entity: str = ""  # the name put in
+    anaphor: str = ""  # what it replaced ("he", "거기", or "ellipsis")
+    scores: dict = field(default_factory=dict)  # candidate -> score, for the curious and the tests
+
+
+@dataclass(frozen=True)
+class Anaphor:
+    position: int  # token index in the question
+    word: str
+    kind: str  # "person" | "thing" | "place" | "any"
+    possessive: bool = False
+    korean_particle: str | None = None  # Korean: the particle after the stem (None for English)
+    tail: str = ""  # punctuation glued to the token
+
+
+def tokens_of(question: str) -> list[str]:
+    return question.split()
+
+
+def _bare(token: str) -> tuple[str, str, str]:
+    """Leading punctuation, the word, trailing punctuation."""
+    m = re.match(r"^([\"'“‘(]*)(.*?)([\"'”’),.?!;:？]*)$", token)
+    return m.group(1), m.group(2), m.group(3)
+
+
+def find_anaphor(question: str) -> Anaphor | None:
+    """The first pronoun in the question that points outside it, or None."""
+    toks = tokens_of(question)
+    words = [_bare(t)[1].lower() for t in toks]
+    for i, (tok, word) in enumerate(zip(toks, words)):
+        kind = PERSONAL.get(word)
+        if kind:
+            prev = words[i - 1] if i else ""
+            nxt = words[i + 1] if i + 1 < len(words) else ""
+            if word == "there" and (prev in BE or nxt in BE or not prev):  # "is there …", "there are …"
+                continue
+            # "this"/"that" stand alone at the end ("Who built that?") or before a verb after an
+            # auxiliary ("When was that built?"); before a noun ("that tower") they are determiners
+            if word in ("this", "that") and nxt and not (prev in AUX | PREPOSITIONS and (
+                    nxt in AUX or nxt.endswith(("ed", "en", "t")))):
+                continue
+            if word == "it" and nxt in ("is", "was") and i + 2 < len(words) and words[i + 2] in ("true", "possible"):
+                continue
+            possessive = word in POSSESSIVE or (word == "her" and nxt and nxt not in PREPOSITIONS and nxt not in AUX
+                                                 and _bare(tok)[2] == "")
+            return Anaphor(i, word, kind, possessive, None, _bare(tok)[2])
+        m = KO_PRONOUN.match(tok)
+        if m and (m.group(1) != "그" or m.group(2)):  # a bare "그" is the determiner "that" ("그 건물")
+            stem, particle, tail = m.group(1), m.group(2) or "", m.group(3)
+            kind = "place" if stem in KO_PLACE else "person" if stem in KO_PERSON else "thing"
+            return Anaphor(i, stem, kind, particle == "의", particle, tail)
+    return None
+
+
+def names_own_antecedent(question: str, anaphor: Anaphor, index) -> bool:
+    """"Where did Leonardo live and what did he paint?": the pronoun's name is in the question itself."""
+    before = " ".join(tokens_of(question)[: anaphor.position])
+    names = names_in(before)
+    if anaphor.position > 0 and names:
+        first = tokens_of(question)[0]
+        # a capital that only opens the sentence ("When was he born") is not a name
+        names = [n for n in names if not (before.startswith(n) and n == _bare(first)[1] and len(n.split()) == 1)]
+    return bool(names)
+
+
+def candidates(turns: list, index) -> list[tuple[Entity, float]]:
+    """(entity, prior) from the earlier turns, most recent first; one entry per name."""
+    out: dict[str, tuple[Entity, float]] = {}
+    decay = 1.0
+    for turn in reversed(turns):
+        priors = PROPERTY_PRIOR if ASKS_FOR_PROPERTY.search(turn.resolved_query) else ROLE_PRIOR
+        for entity in turn.entities:
+            key = title_key(entity.name)
+            prior = priors.get(entity.role, 0.3) * decay
+            if key and (key not in out or out[key][1] < prior):
+                out[key] = (entity, prior)
+        decay *= EARLIER_TURN
+    return sorted(out.values(), key=lambda e: -e[1])
+
+
+def _kind_of(entity: Entity, index) -> str:
+    if index is None or not entity.doc_ids:
+        return "thing"
+    doc = index.documents.get(entity.doc_ids[0])
+    if doc is None:
+        return "thing"
+    opening = doc.text[:300]
+    if LIFESPAN.search(opening):
+        return "person"
+    he = len(re.findall(r"\b(he|his|him|she|her)\b", doc.text, re.I))
+    it = len(re.findall(r"\b(it|its)\b", doc.text, re.I))
+    if he > it and he >= 2:
+        return "person"
+    return "place" if PLACE_WORDS.search(opening) else "thing"
+
+
+def _fit(entities: list[Entity], index, own: str) -> list[float]:
+    """How well each candidate's own document answers the follow-up's own words: the BM25 score of
+    its best chunk, over the best candidate's (0..1; 0 without documents or words to match).
+
+    BM25 rather than the dense encoder: one sparse scoring of the whole index costs a few
+    milliseconds, an extra MiniLM encode as much as the search itself; on the fit part of the
+    HotpotQA conversations (eval.make_conv) both picked the right entity for 11 of 12 follow-ups.
+    """
+    if index is None or not any(e.doc_ids for e in entities):
+        return [0.0] * len(entities)
+    tokens = bm25_tokens([own], index.lang)[0]
+    if not tokens:
+        return [0.0] * len(entities)
+    scores = index.bm25.get_scores(tokens)
+    table = chunks_of(index)
+    raw = [max((float(scores[c]) for d in e.doc_ids for c in table.get(d, [])), default=0.0) for e in entities]
+    top = max(raw)
+    return [r / top for r in raw] if top > 0 else [0.0] * len(entities)
+
+
+def display_name(name: str) -> str:
+    """"Alien (film)" -> "Alien": the disambiguator is for the index, not for a question."""
+    return PAREN.sub("", name).strip() or name
+
+
+def _ko_particle(word: str, particle: str) -> str:
+    """은/는, 이/가, 을/를, 과/와, 으로/로 by whether the word ends in a final consonant."""
+    last = word[-1:] if word else ""
+    if not HANGUL.match(last):
+        closed = last.isalnum() and last.lower() not in "aeiouy"  # Latin names: read by the last letter
+    else:
+        closed = (ord(last) - 0xAC00) % 28 != 0
+    pairs = {"는": ("은", "는"), "은": ("은", "는"), "가": ("이", "가"), "이": ("이", "가"), "를": ("을", "를"),
+             "을": ("을", "를"), "와": ("과", "와"), "과": ("과", "와"), "로": ("으로", "로"), "으로": ("으로", "로")}
+    if particle in pairs:
+        return pairs[particle][0 if closed else 1]
+    return particle
+
+
+def rewrite(question: str, anaphor: Anaphor, name: str) -> str:
+    toks = tokens_of(question)
+    lead, _, tail = _bare(toks[anaphor.position])
+    name = display_name(name)
+    if anaphor.korean_particle is not None:
+        particle = anaphor.korean_particle
+        if anaphor.word in KO_PLACE and not particle:
+            particle = "에"
+        toks[anaphor.position] = f"{lead}{name}{_ko_particle(name, particle)}{anaphor.tail}"
+        return " ".join(toks)
+    if anaphor.word == "there":
+        prev = _bare(toks[anaphor.position - 1])[1].lower() if anaphor.position else ""
+        replacement = name if prev in PREPOSITIONS else f"in {name}"
+    elif anaphor.possessive:
+        replacement = f"{name}'" if name.endswith("s") else f"{name}'s"
+    else:
+        replacement = name
+    toks[anaphor.position] = f"{lead}{replacement}{tail}"
+    return " ".join(toks)
+
+
+def _ellipsis(question: str) -> str | None:
+    """The thing an elliptical follow-up asks about instead ("in 1900", "the Louvre"), or None."""
+    m = ELLIPSIS_EN.match(question)
+    if m:
+        return (m.group(1) or m.group(2)).strip()
+    if HANGUL.search(question) and len(question.split()) <= 3:
+        m = ELLIPSIS_KO.match(question)
+        if m:
+            return m.group(1).strip()
+    return None
+
+
+def fill_ellipsis(previous: str, thing: str, topic: str) -> str:
+    """Put the new thing into the last query in place of one of the same kind, else add it."""
+    year = YEAR.search(thing)
+    if year and YEAR.search(previous):
+        return YEAR.sub(year.group(0), previous, count=1)
+    bare = re.sub(r"^(in|on|at|for|of|the)\s+", "", thing, flags=re.I)
+    if topic and topic.lower() in previous.lower() and (bare[:1].isupper() or HANGUL.match(bare)):
+        start = previous.lower().index(topic.lower())
+        return previous[:start] + bare + previous[start + len(topic):]
+    stripped = previous.rstrip(" ?？")
+    return f"{stripped} {thing}?"
+
+
+def resolve(question: str, turns: list, index=None) -> Resolution:
+    """The standalone query for `question` after `turns` (each with .resolved_query and .entities).
+
+    index: the loaded rag.index.Index the conversation searches (None in web mode: no fit by documents).
+    """
+    if not turns:
+        return Resolution(question)
+    previous = turns[-1]
+    thing = _ellipsis(question)
+    if thing is not None:
+        topic = next((display_name(e.name) for e in previous.entities if e.role == "topic"), "")
+        query = fill_ellipsis(previous.resolved_query, thing, topic)
+        return Resolution(query, query != question, thing, "ellipsis")
+    anaphor = find_anaphor(question)
+    if anaphor is None or names_own_antecedent(question, anaphor, index):
+        return Resolution(question)
+    pool = candidates(turns, index)
+    if not pool:
+        return Resolution(question)
+    own = " ".join(t for i, t in enumerate(tokens_of(question)) if i != anaphor.position)
+    fits = _fit([e for e, _ in pool], index, own)
+    scores = {}
+    for (entity, prior), fit in zip(pool, fits):
+        kind = _kind_of(entity, index)
+        match = 0.0
+        if anaphor.kind == "person":
+            match = KIND_MATCH if kind == "person" else -KIND_MATCH
+        elif anaphor.kind == "thing":
+            match = -KIND_MATCH if kind == "person" else 0.0
+        elif anaphor.kind == "place":
+            match = KIND_MATCH if kind == "place" else 0.0
+        missing = NO_DOCUMENT if not entity.doc_ids else 0.0
+        scores[entity.name] = round(prior + match - missing + FIT_WEIGHT * fit, 4)
+    best = max(scores, key=lambda n: (scores[n], -list(scores).index(n)))
+    return Resolution(rewrite(question, anaphor, best), True, display_name(best), anaphor.word, scores)
+
+
+# -- the entities a turn names -----------------------------------------------------------------------
+
+TITLE_START = re.compile(r"[A-Z\uac00-\ud7a3][\w'’.&-]*")
+
+
+def _titles_by_first_word(index) -> dict[str, list[tuple[str, tuple[str, ...]]]]:
+    """First word of each document title (as written, "(…)" dropped) -> (title, doc ids), longest first;
+    made once per loaded index."""
+    table = getattr(index, "_titles_by_first_word", None)
+    if table is None:
+        grouped: dict[str, dict[str, list[str]]] = {}
+        for doc in index.documents.values():
+            shown = display_name(doc.title)
+            if len(shown) >= 4 or HANGUL.search(shown):
+                grouped.setdefault(shown.split()[0], {}).setdefault(shown, []).append(doc.id)
+        table = {w: sorted(((t, tuple(ids)) for t, ids in titles.items()), key=lambda x: -len(x[0]))
+                 for w, titles in grouped.items()}
+        index._titles_by_first_word = table
+    return table
+
+
+def titles_in(text: str, index) -> list[tuple[str, tuple[str, ...]]]:
+    """The document titles written in `text`, in order, the longest at each place ("Sullivan County,
+    New Hampshire", commas and all, which a name splitter would cut); a Korean title may carry a particle."""
+    table = _titles_by_first_word(index)
+    found, after = [], 0
+    for m in TITLE_START.finditer(text):
+        if m.start() < after:  # inside a title already found ("Tower" of "Eiffel Tower")
+            continue
+        word = m.group(0).rstrip(".")
+        keys = [word] + ([word[:-k] for k in (1, 2, 3) if len(word) - k >= 2] if HANGUL.match(word) else [])
+        for key in keys:
+            hit = next(((t, ids) for t, ids in table.get(key, ()) if text.startswith(t, m.start())
+                        and not text[m.start() + len(t):m.start() + len(t) + 1].isalnum()
+                        or (HANGUL.match(key) and text.startswith(t, m.start()))), None)
+            if hit and not _part_of_longer_name(text, m.start(), m.start() + len(hit[0])):
+                found.append(hit)
+                after = m.start() + len(hit[0])
+                break
+    return found
+
+
+def _part_of_longer_name(text: str, start: int, end: int) -> bool:
+    """A one-word title inside a longer capitalised name ("Corporation" in "Microsoft Corporation",
+    "Tower" in "Eiffel Tower") names something else."""
+    if " " in text[start:end] or HANGUL.match(text[start:start + 1]):
+        return False
+    before = re.search(r"(\S+)\s+$", text[:start])
+    after = re.match(r"\s+([A-Z][\w'’-]*)", text[end:])
+    joined_before = before is not None and before.group(1)[:1].isupper() and before.group(1)[-1] not in ".!?:;," \
+        and before.group(1).lower() not in OPENERS
+    return joined_before or (after is not None and text[end:end + 1] == " " and after.group(1).lower() not in OPENERS)
+
+
+def entities_of(query: str, overview, index, limit: int = 8) -> list[Entity]:
+    """What later follow-ups may point at: names the answer added, cited titles, bridges, top links,
+    and the topic of the query itself (the title its words name)."""
+    table = title_table(index) if index is not None else {}
+    docs = index.documents if index is not None else {}
+    asked = {w.lower() for w in TOKEN.findall(query)}
+    found: list[Entity] = []
+
+    def add(name: str, role: str, doc_ids=()) -> None:
+        name = name.strip()
+        key = title_key(name)
+        if len(key) < 2 or any(title_key(e.name) == key for e in found) or key.split()[0] in QUESTION_WORDS:
+            return
+        if not doc_ids and key in table:
+            doc_ids = table[key]
+        # a name with no document of its own is kept only when it is clearly a name (two words or
+        # more, not a date): "Italian" or "Lives" alone would be a poor thing to search for instead of "he"
+        if not doc_ids and not _searchable(name):
+            return
+        found.append(Entity(name, role, tuple(doc_ids)))
+
+    answer = " ".join(s.text for s in overview.sentences if s.origin != "abstain") if overview else ""
+    named = titles_in(answer, index) if index is not None else []
+    for piece in re.split(r"[,;:()]", answer):  # names with no document: cut at punctuation first
+        named += [(name, ()) for name in names_in(piece) if title_key(name) not in table]
+    for text, ids in named:
+        new = not all(w.lower() in asked for w in TOKEN.findall(text))
+        add(text, "answer" if new else "topic", ids)
+    for src in (overview.sources if overview else []):
+        add(src.title, "source", (src.doc_id,) if src.doc_id else ())
+    for p in (overview.passages if overview else []):
+        if p.hop == 2 and p.bridge:
+            add(p.bridge, "bridge", (p.hit.chunk.doc_id,) if title_key(p.bridge) == title_key(
+                docs[p.hit.chunk.doc_id].title) else ())
+    for name in names_in(query):
+        for text, ids in (_title_matches(name, table) if table else []) or [(name, ())]:
+            add(text, "topic", ids)
+    for link in (overview.links[:3] if overview else []):
+        add(link.title, "link", (link.doc_id,) if link.doc_id else ())
+    return found[:limit]
