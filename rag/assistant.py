@@ -336,7 +336,8 @@ def unknown_subject(query: str, idx: Index, passages: list[Passage] = ()) -> boo
     A name one letter (or Korean jamo) off a word of the passages read is a typo, not another subject:
     KorQuAD asks about "흥신학원" where the passage says 홍신학원, and about "히데카" for 히데코.
     """
-    vocab = getattr(idx.bm25, "vocab_dict", None)
+    # A PostgreSQL index (rag.pgstore) keeps its vocabulary in the database, not as a bm25s model: no check there.
+    vocab = getattr(getattr(idx, "bm25", None), "vocab_dict", None)
     if not vocab or idx.analyzer == "plain":
         return False
     asked = names(query)

@@ -199,7 +199,8 @@ def _fit(entities: list[Entity], index, own: str) -> list[float]:
     milliseconds, an extra MiniLM encode as much as the search itself; on the fit part of the
     HotpotQA conversations (eval.make_conv) both picked the right entity for 11 of 12 follow-ups.
     """
-    if index is None or not any(e.doc_ids for e in entities):
+    # A PostgreSQL index (rag.pgstore) has no in-process bm25s model: resolution goes without the fit there.
+    if index is None or getattr(index, "bm25", None) is None or not any(e.doc_ids for e in entities):
         return [0.0] * len(entities)
     tokens = bm25_tokens([own], index.lang)[0]
     if not tokens:

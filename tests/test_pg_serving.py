@@ -64,3 +64,18 @@ def test_app_handlers_search_and_vote_through_postgres(fresh_schema, tiny_settin
     other_replica = h.Backend.create(settings, Assistant(settings, embedder=embedder, generator=ScriptedGenerator()))
     assert [r["evaluator"] for r in other_replica.votes.rows()] == ["ann"]
     assert "1 vote" in h.eval_summary(other_replica)
+
+
+def test_a_conversation_follows_up_on_a_postgresql_index(fresh_schema, tiny_settings, embedder, tmp_path):
+    """No in-process BM25 model there: the follow-up is resolved without the retrieval fit, and works."""
+    settings = tiny_settings.replace(pg_url=fresh_schema, data_dir=tmp_path / "data", generate=False)
+    from rag.store import open_store
+    from corpus import documents
+
+    open_store(settings).build(documents(), "tiny", "test:tiny", embedder, progress=False)
+    conv = Assistant(settings, embedder=embedder, generator=ScriptedGenerator()).conversation()
+    conv.index = "tiny"
+    assert "Leonardo da Vinci" in conv.ask("Who painted the Mona Lisa?").text
+    second = conv.ask("When was he born?")
+    assert second.resolved_query == "When was Leonardo da Vinci born?"
+    assert second.links[0].title == "Leonardo da Vinci"
