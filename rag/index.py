@@ -186,9 +186,7 @@ def load_index(name: str, settings: Settings, embedder_name: str | None = None) 
         chunks = [Chunk(**c) for c in read_jsonl(path / "chunks.jsonl")]
         dense = faiss.read_index(str(path / "dense.faiss"))
         bm25 = bm25s.BM25.load(str(path / "bm25"), mmap=False, allow_pickle=False)
-    except RagError:
-        raise
-    except Exception as exc:
+    except Exception as exc:  # a CorpusError from read_jsonl too: a damaged index file is IndexCorrupt
         raise IndexCorrupt(
             f"index '{name}' could not be read ({type(exc).__name__}: {exc}) — "
             f"rebuild it: rag index build --name {name} --corpus {manifest.get('corpus', 'CORPUS')}"
