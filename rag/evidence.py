@@ -233,7 +233,7 @@ BIRTH = re.compile(r"\bborn\b|\(\s*(c\.\s*)?\d{3,4}\s*[–-]\s*\d{2,4}\s*\)")
 UNIT = re.compile(r"\d[\d,.]*\s*(metres|meters|m|km|kilometres|kilometers|feet|ft|foot|miles|mi|inches|in|cm|mm|"
                   r"kg|tonnes|tons|pounds|lb|acres|hectares|ha|square|sq|km2|m2|%|per cent|percent|years|days|"
                   r"hours|minutes|months|weeks)\b|\d[\d,.]*\s*(미터|킬로미터|센티미터|킬로그램|톤|평방|제곱|마일|피트|"
-                  r"km|m|cm|kg|%|퍼센트)", re.I)
+                  r"퍼센트|(km|m|cm|kg|%)(?![A-Za-z]))", re.I)  # "343m의" (no \b before Hangul), not "75 motorway"
 
 
 # The dimension a "how high / tall / long …" question asks about, as a sentence may word it

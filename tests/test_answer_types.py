@@ -1,0 +1,17 @@
+"""Answer typing: a measurement is a number with its unit, in English or Korean, not a code like 'A75'."""
+
+import pytest
+
+from rag.evidence import has_answer_type
+
+
+@pytest.mark.parametrize("sentence, holds", [
+    ("The viaduct's mast reaches 343 metres above the base.", True),
+    ("Its deck is 2,460 m long.", True),
+    ("높이는 343m이다.", True),  # no word boundary between "m" and a Hangul particle
+    ("다리의 길이는 2,460미터이다.", True),
+    ("The Millau Viaduct carries the A75 motorway.", False),  # "75 m…" is a road, not 75 metres
+    ("It opened in 2004 to 75 million visitors.", False),
+])
+def test_a_measurement_needs_a_unit_that_ends_where_the_number_ends(sentence, holds):
+    assert has_answer_type(sentence, "measure", frozenset()) is holds
