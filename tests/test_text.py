@@ -47,6 +47,9 @@ def test_mixed_text_gives_korean_morphemes_and_english_stems():
 def test_bm25_analyzers():
     assert analyzer_for(["The Mona Lisa", "Paris"]) == "english"
     assert analyzer_for(["The Mona Lisa", "에펠탑은 파리에 있다"]) == "kiwi"  # a mixed corpus
+    # an English corpus that mentions a Korean name now and then stays English (vital: Daegu, 대구)
+    assert analyzer_for(["Daegu (대구) is a city in South Korea."] + ["English text."] * 200) == "english"
+    assert analyzer_for(["모나리자"] + ["English text."] * 50) == "kiwi"
     assert bm25_tokens(["The paintings of Paris"], "english") == [["paint", "pari"]]
     assert bm25_tokens(["에펠탑은 파리에 있다"], "kiwi") == [["에펠탑", "파리"]]
     assert bm25_tokens(["에펠탑은 파리에 있다"], "plain") == [["에펠탑은", "파리에", "있다"]]
