@@ -83,8 +83,7 @@ def json_lines(conv, lines, path: Path | None) -> int:
 
 
 def interactive(conv, path: Path | None) -> int:
-    from .cli import print_links, print_overview
-    from .schema import FinalEvent, LinksEvent, TokenEvent
+    from .cli import print_stream
 
     _readline()
     tty = sys.stdout.isatty()
@@ -110,19 +109,15 @@ def interactive(conv, path: Path | None) -> int:
             question = related[int(question) - 1]
             print(f"{PROMPT}{question}")
         try:
-            for event in conv.stream(question):
-                if isinstance(event, LinksEvent):
-                    if event.page.query != question:
-                        print(f"{SEARCHED_FOR}: {event.page.query}")
-                    print_links(event.page.links)
-                    print("\nAI overview (draft): ", end="", flush=True) if tty else None
-                elif isinstance(event, TokenEvent) and tty:
-                    print(event.text, end="", flush=True)
-                elif isinstance(event, FinalEvent):
-                    print_overview(event.overview, tty)
-                    related = event.overview.related
-                    for n, text in enumerate(related, start=1):
-                        print(f"  ({n}) {text}")
+            def searched(page, question=question):
+                if page.query != question:
+                    print(f"{SEARCHED_FOR}: {page.query}")
+
+            reply = print_stream(conv.stream(question), tty, on_links=searched)
+            if reply is not None:
+                related = reply.related
+                for n, text in enumerate(related, start=1):
+                    print(f"  ({n}) {text}")
         except RagError as exc:  # one question failing does not end the conversation
             print(f"error: {exc}", file=sys.stderr)
             continue

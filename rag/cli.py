@@ -262,22 +262,33 @@ def print_links(links) -> None:
 
 def cmd_ask(args) -> int:
     from .assistant import Assistant
-    from .schema import FinalEvent, LinksEvent, TokenEvent
 
     assistant = Assistant(settings_from(args))
     if args.json:
         print(json.dumps(assistant.answer(args.query, args.source).to_dict(), ensure_ascii=False))
         return 0
-    tty = sys.stdout.isatty()
-    for event in assistant.stream(args.query, args.source):
+    print_stream(assistant.stream(args.query, args.source), sys.stdout.isatty())
+    return 0
+
+
+def print_stream(events, tty: bool, on_links=None):
+    """Links, then the draft as it streams (on a terminal), then the checked overview; returns the overview.
+    on_links(page) runs before the links are printed (`rag chat` says what was searched there)."""
+    from .schema import FinalEvent, LinksEvent, TokenEvent
+
+    final = None
+    for event in events:
         if isinstance(event, LinksEvent):
+            if on_links:
+                on_links(event.page)
             print_links(event.page.links)
             print("\nAI overview (draft): ", end="", flush=True) if tty else None
         elif isinstance(event, TokenEvent) and tty:
             print(event.text, end="", flush=True)
         elif isinstance(event, FinalEvent):
-            print_overview(event.overview, tty)
-    return 0
+            final = event.overview
+            print_overview(final, tty)
+    return final
 
 
 def print_overview(ov, tty: bool) -> None:
