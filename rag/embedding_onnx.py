@@ -113,6 +113,8 @@ def _export(model_dir: Path, target: Path) -> None:
 
     transformers_logging.disable_progress_bar()  # a "Loading weights" bar otherwise
     log.info("exporting %s to ONNX (once) at %s", model_dir, target)
+    # model_dir is a local folder (the bundled package's, or RAG_EMBED_MODEL's); local_files_only keeps
+    # transformers from ever asking the hub, so the export runs offline like everything else.
     model = AutoModel.from_pretrained(str(model_dir), local_files_only=True).eval()
 
     class LastHidden(torch.nn.Module):
