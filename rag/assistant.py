@@ -27,8 +27,8 @@ from .index import Index, load_index
 from .overview import (ABSTAIN_TEXT, ABSTAIN_TEXT_KO, FOUND_BELOW, MAX_WORDS, compose, compose_yes_no,  # noqa: F401
                        found_only)
 from .retrieval import BM25Retriever, blue_links, make_retriever, query_terms
-from .schema import (Evidence, FinalEvent, LinksEvent, Overview, Passage, SearchPage, Sentence, Timings,
-                     TokenEvent)
+from .schema import (Evidence, FinalEvent, LinksEvent, Overview, Passage, SearchPage, Sentence, Timings, TokenEvent,
+                     final_overview)
 from .settings import Settings
 from .messages import message
 from .text import fold_width, jamo_only, lang_of, names, terms
@@ -194,11 +194,7 @@ class Assistant:
     # -- overview -------------------------------------------------------------------------------
 
     def answer(self, query: str, index: str | None = None) -> Overview:
-        final = None
-        for event in self.stream(query, index):
-            if isinstance(event, FinalEvent):
-                final = event.overview
-        return final
+        return final_overview(self.stream(query, index))
 
     def stream(self, query: str, index: str | None = None) -> Iterator[LinksEvent | TokenEvent | FinalEvent]:
         started = time.perf_counter()

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, fields
 from . import followup, related
 from .errors import BadQuery, RagError
 from .followup import Entity
-from .schema import FinalEvent, LinksEvent, Overview, TokenEvent
+from .schema import FinalEvent, LinksEvent, Overview, TokenEvent, final_overview
 from .web.mode import WEB
 
 FORMAT = 1  # the version of to_dict()'s layout; from_dict refuses another
@@ -86,11 +86,7 @@ class Conversation:
         return followup.resolve(question, self.turns, self._loaded_index())
 
     def ask(self, question: str, search_for: str | None = None) -> Reply:
-        final = None
-        for event in self.stream(question, search_for):
-            if isinstance(event, FinalEvent):
-                final = event.overview
-        return final
+        return final_overview(self.stream(question, search_for))
 
     def stream(self, question: str, search_for: str | None = None) -> Iterator[LinksEvent | TokenEvent | FinalEvent]:
         started = time.perf_counter()

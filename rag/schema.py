@@ -178,3 +178,12 @@ class TokenEvent:
 @dataclass(frozen=True)
 class FinalEvent:
     overview: Overview
+
+
+def final_overview(events):
+    """Run a stream of events to its end; the overview of its FinalEvent (None if it had none)."""
+    final = None
+    for event in events:
+        if isinstance(event, FinalEvent):
+            final = event.overview
+    return final
