@@ -17,8 +17,8 @@ import time
 from pathlib import Path
 
 from rag import Assistant, FinalEvent, Settings
-from rag.index import build_index
-from rag.sources import vital_documents
+from rag.store.local import build_index
+from rag.ingest.sources import vital_documents
 
 # Questions a person might type; the rest of the sample is drawn from the corpus titles.
 QUESTIONS = [

@@ -2,7 +2,7 @@
 
     python bench/embedding.py [--chunks 1000] [--backends torch,onnx,onnx-int8]
 
-For each backend (rag.embedding.BACKENDS): load time (the ONNX export is made once, in a temp folder,
+For each backend (rag.embed.embedder.BACKENDS): load time (the ONNX export is made once, in a temp folder,
 and timed apart), document throughput in chunks/s on the first N chunks of the corpus as the index
 builder embeds them ("title: text"), one-query encode time (p50 of 50), and agreement with the torch
 vectors (mean and minimum cosine). Index build throughput is this plus chunking, FAISS and BM25 (a few
@@ -20,9 +20,9 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.chunking import chunk_documents, index_text
-from rag.embedding import BACKENDS, Embedder, bundled_model_path
-from rag.sources import vital_documents
+from rag.ingest.chunking import chunk_documents, index_text
+from rag.embed.embedder import BACKENDS, Embedder, bundled_model_path
+from rag.ingest.sources import vital_documents
 
 
 def main() -> int:
@@ -41,7 +41,7 @@ def main() -> int:
     reference = None
     for backend in args.backends.split(","):
         if backend != "torch":
-            from rag.embedding_onnx import onnx_model
+            from rag.embed.onnx import onnx_model
 
             t = time.perf_counter()
             onnx_model(bundled_model_path(), backend.endswith("int8"), cache)

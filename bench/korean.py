@@ -57,8 +57,8 @@ def bm25(args) -> None:
 
 
 def crosslingual(args) -> None:
-    from rag.embedding import Embedder
-    from rag.sources import load_corpus
+    from rag.embed.embedder import Embedder
+    from rag.ingest.sources import load_corpus
 
     rows = [json.loads(line) for line in FIXTURE.read_text(encoding="utf-8").splitlines()]
     docs = load_corpus("vital")

@@ -22,8 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench import QUESTIONS, pct  # noqa: E402
 
 from rag import Assistant, Settings  # noqa: E402
-from rag.retrieval import BM25Retriever, DenseRetriever  # noqa: E402
-from rag.sources import vital_documents  # noqa: E402
+from rag.retrieve.retrievers import BM25Retriever, DenseRetriever  # noqa: E402
+from rag.ingest.sources import vital_documents  # noqa: E402
 from rag.store import open_store  # noqa: E402
 
 
@@ -74,10 +74,10 @@ def _links(local, shared, queries) -> None:
 
 
 def _lexical_and_dense(local, shared, pg_settings, queries) -> None:
-    from rag.pgstore import PgBM25Retriever, PgFtsRetriever
+    from rag.store.postgres import PgBM25Retriever, PgFtsRetriever
 
-    lidx = local._index(local.settings.index)[0]
-    pidx = shared._index(shared.settings.index)[0]
+    lidx = local.loaded_index(local.settings.index)
+    pidx = shared.loaded_index(shared.settings.index)
     bm25s_r, faiss_r = BM25Retriever(lidx), DenseRetriever(lidx, local.embedder)
     sql_bm25, fts = PgBM25Retriever(pidx), PgFtsRetriever(pidx)
     hnsw = pidx.retrievers(local.embedder)[1]

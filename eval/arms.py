@@ -15,10 +15,10 @@ import re
 import time
 
 from rag import Assistant, Evidence, FinalEvent, LinksEvent
-from rag.citations import check, strip_citations
+from rag.answer.citations import check, strip_citations
 from rag.errors import GenerationError
-from rag.evidence import split_sentences
-from rag.generation import NAIVE_SYSTEM_PROMPT, USER_TEMPLATE
+from rag.answer.evidence import split_sentences
+from rag.answer.generation import NAIVE_SYSTEM_PROMPT, USER_TEMPLATE
 from rag.text import STOP, WORD
 
 from .datasets import Question

@@ -21,7 +21,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from rag.errors import CorpusError, RagError
-from rag.hop import title_key
+from rag.retrieve.hop import title_key
 
 from .metrics import contains_answer
 

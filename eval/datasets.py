@@ -16,7 +16,7 @@ from pathlib import Path
 
 from rag.errors import CorpusError
 from rag.schema import Document
-from rag.sources import iter_squad, wiki_url
+from rag.ingest.sources import iter_squad, wiki_url
 from rag.text import iter_jsonl, lang_of
 
 FORMATS = ("squad", "hotpot", "nq", "jsonl")

@@ -1,8 +1,8 @@
-"""Fit the evidence ranker (rag/ranker.json) on the fitting part of the development sets.
+"""Fit the evidence ranker (rag/answer/ranker.json) on the fitting part of the development sets.
 
     python -m eval.fit_ranker --dataset squad:../shared/data/squad/dev-v1.1.json \\
         --dataset hotpot:../shared/data/hotpotqa/dev-250.jsonl \\
-        --dataset squad:../shared/data/korquad/KorQuAD_v1.0_dev.json --per-set 300 --out rag/ranker.json
+        --dataset squad:../shared/data/korquad/KorQuAD_v1.0_dev.json --per-set 300 --out rag/answer/ranker.json
 
 Every question belongs to one part, fixed by a hash (eval.split): "fit" or "heldout". SQuAD and
 KorQuAD are split by article (all questions on one article fall in the same part, so the ranker
@@ -21,8 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.evidence import candidates
-from rag.ranker import FEATURES, WEIGHTS, Ranker
+from rag.answer.evidence import candidates
+from rag.answer.ranker import FEATURES, WEIGHTS, Ranker
 
 from .datasets import load_dataset
 from .harness import prepare_index
@@ -38,7 +38,7 @@ def collect(assistant, dataset, questions, index: str) -> list[tuple[np.ndarray,
     # a yes/no answer is in no sentence (and "no" is in many): such questions teach nothing here
     questions = [q for q in questions if not all(a.strip().lower() in ("yes", "no") for a in q.answers)]
     for q in tqdm(questions, desc=dataset.name, unit="q", file=sys.stderr):
-        page, idx = assistant._search(q.question, index)
+        page, idx = assistant.search_page(q.question, index)
         passages, bridges, vector = assistant.reading(page, idx)
         titles = {p.hit.chunk.doc_id: (idx.documents[p.hit.chunk.doc_id].title, "") for p in passages}
         found = candidates(page.query, passages, titles, assistant.embedder, idx.lang, [b.name for b in bridges],

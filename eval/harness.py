@@ -102,7 +102,7 @@ def dataset_index_name(dataset: Dataset) -> str:
 
 def prepare_index(dataset: Dataset, assistant, index: str | None, from_dataset: bool) -> str:
     """The index to evaluate against; with from_dataset, build it once and reuse it while it matches."""
-    from rag.index import build_index, load_index
+    from rag.store.local import build_index, load_index
 
     settings = assistant.settings
     if not from_dataset:

@@ -30,8 +30,8 @@ import re
 import sys
 from pathlib import Path
 
-from rag.followup import LIFESPAN
-from rag.hop import PAREN, title_key
+from rag.chat.followup import LIFESPAN
+from rag.retrieve.hop import PAREN, title_key
 
 AUX = frozenset("is was are were did does do has had can could will would".split())
 RELATIVE = frozenset("who whom whose which that where when".split())

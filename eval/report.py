@@ -6,7 +6,7 @@ import json
 import math
 from pathlib import Path
 
-from rag.overview import MAX_WORDS
+from rag.answer.compose import MAX_WORDS
 
 from .metrics import RANK_METRICS, mean, median, percentile, ranking_scores, share
 

@@ -1,12 +1,12 @@
 """rag: for any question, ten blue links and a grounded, cited AI overview from the same retrieval."""
 
-from .assistant import Assistant
-from .conversation import Conversation, Reply
-from .errors import (BadQuery, BadSetting, CorpusError, GenerationError, IndexCorrupt, IndexMismatch,
+from rag.assistant import Assistant
+from rag.chat.conversation import Conversation, Reply
+from rag.errors import (BadQuery, BadSetting, CorpusError, GenerationError, IndexCorrupt, IndexMismatch,
                      IndexNotFound, MissingDependency, ModelNotFound, RagError)
-from .schema import (Chunk, Document, Evidence, FinalEvent, Link, LinksEvent, Overview, SearchPage, Sentence,
+from rag.schema import (Chunk, Document, Evidence, FinalEvent, Link, LinksEvent, Overview, SearchPage, Sentence,
                      Source, Timings, TokenEvent)
-from .settings import Settings
+from rag.settings import Settings
 
 __all__ = [
     "Assistant", "Settings", "Conversation", "Reply",

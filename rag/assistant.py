@@ -4,7 +4,7 @@
     a.search(query)  -> SearchPage ten blue links
     a.answer(query)  -> Overview   links plus the verified overview
     a.stream(query)  -> events     LinksEvent, TokenEvent..., FinalEvent
-    a.conversation() -> Conversation   follow-ups in context (rag.conversation)
+    a.conversation() -> Conversation   follow-ups in context (rag.chat.conversation)
 """
 
 from __future__ import annotations
@@ -17,22 +17,22 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import replace
 
-from . import hop
-from .citations import degenerate
-from .embedding import PACKAGED, Embedder
-from .errors import BadQuery, IndexNotFound, RagError
-from .evidence import select_evidence, split_sentences
-from .generation import Generator, answer_messages, make_generator
-from .index import Index, load_index
-from .overview import (ABSTAIN_TEXT, ABSTAIN_TEXT_KO, FOUND_BELOW, MAX_WORDS, compose, compose_yes_no,  # noqa: F401
+from rag.retrieve import hop
+from rag.answer.citations import degenerate
+from rag.embed.embedder import PACKAGED, Embedder
+from rag.errors import BadQuery, IndexNotFound, RagError
+from rag.answer.evidence import select_evidence, split_sentences
+from rag.answer.generation import Generator, answer_messages, make_generator
+from rag.store.local import Index, load_index
+from rag.answer.compose import (ABSTAIN_TEXT, ABSTAIN_TEXT_KO, FOUND_BELOW, MAX_WORDS, compose, compose_yes_no,  # noqa: F401
                        found_only)
-from .retrieval import BM25Retriever, blue_links, make_retriever, query_terms
-from .schema import (Evidence, FinalEvent, LinksEvent, Overview, Passage, SearchPage, Sentence, Timings, TokenEvent,
+from rag.retrieve.retrievers import BM25Retriever, blue_links, make_retriever, query_terms
+from rag.schema import (Evidence, FinalEvent, LinksEvent, Overview, Passage, SearchPage, Sentence, Timings, TokenEvent,
                      final_overview)
-from .settings import Settings
-from .messages import message
-from .text import fold_width, jamo_only, lang_of, names, terms
-from .web.mode import WEB  # the index name that selects web mode
+from rag.settings import Settings
+from rag.messages import message
+from rag.text import fold_width, jamo_only, lang_of, names, terms
+from rag.web.mode import WEB  # the index name that selects web mode
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ class Assistant:
                  generator: Generator | None = None):
         self.settings = settings or Settings()
         self.embedder = embedder or Embedder.for_settings(self.settings)
-        # An index built with a model shipped in a package (rag.embedding.PACKAGED, e.g. a multilingual
+        # An index built with a model shipped in a package (rag.embed.embedder.PACKAGED, e.g. a multilingual
         # vital) is read with that model whatever RAG_EMBED_MODEL says: its manifest names it.
         self._embedders: dict[str, Embedder] = {self.embedder.name: self.embedder}
         self.generator = generator or make_generator(self.settings)
@@ -66,11 +66,15 @@ class Assistant:
     def warm_up(self, index: str | None = None, generator: bool = True) -> None:
         self.embedder.warm_up()
         if (index or self.settings.index) != WEB:  # web mode builds its index per query
-            self._index(index or self.settings.index)
+            self._loaded(index or self.settings.index)
         if generator and self.settings.generate:
             self.generator.warm_up()
 
-    def _index(self, name: str) -> tuple[Index, object]:
+    def loaded_index(self, name: str | None = None) -> Index:
+        """The index of that name (default: settings.index), loaded once per process."""
+        return self._loaded(name or self.settings.index)[0]
+
+    def _loaded(self, name: str) -> tuple[Index, object]:
         with self._lock:
             if name not in self._indexes:
                 idx = load_index(name, self.settings, self.embedder.name)
@@ -89,7 +93,7 @@ class Assistant:
         return self._embedders[name]
 
     def index_info(self, name: str | None = None) -> dict:
-        return dict(self._index(name or self.settings.index)[0].manifest)
+        return dict(self.loaded_index(name or self.settings.index).manifest)
 
     # -- links ----------------------------------------------------------------------------------
 
@@ -137,9 +141,9 @@ class Assistant:
         return cut, notices + [message("query_cut", lang, typed=typed, kept=len(cut))]
 
     def search(self, query: str, index: str | None = None, k: int | None = None) -> SearchPage:
-        return self._search(query, index, k)[0]
+        return self.search_page(query, index, k)[0]
 
-    def _search(self, query: str, index: str | None = None, k: int | None = None) -> tuple[SearchPage, Index]:
+    def search_page(self, query: str, index: str | None = None, k: int | None = None) -> tuple[SearchPage, Index]:
         """The links page and the index its hits come from (built for this query in web mode)."""
         started = time.perf_counter()
         query, notices = self.clean_query(query)
@@ -148,7 +152,7 @@ class Assistant:
             raise RagError("k must be at least 1")
         if (index or self.settings.index) == WEB:
             return self._web_search(query, k, notices)
-        idx, retriever = self._index(index or self.settings.index)
+        idx, retriever = self._loaded(index or self.settings.index)
         hits = self._for_language(idx, retriever, query).retrieve(query, max(self.settings.candidates, k * 5))
         links = blue_links(idx, hits, query, k)
         unmatched = self.cannot_match(query, idx)
@@ -159,7 +163,7 @@ class Assistant:
 
     def _web_search(self, query: str, k: int, notices: list[str]) -> tuple[SearchPage, Index]:
         """Web mode (rag.web); when the web gives nothing, the local default index with a notice."""
-        from .web import WebError, WebMode
+        from rag.web import WebError, WebMode
 
         with self._lock:
             if self.web is None:
@@ -173,7 +177,7 @@ class Assistant:
             local = self.settings.index if self.settings.index != WEB else Settings().index
             log.info("web mode failed (%s); answering from the local index %r", exc, local)
             try:
-                page, idx = self._search(query, local, k)
+                page, idx = self.search_page(query, local, k)
             except IndexNotFound:
                 raise RagError(f"the web could not be used ({exc.reason}) and there is no local index to fall "
                                f"back on — run: rag index build --corpus vital") from None
@@ -186,8 +190,8 @@ class Assistant:
         return replace(run.page, notices=notices + run.page.notices), run.index
 
     def conversation(self, index: str | None = None, state: dict | None = None):
-        """A conversation over this assistant (rag.conversation); `state`: a saved Conversation.to_dict()."""
-        from .conversation import Conversation
+        """A conversation over this assistant (rag.chat.conversation); `state`: a saved Conversation.to_dict()."""
+        from rag.chat.conversation import Conversation
 
         return Conversation.from_dict(self, state) if state is not None else Conversation(self, index)
 
@@ -198,7 +202,7 @@ class Assistant:
 
     def stream(self, query: str, index: str | None = None) -> Iterator[LinksEvent | TokenEvent | FinalEvent]:
         started = time.perf_counter()
-        page, idx = self._search(query, index)
+        page, idx = self.search_page(query, index)
         yield LinksEvent(page)
         passages, evidence = self._read_and_pick(page, idx)
         notices = list(page.notices)
@@ -272,7 +276,7 @@ class Assistant:
                                          relevant_from=self.settings.abstain_below)
 
     def reading(self, page: SearchPage, idx: Index) -> tuple[list[Passage], list[hop.Bridge], object]:
-        """The passages the overview reads (rag.hop), the bridges followed, and the query's vector."""
+        """The passages the overview reads (rag.retrieve.hop), the bridges followed, and the query's vector."""
         s = self.settings
         vector = self.embedder_for(idx).encode_query(page.query)
         retriever = self._for_language(idx, self._retriever(idx), page.query)
@@ -332,7 +336,7 @@ def unknown_subject(query: str, idx: Index, passages: list[Passage] = ()) -> boo
     A name one letter (or Korean jamo) off a word of the passages read is a typo, not another subject:
     KorQuAD asks about "흥신학원" where the passage says 홍신학원, and about "히데카" for 히데코.
     """
-    # A PostgreSQL index (rag.pgstore) keeps its vocabulary in the database, not as a bm25s model: no check there.
+    # A PostgreSQL index (rag.store.postgres) keeps its vocabulary in the database, not as a bm25s model: no check there.
     vocab = getattr(getattr(idx, "bm25", None), "vocab_dict", None)
     if not vocab or idx.analyzer == "plain":
         return False

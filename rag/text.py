@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import CorpusError, require
+from rag.errors import CorpusError, require
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")  # composed syllables
 JAMO = re.compile(r"[\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\ud7b0-\ud7ff]")  # loose consonants and vowels

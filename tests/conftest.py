@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from rag.cli import QUIET_LIBRARIES
-from rag.embedding import Embedder
-from rag.generation import Generator, LlamaCppGenerator
-from rag.index import build_index
+from rag.embed.embedder import Embedder
+from rag.answer.generation import Generator, LlamaCppGenerator
+from rag.store.local import build_index
 from rag.settings import Settings
 
 from corpus import documents

@@ -12,12 +12,12 @@ import pytest
 
 
 def start_server(directory) -> str:
-    """rag.pg.up(directory), or pytest.skip naming why it cannot run here."""
+    """rag.store.pgserver.up(directory), or pytest.skip naming why it cannot run here."""
     try:
-        from rag import pg
+        from rag.store import pgserver as pg
         from rag.errors import MissingDependency, RagError
     except ImportError as exc:  # pragma: no cover
-        pytest.skip(f"rag.pg cannot be imported: {exc}")
+        pytest.skip(f"rag.store.pgserver cannot be imported: {exc}")
     try:
         return pg.up(directory)
     except MissingDependency as exc:
@@ -29,7 +29,7 @@ def start_server(directory) -> str:
 @pytest.fixture(scope="session")
 def pg_server(tmp_path_factory):
     """(url, data folder) of a development PostgreSQL running for the whole session."""
-    from rag import pg
+    from rag.store import pgserver as pg
 
     directory = tmp_path_factory.mktemp("pg") / "data"
     url = start_server(directory)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from rag.evidence import has_answer_type
+from rag.answer.evidence import has_answer_type
 
 
 @pytest.mark.parametrize("sentence, holds", [

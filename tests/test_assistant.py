@@ -65,7 +65,7 @@ def test_unanswerable_question_abstains_plainly(tiny_settings, embedder):
 
 def test_failing_model_degrades_to_quotes_with_a_notice(tiny_settings, embedder):
     from rag.errors import GenerationError
-    from rag.generation import Generator
+    from rag.answer.generation import Generator
 
     class Broken(Generator):
         def stream(self, messages, max_tokens=96, temperature=0.0):

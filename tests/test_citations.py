@@ -1,6 +1,6 @@
 import pytest
 
-from rag.citations import attribute, check, strip_citations
+from rag.answer.citations import attribute, check, strip_citations
 from rag.schema import Evidence
 
 EVIDENCE = [

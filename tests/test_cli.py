@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pytest
 
 import rag.assistant
-import rag.embedding
+import rag.embed.embedder
 from rag.cli import configure_logging, main
 
 
@@ -48,7 +48,7 @@ def cli(monkeypatch, capsys, tmp_path):
 @pytest.fixture
 def shared_embedder(monkeypatch, embedder):
     """Every Embedder the CLI makes for the default model is the session's, already loaded."""
-    real = rag.embedding.Embedder
+    real = rag.embed.embedder.Embedder
 
     class Shared:
         @staticmethod
@@ -56,7 +56,7 @@ def shared_embedder(monkeypatch, embedder):
             return embedder if not settings.embed_model else real.for_settings(settings)
 
     monkeypatch.setattr(rag.assistant, "Embedder", Shared)
-    monkeypatch.setattr(rag.embedding, "Embedder", Shared)  # rag index build imports it at call time
+    monkeypatch.setattr(rag.embed.embedder, "Embedder", Shared)  # rag index build imports it at call time
 
 
 @pytest.fixture
@@ -204,9 +204,9 @@ def test_library_debug_logs_stay_off_the_console(capsys):
     logging.getLogger("numba.core").info("compiling")
     logging.getLogger("rag.web.mode").info("answering from the local index")
     logging.getLogger("some.library").warning("disk almost full")
-    logging.getLogger("rag.index").warning("index is old")
+    logging.getLogger("rag.store.local").warning("index is old")
     assert capsys.readouterr().err.splitlines() == ["WARNING some.library: disk almost full",
-                                                    "WARNING rag.index: index is old"]
+                                                    "WARNING rag.store.local: index is old"]
 
 
 def test_verbose_shows_our_info_but_not_library_debug(capsys):

@@ -1,4 +1,4 @@
-"""Conversations: follow-up resolution (rag.followup), suggestions (rag.related), save and restore.
+"""Conversations: follow-up resolution (rag.chat.followup), suggestions (rag.chat.related), save and restore.
 
 The first tests need no model or index (fast tier); the rest run over the seven-document corpus with
 the real embedder, FAISS and bm25s, and a scripted writer.
@@ -9,12 +9,12 @@ import json
 import pytest
 
 from rag import Assistant, Conversation, FinalEvent, LinksEvent, RagError, Reply
-from rag.followup import Entity, find_anaphor, fill_ellipsis, resolve, rewrite
+from rag.chat.followup import Entity, find_anaphor, fill_ellipsis, resolve, rewrite
 
 from conftest import ScriptedGenerator
 
 
-class T:  # a turn as rag.followup reads it
+class T:  # a turn as rag.chat.followup reads it
     def __init__(self, resolved_query, *entities):
         self.resolved_query, self.entities = resolved_query, list(entities)
 

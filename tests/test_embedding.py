@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from rag.embedding import BACKENDS, Embedder, bundled_model_path
-from rag.embedding_onnx import onnx_model
+from rag.embed.embedder import BACKENDS, Embedder, bundled_model_path
+from rag.embed.onnx import onnx_model
 from rag.errors import BadSetting
 from rag.settings import Settings
 

@@ -17,7 +17,7 @@ from eval.datasets import load_dataset
 from eval.harness import evaluate, prepare_index
 from eval.report import write_report
 from rag import Assistant
-from rag.generation import NAIVE_SYSTEM_PROMPT, Generator
+from rag.answer.generation import NAIVE_SYSTEM_PROMPT, Generator
 
 FIXTURES = Path(__file__).parent / "fixtures" / "eval"
 ISSUE_KEYS = {

@@ -10,7 +10,7 @@ import pytest
 
 from rag import Assistant
 from rag.errors import GenerationError, ModelNotFound
-from rag.generation import HTTPGenerator, LlamaCppGenerator, bundled_model_path, make_generator
+from rag.answer.generation import HTTPGenerator, LlamaCppGenerator, bundled_model_path, make_generator
 from rag.settings import Settings
 
 from conftest import free_port

@@ -3,8 +3,8 @@
 import pytest
 
 from rag import Assistant, FinalEvent, TokenEvent
-from rag.citations import adds_to_question, degenerate
-from rag.hop import names_in, title_key
+from rag.answer.citations import adds_to_question, degenerate
+from rag.retrieve.hop import names_in, title_key
 
 from conftest import ScriptedGenerator
 
@@ -45,7 +45,7 @@ def one_passage(tiny_settings, embedder):
 
 def test_second_hop_follows_a_title_named_in_the_first_passage(one_passage):
     a, _ = one_passage()
-    page, idx = a._search("When was the painter of the Mona Lisa born?")
+    page, idx = a.search_page("When was the painter of the Mona Lisa born?")
     assert page.hits[0].chunk.doc_id == "t:0"  # the Mona Lisa, which names the painter
     passages, bridges, _ = a.reading(page, idx)
     read = [(p.hit.chunk.doc_id, p.hop, p.bridge) for p in passages]
@@ -55,7 +55,7 @@ def test_second_hop_follows_a_title_named_in_the_first_passage(one_passage):
 
 def test_no_second_hop_when_bridges_are_off(one_passage):
     a, _ = one_passage(bridges=0)
-    page, idx = a._search("When was the painter of the Mona Lisa born?")
+    page, idx = a.search_page("When was the painter of the Mona Lisa born?")
     passages, bridges, _ = a.reading(page, idx)
     assert [p.hit.chunk.doc_id for p in passages] == ["t:0"] and bridges == []
 

@@ -3,9 +3,9 @@ import os
 
 import pytest
 
-from rag.embedding import Embedder
+from rag.embed.embedder import Embedder
 from rag.errors import IndexCorrupt, IndexMismatch, IndexNotFound, RagError
-from rag.index import build_index, list_indexes, load_index
+from rag.store.local import build_index, list_indexes, load_index
 
 from corpus import documents
 

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from rag import Assistant, BadQuery
-from rag.evidence import answer_type, fine_type, has_answer_type
-from rag.index import Index, build_index, load_index
+from rag.answer.evidence import answer_type, fine_type, has_answer_type
+from rag.store.local import Index, build_index, load_index
 from rag.messages import message
 
 from conftest import ScriptedGenerator
@@ -35,7 +35,7 @@ def ko(korean_settings, embedder):
 # -- the 30 Korean questions whose answers are in vital --------------------------------------------
 
 def test_the_fixture_holds_30_questions_whose_gold_articles_hold_the_answer():
-    from rag.sources import load_corpus
+    from rag.ingest.sources import load_corpus
 
     vital = {d.title: d.text for d in load_corpus("vital")}
     assert len(QUESTIONS) == 30 and len({q["question"] for q in QUESTIONS}) == 30
@@ -144,7 +144,7 @@ def test_korean_typed_sentences():
 # -- a multilingual index: the embedder is recorded per index and used for it -------------------------------
 
 def test_korean_question_finds_the_english_article_on_a_multilingual_index(korean_settings, embedder):
-    from rag.embedding import Embedder
+    from rag.embed.embedder import Embedder
 
     build_index(documents(), korean_settings, "tiny-multi", "test:tiny", Embedder("multilingual-e5-small"),
                 progress=False)

@@ -3,7 +3,7 @@
 import psycopg
 import pytest
 
-from rag import pg
+from rag.store import pgserver as pg
 from rag.cli import main
 from rag.errors import RagError, StoreUnavailable
 

@@ -8,7 +8,7 @@ import pytest
 from eval.fit_ranker import fit, top1, topk
 from eval.split import part
 from rag.errors import RagError
-from rag.ranker import FEATURES, Ranker
+from rag.answer.ranker import FEATURES, Ranker
 
 
 def test_shipped_weights_load_and_say_what_they_were_fitted_on():

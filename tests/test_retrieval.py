@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from rag.chunking import index_text
-from rag.index import load_index
-from rag.retrieval import BM25Retriever, DenseRetriever, HybridRetriever, blue_links, collapse, fuse, snippet
+from rag.ingest.chunking import index_text
+from rag.store.local import load_index
+from rag.retrieve.retrievers import BM25Retriever, DenseRetriever, HybridRetriever, blue_links, collapse, fuse, snippet
 from rag.schema import Chunk, Hit
 
 from corpus import QUERIES

@@ -1,7 +1,7 @@
 import pytest
 
 from rag.errors import CorpusError
-from rag.sources import iter_squad, load_corpus, vital_documents, wiki_url
+from rag.ingest.sources import iter_squad, load_corpus, vital_documents, wiki_url
 
 
 def test_vital_corpus_is_the_embedded_default():

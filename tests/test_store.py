@@ -4,7 +4,8 @@ shared store promises (atomic swap while reading, resuming a killed build, survi
 import numpy as np
 import pytest
 
-from rag import pg, pgstore
+from rag.store import pgserver as pg
+from rag.store import postgres as pgstore
 from rag.assistant import Assistant
 from rag.errors import IndexMismatch, IndexNotFound, StoreUnavailable
 from rag.text import bm25_tokens

@@ -11,7 +11,7 @@ import time
 import pytest
 
 from rag import Assistant
-from rag.generation import Generator
+from rag.answer.generation import Generator
 from ui import app as ui_app
 from ui import handlers as h
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from rag.index import build_index
+from rag.store.local import build_index
 from rag.schema import Document
 from rag.settings import Settings
 

@@ -12,7 +12,7 @@ import sys
 import httpx
 import pytest
 
-from rag.index import build_index
+from rag.store.local import build_index
 from rag.settings import Settings
 
 from corpus import documents

@@ -12,7 +12,7 @@ import pytest
 
 from rag import Assistant
 from rag.errors import GenerationError
-from rag.generation import Generator
+from rag.answer.generation import Generator
 from ui import handlers as h
 from ui.questions import Question
 

@@ -5,7 +5,7 @@ Concurrency: Gradio's queue runs events in named groups. "search" (links, up to 
 never wait behind another user's overview. The in-process model also holds its own lock, so it is
 never entered by two threads even if a group limit is raised.
 
-Gradio is imported inside the functions: rag/cli.py imports this module for every `rag` command, and
+Gradio is imported inside the functions: rag/cli imports this module for every `rag` command, and
 `rag ask` should not pay for loading a web framework.
 """
 

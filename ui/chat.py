@@ -1,7 +1,7 @@
 """The search tab as a thread: what its events do, as plain functions of (backend, state, inputs) -> outputs.
 
 A user's thread lives in their page's state as plain data (`new_thread()`): the conversation saved by
-rag.conversation.Conversation.to_dict(), the finished turns' HTML, the latest turn and the question
+rag.chat.conversation.Conversation.to_dict(), the finished turns' HTML, the latest turn and the question
 waiting for its overview. Every event restores the conversation from that data, so no model or index
 object is ever copied into a session, and two users' threads never meet.
 

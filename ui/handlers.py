@@ -19,7 +19,7 @@ from pathlib import Path
 
 from rag import Assistant, FinalEvent, LinksEvent, Settings, TokenEvent
 from rag.errors import BadQuery, RagError
-from rag.index import list_indexes
+from rag.store.local import list_indexes
 from rag.messages import message
 from rag.text import lang_of
 

@@ -5,7 +5,7 @@
                               feedback_summary), whose summaries and CSV export it inherits
 
 The columns and their meaning are ui.votes.SCHEMA's, with PostgreSQL's types; rows() gives the same dicts as
-the SQLite store, so everything that reads votes works on either. Connections come from rag.pg's pool; a
+the SQLite store, so everything that reads votes works on either. Connections come from rag.store.pgserver's pool; a
 database that cannot be reached is StoreUnavailable (one line, shown as a note: the vote was not recorded,
 and the evaluator can press the button again).
 """
@@ -16,7 +16,7 @@ import json
 import time
 from pathlib import Path
 
-from rag import pg
+from rag.store import pgserver as pg
 from rag.settings import Settings
 
 from .votes import COLUMNS, FEEDBACK_COLUMNS, MAX_REASON, Feedback, Vote, VoteStore

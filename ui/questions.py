@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rag.errors import CorpusError
-from rag.sources import iter_squad
+from rag.ingest.sources import iter_squad
 from rag.text import iter_jsonl
 
 

@@ -15,10 +15,10 @@ Errors (all RagError; on any of them the Assistant answers from the local index 
     └── NoResults           no results, or none with any text
 """
 
-from .fetch import Fetcher, Page
-from .mode import WEB, WebMode, WebRun
-from .privacy import Masked, mask_query
-from .search import (BACKENDS, DDGSBackend, NoResults, SearchBackend, SearchResult, WebError, WebRateLimited,
+from rag.web.fetch import Fetcher, Page
+from rag.web.mode import WEB, WebMode, WebRun
+from rag.web.privacy import Masked, mask_query
+from rag.web.search import (BACKENDS, DDGSBackend, NoResults, SearchBackend, SearchResult, WebError, WebRateLimited,
                      WebTimeout, WebUnreachable, make_backend)
 
 __all__ = [

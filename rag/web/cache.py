@@ -11,10 +11,10 @@ import logging
 from dataclasses import asdict
 from pathlib import Path
 
-from ..errors import require
-from ..settings import Settings
-from .fetch import Page
-from .search import SearchResult
+from rag.errors import require
+from rag.settings import Settings
+from rag.web.fetch import Page
+from rag.web.search import SearchResult
 
 log = logging.getLogger(__name__)
 

@@ -23,8 +23,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from ..errors import require
-from ..settings import Settings
+from rag.errors import require
+from rag.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -17,16 +17,16 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from ..embedding import Embedder
-from ..index import Index, build_memory_index
-from ..retrieval import make_retriever
-from ..schema import Document, Link, SearchPage, Timings
-from ..settings import Settings
-from ..text import lang_of
-from .cache import WebCache
-from .fetch import Fetcher, Page, drop_instructions
-from .privacy import mask_query
-from .search import NoResults, SearchBackend, SearchResult, WebError, dedupe, make_backend, search_with_retries
+from rag.embed.embedder import Embedder
+from rag.store.local import Index, build_memory_index
+from rag.retrieve.retrievers import make_retriever
+from rag.schema import Document, Link, SearchPage, Timings
+from rag.settings import Settings
+from rag.text import lang_of
+from rag.web.cache import WebCache
+from rag.web.fetch import Fetcher, Page, drop_instructions
+from rag.web.privacy import mask_query
+from rag.web.search import NoResults, SearchBackend, SearchResult, WebError, dedupe, make_backend, search_with_retries
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..errors import require
+from rag.errors import require
 
 # Korean resident registration number (주민등록번호): YYMMDD-GNNNNNN, G = 1..8 (1-4 citizens,
 # 5-8 foreign residents). No checksum test on purpose: numbers issued since October 2020 carry no

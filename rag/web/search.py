@@ -16,9 +16,9 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urldefrag, urlsplit
 
-from ..errors import RagError, require
-from ..settings import Settings
-from ..text import has_hangul
+from rag.errors import RagError, require
+from rag.settings import Settings
+from rag.text import has_hangul
 
 log = logging.getLogger(__name__)
 

@@ -16,9 +16,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
-from .errors import CorpusError
-from .schema import Document
-from .text import lang_of
+from rag.errors import CorpusError
+from rag.schema import Document
+from rag.text import lang_of
 
 log = logging.getLogger(__name__)
 

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .embedding import Embedder
-from .schema import Evidence
-from .text import WORD, hangul_share, stem, terms
+from rag.embed.embedder import Embedder
+from rag.schema import Evidence
+from rag.text import WORD, hangul_share, stem, terms
 
 CITATION = re.compile(r"\s*\[(\d+(?:\s*,\s*\d+)*)\]")
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")

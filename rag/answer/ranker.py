@@ -1,7 +1,7 @@
 """The evidence ranker: a logistic regression over sentence features, fitted on data, stored as JSON.
 
     FEATURES                  the columns evidence.py computes for every candidate sentence
-    Ranker.default()          the weights shipped in rag/ranker.json (fitted by eval/fit_ranker.py)
+    Ranker.default()          the weights shipped in rag/answer/ranker.json (fitted by eval/fit_ranker.py)
     ranker.probability(X)     P(the sentence holds the answer) for each row of X
 
 The weights are plain JSON (feature names, standardisation, coefficients): loading them runs no
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import RagError
+from rag.errors import RagError
 
 FEATURES = (
     "cosine",          # MiniLM cosine of the question and "title: sentence"

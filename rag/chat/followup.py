@@ -25,8 +25,8 @@ import re
 from dataclasses import dataclass, field
 
 
-from .index import bm25_tokens
-from .hop import OPENERS, PAREN, TOKEN, _searchable, _title_matches, chunks_of, names_in, title_key, title_table
+from rag.store.local import bm25_tokens
+from rag.retrieve.hop import OPENERS, PAREN, TOKEN, _searchable, _title_matches, chunks_of, names_in, title_key, title_table
 
 # English pronouns that point back, with the kind of thing they point at.
 PERSONAL = {"he": "person", "him": "person", "his": "person", "she": "person", "her": "person",
@@ -199,7 +199,7 @@ def _fit(entities: list[Entity], index, own: str) -> list[float]:
     milliseconds, an extra MiniLM encode as much as the search itself; on the fit part of the
     HotpotQA conversations (eval.make_conv) both picked the right entity for 11 of 12 follow-ups.
     """
-    # A PostgreSQL index (rag.pgstore) has no in-process bm25s model: resolution goes without the fit there.
+    # A PostgreSQL index (rag.store.postgres) has no in-process bm25s model: resolution goes without the fit there.
     if index is None or getattr(index, "bm25", None) is None or not any(e.doc_ids for e in entities):
         return [0.0] * len(entities)
     tokens = bm25_tokens([own], index.lang)[0]
@@ -280,7 +280,7 @@ def fill_ellipsis(previous: str, thing: str, topic: str) -> str:
 def resolve(question: str, turns: list, index=None) -> Resolution:
     """The standalone query for `question` after `turns` (each with .resolved_query and .entities).
 
-    index: the loaded rag.index.Index the conversation searches (None in web mode: no fit by documents).
+    index: the loaded rag.store.local.Index the conversation searches (None in web mode: no fit by documents).
     """
     if not turns:
         return Resolution(question)

@@ -2,7 +2,7 @@
 
     conv = assistant.conversation()         a new, empty conversation over the assistant's index
     conv.ask("Who painted the Mona Lisa?")   -> Reply: the usual Overview, plus .resolved_query, .turn, .related
-    conv.ask("When was he born?")            searches for "When was Leonardo da Vinci born?" (rag.followup)
+    conv.ask("When was he born?")            searches for "When was Leonardo da Vinci born?" (rag.chat.followup)
     conv.stream(question)                    LinksEvent, TokenEvents, FinalEvent(Reply), as Assistant.stream
     conv.ask(question, search_for=text)      search for exactly `text` (an edited "Searched for:")
     conv.undo() / conv.reset()               drop the last turn / every turn
@@ -19,11 +19,12 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 
-from . import followup, related
-from .errors import BadQuery, RagError
-from .followup import Entity
-from .schema import FinalEvent, LinksEvent, Overview, TokenEvent, final_overview
-from .web.mode import WEB
+from rag.chat import followup
+from rag.chat import related
+from rag.errors import BadQuery, RagError
+from rag.chat.followup import Entity
+from rag.schema import FinalEvent, LinksEvent, Overview, TokenEvent, final_overview
+from rag.web.mode import WEB
 
 FORMAT = 1  # the version of to_dict()'s layout; from_dict refuses another
 MAX_TURNS = 50  # kept for context; older turns are dropped (they no longer change any resolution)
@@ -120,7 +121,7 @@ class Conversation:
         name = self.index or self.assistant.settings.index
         if name == WEB:
             return None
-        return self.assistant._index(name)[0]
+        return self.assistant.loaded_index(name)
 
     # -- state ----------------------------------------------------------------------------------
 

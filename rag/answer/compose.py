@@ -19,13 +19,13 @@ import logging
 import re
 from dataclasses import dataclass
 
-from .citations import adds_to_question, attribute, carries_answer, degenerate, strip_citations
-from .embedding import Embedder
-from .evidence import answer_type, bridge_of, split_sentences, term_overlap, typed_of
-from .hop import PAREN, title_key
-from .messages import message
-from .retrieval import query_terms
-from .schema import Evidence, Passage, Sentence, Source
+from rag.answer.citations import adds_to_question, attribute, carries_answer, degenerate, strip_citations
+from rag.embed.embedder import Embedder
+from rag.answer.evidence import answer_type, bridge_of, split_sentences, term_overlap, typed_of
+from rag.retrieve.hop import PAREN, title_key
+from rag.messages import message
+from rag.retrieve.retrievers import query_terms
+from rag.schema import Evidence, Passage, Sentence, Source
 
 log = logging.getLogger(__name__)
 

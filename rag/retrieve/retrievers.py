@@ -9,10 +9,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .embedding import Embedder
-from .index import Index
-from .schema import Hit, Link
-from .text import bm25_tokens, matches, terms
+from rag.embed.embedder import Embedder
+from rag.store.local import Index
+from rag.schema import Hit, Link
+from rag.text import bm25_tokens, matches, terms
 
 
 class DenseRetriever:
@@ -81,7 +81,7 @@ def fuse(rankings: list[list[Hit]], method: str = "rrf", rrf_k: int = 60) -> lis
 
 
 def make_retriever(index: Index, embedder: Embedder, method: str = "rrf", rrf_k: int = 60, candidates: int = 50):
-    # An index served by a database brings its own retrievers (rag.pgstore); a local one uses bm25s and FAISS.
+    # An index served by a database brings its own retrievers (rag.store.postgres); a local one uses bm25s and FAISS.
     lexical, dense = (index.retrievers(embedder) if hasattr(index, "retrievers")
                       else (BM25Retriever(index), DenseRetriever(index, embedder)))
     if method == "bm25":

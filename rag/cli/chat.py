@@ -15,7 +15,7 @@ import json
 import sys
 from pathlib import Path
 
-from .errors import RagError
+from rag.errors import RagError
 
 PROMPT = "? "
 SEARCHED_FOR = "Searched for · 검색어"
@@ -38,8 +38,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args) -> int:
-    from .assistant import Assistant
-    from .cli import settings_from
+    from rag.assistant import Assistant
+    from rag.cli import settings_from
 
     assistant = Assistant(settings_from(args))
     conv = assistant.conversation(index=args.source)
@@ -83,7 +83,7 @@ def json_lines(conv, lines, path: Path | None) -> int:
 
 
 def interactive(conv, path: Path | None) -> int:
-    from .cli import print_stream
+    from rag.cli import print_stream
 
     _readline()
     tty = sys.stdout.isatty()

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-from .schema import Chunk, Document
+from rag.schema import Chunk, Document
 
 
 def chunk_documents(docs: Iterable[Document], size: int, overlap: int) -> list[Chunk]:

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .schema import Hit, Passage
-from .text import terms as terms_of
+from rag.schema import Hit, Passage
+from rag.text import terms as terms_of
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """Evidence first: pick the sentences of the passages read that most likely hold the answer.
 
-Every sentence of every passage gets the features rag.ranker.FEATURES (cosine to the question,
+Every sentence of every passage gets the features rag.answer.ranker.FEATURES (cosine to the question,
 term overlap, title match, passage position, hop, bridge mention, answer type, novelty, …); the
 fitted ranker turns them into a probability of holding the answer, and sentences are picked by
 that probability with maximal marginal relevance so that near-duplicates give way to other sources.
@@ -15,12 +15,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .embedding import Embedder
-from .ranker import FEATURES, Ranker
-from .retrieval import query_terms
-from .schema import Evidence, Passage
-from .text import has_hangul, korean_names, stem, terms
-from .text import split_sentences as sentences_of
+from rag.embed.embedder import Embedder
+from rag.answer.ranker import FEATURES, Ranker
+from rag.retrieve.retrievers import query_terms
+from rag.schema import Evidence, Passage
+from rag.text import has_hangul, korean_names, stem, terms
+from rag.text import split_sentences as sentences_of
 
 MIN_WORDS = 4  # fragments ("See also.", "Born 1452.") carry too little to cite
 MAX_CHARS = 400  # a "sentence" longer than this is a run-on list; cut it for the prompt
@@ -40,7 +40,7 @@ class Candidates:
 
     sentences: list[str]
     passages: list[Passage]  # the passage each sentence comes from
-    features: np.ndarray  # one row per sentence, columns rag.ranker.FEATURES
+    features: np.ndarray  # one row per sentence, columns rag.answer.ranker.FEATURES
     vectors: np.ndarray
     bridges: list[str]  # per sentence: the bridge it names or came from ("" if none)
 

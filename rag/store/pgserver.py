@@ -31,7 +31,7 @@ import warnings
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import RagError, StoreUnavailable, require
+from rag.errors import RagError, StoreUnavailable, require
 
 log = logging.getLogger(__name__)
 

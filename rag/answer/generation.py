@@ -15,9 +15,9 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from .errors import GenerationError, ModelNotFound
-from .schema import Evidence
-from .settings import Settings
+from rag.errors import GenerationError, ModelNotFound
+from rag.schema import Evidence
+from rag.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""The ONNX Runtime backend of rag.embedding: the bundled sentence-transformers weights exported to ONNX
+"""The ONNX Runtime backend of rag.embed.embedder: the bundled sentence-transformers weights exported to ONNX
 once (optionally quantized to int8), then run with onnxruntime and the model's own fast tokenizer.
 
 Why by hand rather than sentence-transformers' backend="onnx": that path needs optimum-onnx, which pins
@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import ModelNotFound
+from rag.errors import ModelNotFound
 
 log = logging.getLogger(__name__)
 

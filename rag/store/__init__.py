@@ -1,8 +1,8 @@
 """Where indexes live: the index store interface, and the factory that picks a backend from Settings.
 
     open_store(settings) -> IndexStore
-        LocalStore      indexes/<name> folders: FAISS + bm25s files (rag.index), the default
-        PgStore         PostgreSQL + pgvector (rag.pgstore), when settings.pg_url / RAG_PG_URL is set
+        LocalStore      indexes/<name> folders: FAISS + bm25s files (rag.store.local), the default
+        PgStore         PostgreSQL + pgvector (rag.store.postgres), when settings.pg_url / RAG_PG_URL is set
 
 Every store has the same five methods, and one contract test (tests/test_store.py) runs against both:
 
@@ -15,16 +15,16 @@ Every store has the same five methods, and one contract test (tests/test_store.p
 
 A loaded index has .name, .manifest, .lang, .documents (doc_id -> Document), .chunks (chunk id -> Chunk),
 .dense (.ntotal, .reconstruct(i)) and title_of(chunk); a PostgreSQL index also has retrievers(embedder),
-which rag.retrieval.make_retriever uses instead of the in-memory FAISS and bm25s retrievers.
+which rag.retrieve.retrievers.make_retriever uses instead of the in-memory FAISS and bm25s retrievers.
 """
 
 from __future__ import annotations
 
 from typing import Protocol
 
-from .embedding import Embedder
-from .schema import Document
-from .settings import Settings
+from rag.embed.embedder import Embedder
+from rag.schema import Document
+from rag.settings import Settings
 
 
 class IndexStore(Protocol):
@@ -41,18 +41,18 @@ class IndexStore(Protocol):
 
 
 class LocalStore:
-    """Index folders under settings.index_dir (rag.index): the default, one machine."""
+    """Index folders under settings.index_dir (rag.store.local): the default, one machine."""
 
     def __init__(self, settings: Settings):
         self.settings = settings
 
     def list(self) -> list[str]:
-        from .index import list_indexes
+        from rag.store.local import list_indexes
 
         return list_indexes(self.settings)
 
     def manifest(self, name: str) -> dict:
-        from .index import _read_manifest, load_index
+        from rag.store.local import _read_manifest, load_index
 
         from pathlib import Path
 
@@ -62,12 +62,12 @@ class LocalStore:
         return _read_manifest(path, name)
 
     def load(self, name: str, embedder_name: str | None = None):
-        from .index import load_index
+        from rag.store.local import load_index
 
         return load_index(name, self.settings, embedder_name)
 
     def build(self, docs, name, corpus, embedder, lang="en", progress=True) -> dict:
-        from .index import _read_manifest, build_index
+        from rag.store.local import _read_manifest, build_index
 
         return _read_manifest(build_index(docs, self.settings, name, corpus, embedder, lang, progress), name)
 
@@ -78,7 +78,7 @@ class LocalStore:
 def open_store(settings: Settings) -> IndexStore:
     """PostgreSQL when settings.pg_url is set, else the local folder."""
     if settings.pg_url:
-        from .pgstore import PgStore
+        from rag.store.postgres import PgStore
 
         return PgStore(settings)
     return LocalStore(settings)

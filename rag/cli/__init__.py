@@ -8,8 +8,8 @@ import logging
 import sys
 from pathlib import Path
 
-from .errors import RagError
-from .settings import Settings
+from rag.errors import RagError
+from rag.settings import Settings
 
 log = logging.getLogger("rag")
 
@@ -29,8 +29,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args) or 0
     except RagError as exc:
-        from .messages import error_line
-        from .text import lang_of
+        from rag.messages import error_line
+        from rag.text import lang_of
 
         # a Korean question gets its error in Korean too (the commands in it stay as they are typed)
         query = getattr(args, "query", None)
@@ -141,8 +141,8 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--json", action="store_true", help="print one JSON object")
     a.set_defaults(run=cmd_ask)
 
-    _add_optional(sub, "pg", "a development PostgreSQL with pgvector (rag pg up/down)", "rag.pg")
-    _add_optional(sub, "chat", "a conversation: follow-up questions in context", "rag.chat")
+    _add_optional(sub, "pg", "a development PostgreSQL with pgvector (rag pg up/down)", "rag.store.pgserver")
+    _add_optional(sub, "chat", "a conversation: follow-up questions in context", "rag.cli.chat")
     _add_optional(sub, "ui", "the web app", "ui.app")
     _add_optional(sub, "users", "accounts of the web app: add, list, remove", "ui.users")
     _add_optional(sub, "eval", "measure links vs overview on a QA dataset", "eval.harness")
@@ -163,10 +163,10 @@ def _add_optional(sub, name: str, help_text: str, module: str) -> None:
 # -- commands -------------------------------------------------------------------------------------
 
 def cmd_index_build(args) -> int:
-    from .embedding import Embedder
-    from .errors import IndexCorrupt, IndexMismatch, IndexNotFound
-    from .sources import load_corpus
-    from .store import open_store
+    from rag.embed.embedder import Embedder
+    from rag.errors import IndexCorrupt, IndexMismatch, IndexNotFound
+    from rag.ingest.sources import load_corpus
+    from rag.store import open_store
 
     settings = settings_from(args)
     store = open_store(settings)
@@ -198,13 +198,13 @@ def _default_name(corpus: str) -> str:
 
 
 def _detect_lang(docs) -> str:
-    from .text import lang_of
+    from rag.text import lang_of
 
     return lang_of(" ".join(d.text[:200] for d in docs[:50]))
 
 
 def cmd_index_list(args) -> int:
-    from .store import open_store
+    from rag.store import open_store
 
     settings = settings_from(args)
     store = open_store(settings)
@@ -219,8 +219,8 @@ def cmd_index_list(args) -> int:
 
 
 def cmd_index_push(args) -> int:
-    from .index import load_index
-    from .pgstore import PgStore
+    from rag.store.local import load_index
+    from rag.store.postgres import PgStore
 
     settings = settings_from(args)
     if not settings.pg_url:
@@ -234,14 +234,14 @@ def cmd_index_push(args) -> int:
 
 
 def cmd_index_info(args) -> int:
-    from .store import open_store
+    from rag.store import open_store
 
     print(json.dumps(open_store(settings_from(args)).load(args.name).manifest, indent=2, ensure_ascii=False))
     return 0
 
 
 def cmd_search(args) -> int:
-    from .assistant import Assistant
+    from rag.assistant import Assistant
 
     page = Assistant(settings_from(args)).search(args.query, index=args.source, k=args.k)
     if args.json:
@@ -261,7 +261,7 @@ def print_links(links) -> None:
 
 
 def cmd_ask(args) -> int:
-    from .assistant import Assistant
+    from rag.assistant import Assistant
 
     assistant = Assistant(settings_from(args))
     if args.json:
@@ -274,7 +274,7 @@ def cmd_ask(args) -> int:
 def print_stream(events, tty: bool, on_links=None):
     """Links, then the draft as it streams (on a terminal), then the checked overview; returns the overview.
     on_links(page) runs before the links are printed (`rag chat` says what was searched there)."""
-    from .schema import FinalEvent, LinksEvent, TokenEvent
+    from rag.schema import FinalEvent, LinksEvent, TokenEvent
 
     final = None
     for event in events:
@@ -292,8 +292,8 @@ def print_stream(events, tty: bool, on_links=None):
 
 
 def print_overview(ov, tty: bool) -> None:
-    from .messages import message
-    from .text import lang_of
+    from rag.messages import message
+    from rag.text import lang_of
 
     lang = lang_of(ov.query)
     if tty:
