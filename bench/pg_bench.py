@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench import QUESTIONS, pct  # noqa: E402
 
 from rag import Assistant, Settings  # noqa: E402
-from rag.retrieve.retrievers import BM25Retriever, DenseRetriever  # noqa: E402
+from rag.store.local import BM25Retriever, DenseRetriever  # noqa: E402
 from rag.ingest.sources import vital_documents  # noqa: E402
 from rag.store import open_store  # noqa: E402
 
@@ -74,7 +74,7 @@ def _links(local, shared, queries) -> None:
 
 
 def _lexical_and_dense(local, shared, pg_settings, queries) -> None:
-    from rag.store.postgres import PgBM25Retriever, PgFtsRetriever
+    from rag.store.pgindex import PgBM25Retriever, PgFtsRetriever
 
     lidx = local.loaded_index(local.settings.index)
     pidx = shared.loaded_index(shared.settings.index)

@@ -17,7 +17,7 @@ import time
 from rag import Assistant, Evidence, FinalEvent, LinksEvent
 from rag.answer.citations import check, strip_citations
 from rag.errors import GenerationError
-from rag.answer.evidence import split_sentences
+from rag.answer.evidence import citable_sentences
 from rag.answer.generation import NAIVE_SYSTEM_PROMPT, USER_TEMPLATE
 from rag.text import STOP, WORD
 
@@ -189,14 +189,14 @@ class Judge:
         texts = self.passages(page)
         lang = q.lang
         sentences, cited = [], []
-        for raw in split_sentences(draft.strip(), lang) if draft.strip() else []:
+        for raw in citable_sentences(draft.strip(), lang) if draft.strip() else []:
             text, numbers = strip_citations(raw)
             sentences.append(text)
             cited.append([(chunks[n - 1].doc_id, links[chunks[n - 1].doc_id].url)
                           for n in dict.fromkeys(numbers) if 1 <= n <= len(chunks)])
         supported = self.supported(sentences, [
             [Evidence(t, c.doc_id, links[c.doc_id].title, links[c.doc_id].url, 0.0)
-             for c in chunks if c.doc_id in {d for d, _ in docs} for t in split_sentences(c.text, lang)]
+             for c in chunks if c.doc_id in {d for d, _ in docs} for t in citable_sentences(c.text, lang)]
             for docs in cited])
         base = self._answer_record(q, " ".join(sentences), cited, texts, supported, not sentences,
                                    sentences[0] if sentences else None)

@@ -137,6 +137,7 @@ class Overview:
     evidence: list[Evidence] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     passages: list[Passage] = field(default_factory=list)  # what the overview read (both hops)
+    decision: str = ""  # rag.answer.overview.Decision.kind: abstain | compared | found_only | compose
 
     @property
     def text(self) -> str:

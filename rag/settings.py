@@ -35,7 +35,8 @@ class Settings:
     # (rag.embed.embedder.PACKAGED); or a local sentence-transformers folder.
     embed_model: str = ""  # RAG_EMBED_MODEL
     # How embeddings are computed: "torch" (sentence-transformers), "onnx" (same vectors, faster; the
-    # export is kept under data_dir/models) or "onnx-int8" (faster, int8 weights). See rag.embed.embedder.  RAG_EMBED_BACKEND
+    # export is kept under data_dir/models) or "onnx-int8" (faster, int8 weights). See rag.embed.embedder.
+    # RAG_EMBED_BACKEND
     embed_backend: str = "onnx"
     # Chunking (characters). Vital summaries average ~615 characters and SQuAD paragraphs ~750,
     # so 1000 keeps most documents whole while long files still split.

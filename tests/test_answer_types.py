@@ -2,7 +2,7 @@
 
 import pytest
 
-from rag.answer.evidence import has_answer_type
+from rag.answer.types import has_answer_type
 
 
 @pytest.mark.parametrize("sentence, holds", [

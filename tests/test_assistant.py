@@ -1,9 +1,12 @@
 import pytest
 
 from rag import Assistant, BadQuery, FinalEvent, IndexNotFound, LinksEvent, TokenEvent
-from rag.assistant import ABSTAIN_TEXT, MAX_WORDS
+from rag.answer.compose import MAX_WORDS
+from rag.messages import message
 
 from conftest import ScriptedGenerator
+
+ABSTAIN_TEXT = message("abstain", "en")
 
 
 def make(tiny_settings, embedder, *replies, **changes):

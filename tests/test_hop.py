@@ -92,9 +92,9 @@ def test_korean_question_streams_no_english_draft(tiny_settings, embedder):
 
 
 def test_says_what_was_found_when_nothing_is_likely_to_answer(tiny_settings, embedder, monkeypatch):
-    import rag.assistant
+    import rag.answer.overview
 
-    monkeypatch.setattr(rag.assistant, "FOUND_BELOW", 1.01)  # no sentence is likely enough
+    monkeypatch.setattr(rag.answer.overview, "FOUND_BELOW", 1.01)  # no sentence is likely enough
     a = Assistant(tiny_settings, embedder=embedder, generator=ScriptedGenerator("x"))
     ov = a.answer("Who painted the Mona Lisa?")
     lead = ov.sentences[0]

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from rag import Assistant, BadQuery
-from rag.answer.evidence import answer_type, fine_type, has_answer_type
+from rag.answer.types import answer_type, fine_type, has_answer_type
 from rag.store.local import Index, build_index, load_index
 from rag.messages import message
 
@@ -157,7 +157,7 @@ def test_korean_question_finds_the_english_article_on_a_multilingual_index(korea
 
 
 def test_a_misspelt_name_is_a_typo_not_another_subject():
-    from rag.assistant import _near
+    from rag.answer.abstain import _near
     from rag.text import terms
 
     # KorQuAD's own questions: "흥신학원" for the passage's 홍신학원, "히데카" for 히데코

@@ -5,7 +5,8 @@ import pytest
 
 from rag.ingest.chunking import index_text
 from rag.store.local import load_index
-from rag.retrieve.retrievers import BM25Retriever, DenseRetriever, HybridRetriever, blue_links, collapse, fuse, snippet
+from rag.retrieve.retrievers import HybridRetriever, blue_links, collapse, fuse, snippet
+from rag.store.local import BM25Retriever, DenseRetriever
 from rag.schema import Chunk, Hit
 
 from corpus import QUERIES

@@ -21,29 +21,24 @@ from dataclasses import dataclass
 
 from rag.answer.citations import adds_to_question, attribute, carries_answer, degenerate, strip_citations
 from rag.embed.embedder import Embedder
-from rag.answer.evidence import answer_type, bridge_of, split_sentences, term_overlap, typed_of
-from rag.retrieve.hop import PAREN, title_key
+from rag.answer.evidence import bridge_of, citable_sentences
+from rag.answer.types import answer_type, typed_of
 from rag.messages import message
-from rag.retrieve.retrievers import query_terms
-from rag.schema import Evidence, Passage, Sentence, Source
+from rag.schema import Evidence, Sentence, Source
 
 log = logging.getLogger(__name__)
 
-ABSTAIN_TEXT = message("abstain", "en")
-ABSTAIN_TEXT_KO = message("abstain", "ko")
 MAX_WORDS = 80  # the overview's budget: a lead sentence and up to three supporting points
 MAX_SUPPORT = 3
+# The end of a first sentence of at least four words, citation marks included: "… Vinci [1]. "
+# The writer is stopped there while it streams (only the lead is used), and lead() reads that sentence.
+LEAD_END = re.compile(r"^\s*\S+(\s+\S+){3,}?[^\s.]{2,}(\s*\[\d+(,\s*\d+)*\])*[.!?](\s*\[\d+(,\s*\d+)*\])*\s")
 # A supporting point must be at least half as likely to hold the answer as the best evidence.
 # Chosen on the "fit" part of the split (eval.split; 133 HotpotQA, 114 SQuAD questions, extractive):
 # a floor of 0.35 gave containment 0.444 / 0.816, citation precision 0.685 / 0.802, 57 / 43 words;
 # 0.5 gave 0.436 / 0.798, 0.735 / 0.839, 46 / 38 words and more questions where the overview
 # reaches the answer in fewer words than the links (SQuAD 57% vs 50%); 0.7 cost 5 points of containment.
 SUPPORT_RATIO = 0.5
-# Below this probability for the best sentence, the overview says what the sources cover instead
-# of quoting the nearest sentence. The development sets always hold the answer, so they cannot fit
-# it: on their "fit" part no question falls under 0.1 on HotpotQA and one (answer not in the
-# evidence) on SQuAD; it is meant for questions the corpus does not cover.
-FOUND_BELOW = 0.1
 
 
 @dataclass(frozen=True)
@@ -83,7 +78,7 @@ def compose(question: str, draft: str, evidence: list[Evidence], embedder: Embed
 def lead(question: str, draft: str, evidence: list[Evidence], embedder: Embedder, vectors, lang: str,
          relevant_from: float) -> Part:
     """The model's first sentence if it passes every check; else the best evidence, quoted."""
-    first = split_sentences(draft.strip(), lang)[:1] if draft.strip() else []
+    first = citable_sentences(draft.strip(), lang)[:1] if draft.strip() else []
     for raw in first:
         text, cited = strip_citations(raw)
         why = degenerate(text, lang)
@@ -141,84 +136,3 @@ def renumber(parts: list[Part], evidence: list[Evidence]) -> tuple[list[Sentence
     sources = [Source(n=n, title=first[d].title, url=first[d].url, quote=" … ".join(quotes[d]), doc_id=d)
                for d, n in number.items()]
     return sentences, sources
-
-
-# -- yes/no comparisons ---------------------------------------------------------------------------
-# "Are X and Y both Z?" and "Were X and Y of the same nationality?" are a question kind of their own
-# (about a sixth of HotpotQA): no sentence holds the answer, the reader compares two sources. The
-# overview answers only when the comparison is made from what the sources say: "Yes" when both
-# entities' own passages say Z (every content word of it), "Yes"/"No" for a same nationality when
-# both passages name one. Anything else falls back to the ordinary overview: the absence of Z in a
-# passage is no evidence of "No".
-AUX = re.compile(r"^\s*(is|are|was|were|do|does|did|can|could|has|have|had)\b", re.I)
-SAME = re.compile(r"\bsame (nationality|country)\b", re.I)
-DEMONYM = re.compile(r"\b(?:an?|the)\s+((?:[A-Z][a-z]+(?:an|ian|ish|ese|ch|ic|i))(?:[-–][A-Z][a-z]+)?)\b")
-FILLER = frozenset("both same also all two either".split())
-
-
-def compose_yes_no(question: str, passages: list[Passage], documents: dict, lang: str = "en"):
-    """(sentences, sources, evidence) for a comparison decided from the sources, or None.
-
-    documents maps doc_id -> Document (title, url). The lead cites both sentences it rests on.
-    """
-    titles = {p.hit.chunk.doc_id: documents[p.hit.chunk.doc_id].title for p in passages}
-    decided = yes_no(question, passages, titles, lang)
-    if decided is None:
-        return None
-    lead, rests_on = decided
-    evidence = [Evidence(text=text, doc_id=doc, title=documents[doc].title, url=documents[doc].url, score=1.0,
-                         relevance=1.0) for doc, text in rests_on]
-    parts = [Part(lead, tuple(range(1, len(evidence) + 1)), "compared")]
-    parts += [Part(e.text, (n,), "quoted") for n, e in enumerate(evidence, 1)]
-    sentences, sources = renumber(parts, evidence)
-    return sentences, sources, evidence
-
-
-def yes_no(question: str, passages: list[Passage], titles: dict[str, str],
-           lang: str = "en") -> tuple[str, list[tuple[str, str]]] | None:
-    """A Yes/No lead and the (doc_id, sentence) pairs it rests on, or None when it cannot be decided."""
-    if lang != "en" or not AUX.match(question) or " and " not in question.lower():
-        return None
-    entities = _compared(question, passages, titles)
-    if len(entities) != 2:
-        return None
-    texts = {doc: " ".join(p.hit.chunk.text for p in passages if p.hit.chunk.doc_id == doc) for doc, _ in entities}
-    same = SAME.search(question)
-    if same:
-        firsts = [split_sentences(texts[doc])[:1] for doc, _ in entities]
-        found = [set(DEMONYM.findall(first[0] if first else "")) for first in firsts]
-        if not all(found):
-            return None
-        answer = "Yes" if found[0] & found[1] else "No"
-        values = [" or ".join(sorted(f)) for f in found]
-        lead = f"{answer}: {entities[0][1]} is {values[0]}, {entities[1][1]} is {values[1]}."
-        return lead, [(d, _first(texts[d])) for d, _ in entities]
-    named = {w for _, t in entities for w in query_terms(t)}
-    wanted = {t for t in query_terms(AUX.sub("", question)) if t not in named and t not in FILLER}
-    if not wanted or "both" not in question.lower():
-        return None
-    support = []
-    for doc, _ in entities:
-        best = max(split_sentences(texts[doc]) or [""], key=lambda s: term_overlap(s, wanted))
-        if term_overlap(best, wanted) < 1.0:
-            return None  # not said of both: no answer from a comparison
-        support.append((doc, best))
-    return f"Yes: the sources say it of both {entities[0][1]} and {entities[1][1]}.", support
-
-
-def _compared(question: str, passages: list[Passage], titles: dict[str, str]) -> list[tuple[str, str]]:
-    """The documents whose titles the question names, in the order it names them (first two)."""
-    asked = " " + re.sub(r"[^\w\s]", " ", question.lower()) + " "
-    named = {}
-    for p in passages:
-        title = titles[p.hit.chunk.doc_id]
-        key = re.sub(r"[^\w\s]", " ", title_key(title))
-        at = asked.find(f" {' '.join(key.split())} ")
-        if key.strip() and at >= 0 and title not in {t for _, t in named.values()}:
-            named.setdefault(at, (p.hit.chunk.doc_id, PAREN.sub("", title)))
-    return [named[at] for at in sorted(named)][:2]
-
-
-def _first(text: str) -> str:
-    sentences = split_sentences(text)
-    return sentences[0] if sentences else text[:300]

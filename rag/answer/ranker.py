@@ -41,6 +41,16 @@ FEATURES = (
 WEIGHTS = Path(__file__).with_name("ranker.json")
 
 
+def feature_row(**values: float) -> list[float]:
+    """One candidate's features, given by name, in FEATURES order; a missing or unknown name is an error
+    (a row built by position would silently shift every weight after a new feature)."""
+    if values.keys() != set(FEATURES):
+        missing, extra = set(FEATURES) - values.keys(), values.keys() - set(FEATURES)
+        raise RagError(f"feature row does not match ranker FEATURES (missing {sorted(missing)}, "
+                       f"unknown {sorted(extra)})")
+    return [float(values[name]) for name in FEATURES]
+
+
 @dataclass(frozen=True)
 class Ranker:
     features: tuple[str, ...]

@@ -25,8 +25,8 @@ import re
 from dataclasses import dataclass, field
 
 
-from rag.store.local import bm25_tokens
-from rag.retrieve.hop import OPENERS, PAREN, TOKEN, _searchable, _title_matches, chunks_of, names_in, title_key, title_table
+from rag.text import bm25_tokens
+from rag.retrieve.hop import OPENERS, PAREN, TOKEN, _searchable, _title_matches, names_in, title_key, title_table
 
 # English pronouns that point back, with the kind of thing they point at.
 PERSONAL = {"he": "person", "him": "person", "his": "person", "she": "person", "her": "person",
@@ -199,15 +199,13 @@ def _fit(entities: list[Entity], index, own: str) -> list[float]:
     milliseconds, an extra MiniLM encode as much as the search itself; on the fit part of the
     HotpotQA conversations (eval.make_conv) both picked the right entity for 11 of 12 follow-ups.
     """
-    # A PostgreSQL index (rag.store.postgres) has no in-process bm25s model: resolution goes without the fit there.
-    if index is None or getattr(index, "bm25", None) is None or not any(e.doc_ids for e in entities):
+    if index is None or not any(e.doc_ids for e in entities):
         return [0.0] * len(entities)
-    tokens = bm25_tokens([own], index.lang)[0]
+    tokens = bm25_tokens([own], index.analyzer)[0]
     if not tokens:
         return [0.0] * len(entities)
-    scores = index.bm25.get_scores(tokens)
-    table = chunks_of(index)
-    raw = [max((float(scores[c]) for d in e.doc_ids for c in table.get(d, [])), default=0.0) for e in entities]
+    best = index.best_lexical(tokens, {d for e in entities for d in e.doc_ids})
+    raw = [max((best[d] for d in e.doc_ids), default=0.0) for e in entities]
     top = max(raw)
     return [r / top for r in raw] if top > 0 else [0.0] * len(entities)
 
@@ -322,17 +320,16 @@ TITLE_START = re.compile(r"[A-Z\uac00-\ud7a3][\w'’.&-]*")
 def _titles_by_first_word(index) -> dict[str, list[tuple[str, tuple[str, ...]]]]:
     """First word of each document title (as written, "(…)" dropped) -> (title, doc ids), longest first;
     made once per loaded index."""
-    table = getattr(index, "_titles_by_first_word", None)
-    if table is None:
+    def make() -> dict[str, list[tuple[str, tuple[str, ...]]]]:
         grouped: dict[str, dict[str, list[str]]] = {}
         for doc in index.documents.values():
             shown = display_name(doc.title)
             if len(shown) >= 4 or HANGUL.search(shown):
                 grouped.setdefault(shown.split()[0], {}).setdefault(shown, []).append(doc.id)
-        table = {w: sorted(((t, tuple(ids)) for t, ids in titles.items()), key=lambda x: -len(x[0]))
-                 for w, titles in grouped.items()}
-        index._titles_by_first_word = table
-    return table
+        return {w: sorted(((t, tuple(ids)) for t, ids in titles.items()), key=lambda x: -len(x[0]))
+                for w, titles in grouped.items()}
+
+    return index.memo("titles_by_first_word", make)
 
 
 def titles_in(text: str, index) -> list[tuple[str, tuple[str, ...]]]:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from rag.schema import Hit, Passage
+from rag.store.base import LoadedIndex
 from rag.text import terms as terms_of
 
 log = logging.getLogger(__name__)
@@ -58,28 +59,17 @@ def title_key(title: str) -> str:
     return key[4:] if key.startswith("the ") else key
 
 
-def title_table(index) -> dict[str, tuple[str, ...]]:
+def title_table(index: LoadedIndex) -> dict[str, tuple[str, ...]]:
     """title key -> ids of the documents so titled; made once per loaded index."""
-    table = getattr(index, "_title_table", None)
-    if table is None:
+    def make() -> dict[str, tuple[str, ...]]:
         grouped: dict[str, list[str]] = {}
         for doc in index.documents.values():
             key = title_key(doc.title)
             if len(key) > 1:
                 grouped.setdefault(key, []).append(doc.id)
-        table = {k: tuple(v) for k, v in grouped.items()}
-        index._title_table = table
-    return table
+        return {k: tuple(v) for k, v in grouped.items()}
 
-
-def chunks_of(index) -> dict[str, list[int]]:
-    table = getattr(index, "_chunks_of", None)
-    if table is None:
-        table = {}
-        for chunk in index.chunks:
-            table.setdefault(chunk.doc_id, []).append(chunk.id)
-        index._chunks_of = table
-    return table
+    return index.memo("title_table", make)
 
 
 def names_in(sentence: str) -> list[str]:
@@ -185,11 +175,10 @@ def read(query: str, first: list[Hit], index, retriever, query_vector: np.ndarra
 
 def _title_hop(bridge: Bridge, index, query_vector: np.ndarray, docs_seen: set[str]) -> Hit | None:
     """The chunk of the bridge's own document(s) closest to the question."""
-    table = chunks_of(index)
-    ids = [c for d in bridge.doc_ids if d not in docs_seen for c in table.get(d, [])]
+    ids = [c for d in bridge.doc_ids if d not in docs_seen for c in index.chunk_ids_of(d)]
     if not ids:
         return None
-    vectors = np.vstack([index.dense.reconstruct(int(i)) for i in ids])
+    vectors = index.vectors(ids)
     scores = vectors @ query_vector.reshape(-1)
     best = int(np.argmax(scores))
     return Hit(index.chunks[ids[best]], float(scores[best]))

@@ -1,4 +1,4 @@
-"""Retrievers over a loaded Index, hybrid fusion, and documents-not-chunks blue links with snippets.
+"""Hybrid fusion over a loaded index's retrievers, and documents-not-chunks blue links with snippets.
 
 Every retriever has one method, retrieve(query, k) -> list[Hit], best first.
 """
@@ -10,39 +10,9 @@ from collections.abc import Sequence
 import numpy as np
 
 from rag.embed.embedder import Embedder
-from rag.store.local import Index
+from rag.store.base import LoadedIndex, Retriever
 from rag.schema import Hit, Link
-from rag.text import bm25_tokens, matches, terms
-
-
-class DenseRetriever:
-    def __init__(self, index: Index, embedder: Embedder):
-        self.index, self.embedder = index, embedder
-
-    def retrieve(self, query: str, k: int) -> list[Hit]:
-        return self.retrieve_vector(self.embedder.encode_query(query), k)
-
-    def retrieve_vector(self, vector: np.ndarray, k: int) -> list[Hit]:
-        k = min(k, self.index.dense.ntotal)
-        if k <= 0:
-            return []
-        scores, ids = self.index.dense.search(vector, k)
-        return [Hit(self.index.chunks[i], float(s)) for s, i in zip(scores[0], ids[0]) if i >= 0]
-
-
-class BM25Retriever:
-    def __init__(self, index: Index):
-        self.index = index
-
-    def retrieve(self, query: str, k: int) -> list[Hit]:
-        tokens = bm25_tokens([query], self.index.analyzer)[0]
-        if not tokens:
-            return []
-        scores = self.index.bm25.get_scores(tokens)
-        k = min(k, len(scores))
-        top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
-        top = top[np.argsort(-scores[top], kind="stable")]
-        return [Hit(self.index.chunks[i], float(scores[i])) for i in top if scores[i] > 0]
+from rag.text import matches, terms
 
 
 class HybridRetriever:
@@ -80,10 +50,10 @@ def fuse(rankings: list[list[Hit]], method: str = "rrf", rrf_k: int = 60) -> lis
     return [Hit(chunks[cid], fused[cid]) for cid in order]
 
 
-def make_retriever(index: Index, embedder: Embedder, method: str = "rrf", rrf_k: int = 60, candidates: int = 50):
-    # An index served by a database brings its own retrievers (rag.store.postgres); a local one uses bm25s and FAISS.
-    lexical, dense = (index.retrievers(embedder) if hasattr(index, "retrievers")
-                      else (BM25Retriever(index), DenseRetriever(index, embedder)))
+def make_retriever(index: LoadedIndex, embedder: Embedder, method: str = "rrf", rrf_k: int = 60,
+                   candidates: int = 50) -> Retriever:
+    """The retriever settings.retriever names, over the index's own lexical and dense retrievers."""
+    lexical, dense = index.retrievers(embedder)
     if method == "bm25":
         return lexical
     if method == "dense":
@@ -105,7 +75,7 @@ def collapse(hits: list[Hit], limit: int) -> list[Hit]:
     return best
 
 
-def blue_links(index: Index, hits: list[Hit], query: str, limit: int = 10) -> list[Link]:
+def blue_links(index: LoadedIndex, hits: list[Hit], query: str, limit: int = 10) -> list[Link]:
     links = []
     for rank, hit in enumerate(collapse(hits, limit), start=1):
         doc = index.documents[hit.chunk.doc_id]

@@ -1,4 +1,4 @@
-"""Where indexes live: the index store interface, and the factory that picks a backend from Settings.
+"""Where indexes live: the store contract (rag.store.base), and the one factory that picks a backend.
 
     open_store(settings) -> IndexStore
         LocalStore      indexes/<name> folders: FAISS + bm25s files (rag.store.local), the default
@@ -8,77 +8,29 @@ Every store has the same five methods, and one contract test (tests/test_store.p
 
     store.list() -> [name]                          indexes ready to load
     store.manifest(name) -> dict                    what the index holds and how it was built
-    store.load(name, embedder_name) -> index        checked against the settings (same checks in both)
+    store.load(name, embedder_name) -> LoadedIndex  checked against the settings (rag.store.manifest, both)
     store.build(docs, name, corpus, embedder, lang, progress) -> manifest
                                                     readers never see a half-built index
     store.where(name) -> str                        for messages: a folder, or a database without password
 
-A loaded index has .name, .manifest, .lang, .documents (doc_id -> Document), .chunks (chunk id -> Chunk),
-.dense (.ntotal, .reconstruct(i)) and title_of(chunk); a PostgreSQL index also has retrievers(embedder),
-which rag.retrieve.retrievers.make_retriever uses instead of the in-memory FAISS and bm25s retrievers.
+A LoadedIndex (rag.store.base) is what retrieval, the hop, abstention and follow-ups read: name, manifest,
+lang, analyzer, documents, chunks, title_of, retrievers(embedder), knows(term), best_lexical(tokens, docs),
+vectors(ids), chunk_ids_of(doc), memo(key, make).
 """
 
 from __future__ import annotations
 
-from typing import Protocol
-
-from rag.embed.embedder import Embedder
-from rag.schema import Document
 from rag.settings import Settings
+from rag.store.base import IndexStore, LoadedIndex, Retriever
+from rag.store.local import LocalStore
 
-
-class IndexStore(Protocol):
-    def list(self) -> list[str]: ...
-
-    def manifest(self, name: str) -> dict: ...
-
-    def load(self, name: str, embedder_name: str | None = None): ...
-
-    def build(self, docs: list[Document], name: str, corpus: str, embedder: Embedder, lang: str = "en",
-              progress: bool = True) -> dict: ...
-
-    def where(self, name: str) -> str: ...
-
-
-class LocalStore:
-    """Index folders under settings.index_dir (rag.store.local): the default, one machine."""
-
-    def __init__(self, settings: Settings):
-        self.settings = settings
-
-    def list(self) -> list[str]:
-        from rag.store.local import list_indexes
-
-        return list_indexes(self.settings)
-
-    def manifest(self, name: str) -> dict:
-        from rag.store.local import _read_manifest, load_index
-
-        from pathlib import Path
-
-        path = Path(self.settings.index_dir) / name
-        if not (path / "manifest.json").is_file():
-            return load_index(name, self.settings).manifest  # raises the usual IndexNotFound / IndexCorrupt
-        return _read_manifest(path, name)
-
-    def load(self, name: str, embedder_name: str | None = None):
-        from rag.store.local import load_index
-
-        return load_index(name, self.settings, embedder_name)
-
-    def build(self, docs, name, corpus, embedder, lang="en", progress=True) -> dict:
-        from rag.store.local import _read_manifest, build_index
-
-        return _read_manifest(build_index(docs, self.settings, name, corpus, embedder, lang, progress), name)
-
-    def where(self, name: str) -> str:
-        return f"{self.settings.index_dir}/{name}"
+__all__ = ["IndexStore", "LoadedIndex", "Retriever", "LocalStore", "open_store"]
 
 
 def open_store(settings: Settings) -> IndexStore:
-    """PostgreSQL when settings.pg_url is set, else the local folder."""
+    """PostgreSQL when settings.pg_url is set, else the local folder: the only place that chooses."""
     if settings.pg_url:
-        from rag.store.postgres import PgStore
+        from rag.store.postgres import PgStore  # psycopg is an extra: imported only when asked for
 
         return PgStore(settings)
     return LocalStore(settings)

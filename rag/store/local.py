@@ -19,33 +19,29 @@ import os
 import shutil
 import time
 import uuid
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+import numpy as np
+
+from rag.embed.embedder import Embedder
+from rag.errors import IndexCorrupt, IndexNotFound, RagError
 from rag.ingest.chunking import chunk_documents, index_text
-from rag.embed.embedder import PACKAGED, Embedder, precision
-from rag.errors import IndexCorrupt, IndexMismatch, IndexNotFound, RagError
-from rag.schema import Chunk, Document
+from rag.schema import Chunk, Document, Hit
 from rag.settings import Settings
+from rag.store.base import Memo
+from rag.store.manifest import FORMAT, check_manifest, pkg_version, read_manifest, valid_name
 from rag.text import analyzer_for, bm25_tokens, read_jsonl, write_jsonl
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
 FILES = ("manifest.json", "documents.jsonl", "chunks.jsonl", "dense.faiss", "bm25")
 
 
-def _pkg_version(name: str) -> str:
-    try:
-        return version(name)
-    except PackageNotFoundError:
-        return "unknown"
-
-
 @dataclass
-class Index:
-    """A loaded index. Holds only plain data plus the two search structures it wraps."""
+class Index(Memo):
+    """A loaded local index (rag.store.base.LoadedIndex). Holds plain data plus the FAISS and bm25s structures."""
 
     name: str
     path: Path
@@ -56,35 +52,102 @@ class Index:
     bm25: object  # bm25s.BM25
 
     @property
-    def lang(self) -> str:
-        return self.manifest.get("lang", "en")
-
-    @property
     def analyzer(self) -> str:
         """How BM25 text is tokenized (rag.text.ANALYZERS). Indexes built before the manifest recorded
         it used the English stemmer or, for Korean, bm25s's plain split: read them as they were built."""
         bm25 = self.manifest.get("bm25") or {}
         return bm25.get("analyzer") or ("english" if bm25.get("stemmer") == "english" else "plain")
 
-    def title_of(self, chunk: Chunk) -> str:
-        return self.documents[chunk.doc_id].title
+    def retrievers(self, embedder) -> tuple[BM25Retriever, DenseRetriever]:
+        return BM25Retriever(self), DenseRetriever(self, embedder)
+
+    def knows(self, term: str) -> bool:
+        return term in self.bm25.vocab_dict
+
+    def best_lexical(self, tokens: list[str], doc_ids: Iterable[str]) -> dict[str, float]:
+        doc_ids = list(doc_ids)
+        if not tokens:
+            return {d: 0.0 for d in doc_ids}
+        scores = self.bm25.get_scores(tokens)
+        return {d: max((float(scores[c]) for c in self.chunk_ids_of(d)), default=0.0) for d in doc_ids}
+
+    def vectors(self, ids: Sequence[int]) -> np.ndarray:
+        return np.vstack([self.dense.reconstruct(int(i)) for i in ids])
+
+    def chunk_ids_of(self, doc_id: str) -> list[int]:
+        return self.memo("chunk_ids", self._chunk_table).get(doc_id, [])
+
+    def _chunk_table(self) -> dict[str, list[int]]:
+        table: dict[str, list[int]] = {}
+        for chunk in self.chunks:
+            table.setdefault(chunk.doc_id, []).append(chunk.id)
+        return table
 
 
-def valid_name(name: str) -> str:
-    if not name or not all(c.isalnum() or c in "-_" for c in name):
-        raise RagError(f"index name {name!r} must be letters, digits, '-' or '_'")
-    return name
+class DenseRetriever:
+    """Exact cosine over the FAISS vectors."""
+
+    def __init__(self, index: Index, embedder: Embedder):
+        self.index, self.embedder = index, embedder
+
+    def retrieve(self, query: str, k: int) -> list[Hit]:
+        return self.retrieve_vector(self.embedder.encode_query(query), k)
+
+    def retrieve_vector(self, vector: np.ndarray, k: int) -> list[Hit]:
+        k = min(k, self.index.dense.ntotal)
+        if k <= 0:
+            return []
+        scores, ids = self.index.dense.search(vector, k)
+        return [Hit(self.index.chunks[i], float(s)) for s, i in zip(scores[0], ids[0]) if i >= 0]
+
+
+class BM25Retriever:
+    """bm25s over the index's own analyzer."""
+
+    def __init__(self, index: Index):
+        self.index = index
+
+    def retrieve(self, query: str, k: int) -> list[Hit]:
+        tokens = bm25_tokens([query], self.index.analyzer)[0]
+        if not tokens:
+            return []
+        scores = self.index.bm25.get_scores(tokens)
+        k = min(k, len(scores))
+        top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [Hit(self.index.chunks[i], float(scores[i])) for i in top if scores[i] > 0]
+
+
+class LocalStore:
+    """IndexStore over index folders under settings.index_dir: the default, one machine."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+
+    def list(self) -> list[str]:
+        root = Path(self.settings.index_dir)
+        if not root.is_dir():
+            return []
+        return sorted(p.name for p in root.iterdir() if not p.name.startswith(".") and (p / "manifest.json").is_file())
+
+    def manifest(self, name: str) -> dict:
+        path = Path(self.settings.index_dir) / valid_name(name)
+        if not (path / "manifest.json").is_file():
+            return self.load(name).manifest  # raises the usual IndexNotFound / IndexCorrupt
+        return read_manifest(path, name)
+
+    def load(self, name: str, embedder_name: str | None = None) -> Index:
+        return load_index(name, self.settings, embedder_name)
+
+    def build(self, docs, name, corpus, embedder, lang="en", progress=True) -> dict:
+        return read_manifest(build_index(docs, self.settings, name, corpus, embedder, lang, progress), name)
+
+    def where(self, name: str) -> str:
+        return f"{self.settings.index_dir}/{name}"
 
 
 def list_indexes(settings: Settings) -> list[str]:
-    if settings.pg_url:  # the shared store (rag.store picks the backend; this keeps old callers working)
-        from rag.store.postgres import PgStore
-
-        return PgStore(settings).list()
-    root = Path(settings.index_dir)
-    if not root.is_dir():
-        return []
-    return sorted(p.name for p in root.iterdir() if not p.name.startswith(".") and (p / "manifest.json").is_file())
+    return LocalStore(settings).list()
 
 
 def build_memory_index(docs: list[Document], settings: Settings, name: str, corpus: str, embedder: Embedder,
@@ -111,8 +174,8 @@ def build_memory_index(docs: list[Document], settings: Settings, name: str, corp
         "chunk_size": settings.chunk_size, "chunk_overlap": settings.chunk_overlap,
         "bm25": {"analyzer": analyzer, "stopwords": "en" if analyzer != "plain" else None,
                  "stemmer": "english" if analyzer != "plain" else None},
-        "faiss_index": "IndexFlatIP", "rag_version": _pkg_version("rag"),
-        "libraries": {lib: _pkg_version(lib) for lib in ("faiss-cpu", "bm25s", "sentence-transformers", "onnxruntime")},
+        "faiss_index": "IndexFlatIP", "rag_version": pkg_version("rag"),
+        "libraries": {lib: pkg_version(lib) for lib in ("faiss-cpu", "bm25s", "sentence-transformers", "onnxruntime")},
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "build_seconds": round(time.perf_counter() - started, 2),
     }
@@ -121,17 +184,11 @@ def build_memory_index(docs: list[Document], settings: Settings, name: str, corp
 
 
 def build_index(docs: list[Document], settings: Settings, name: str, corpus: str, embedder: Embedder,
-                lang: str = "en", progress: bool = True) -> Path | None:
+                lang: str = "en", progress: bool = True) -> Path:
     """Build into a hidden folder, then swap indexes/<name> to it: a killed build changes nothing.
 
-    With settings.pg_url the index is built in PostgreSQL instead (rag.store.postgres) and None is returned."""
+    Always a local folder: rag.store.open_store chooses PostgreSQL when settings.pg_url is set."""
     import faiss
-
-    if settings.pg_url:
-        from rag.store.postgres import PgStore
-
-        PgStore(settings).build(docs, name, corpus, embedder, lang, progress)
-        return None
 
     valid_name(name)
     root = Path(settings.index_dir)
@@ -169,15 +226,9 @@ def _swap_in(link: Path, target: Path) -> None:
 
 
 def load_index(name: str, settings: Settings, embedder_name: str | None = None) -> Index:
-    """Load indexes/<name>, checking its manifest against the current settings (or, with settings.pg_url,
-    the index of that name in PostgreSQL: rag.store.postgres.PgIndex, read through the same attributes)."""
+    """Load indexes/<name>, checking its manifest against the current settings."""
     import bm25s
     import faiss
-
-    if settings.pg_url:
-        from rag.store.postgres import PgStore
-
-        return PgStore(settings).load(name, embedder_name)
 
     path = Path(settings.index_dir) / valid_name(name)
     if not (path / "manifest.json").exists():
@@ -192,14 +243,14 @@ def load_index(name: str, settings: Settings, embedder_name: str | None = None) 
             else f"rag index build --corpus CORPUS --name {name}"
         )
         raise IndexNotFound(f"no index '{name}' under {settings.index_dir}/ — run: {hint}")
-    manifest = _read_manifest(path, name)
+    manifest = read_manifest(path, name)
     missing = [f for f in FILES if not (path / f).exists()]
     if missing:
         raise IndexCorrupt(
             f"index '{name}' is missing {', '.join(missing)} — "
             f"rebuild it: rag index build --name {name} --corpus {manifest.get('corpus', 'CORPUS')}"
         )
-    _check_manifest(manifest, settings, name, embedder_name)
+    check_manifest(manifest, settings, name, embedder_name)
     try:
         documents = {d["id"]: Document(**d) for d in read_jsonl(path / "documents.jsonl")}
         chunks = [Chunk(**c) for c in read_jsonl(path / "chunks.jsonl")]
@@ -217,40 +268,6 @@ def load_index(name: str, settings: Settings, embedder_name: str | None = None) 
             f"manifest says {manifest['documents']} documents, {manifest['chunks']} chunks) — rebuild it"
         )
     return Index(name=name, path=path, manifest=manifest, documents=documents, chunks=chunks, dense=dense, bm25=bm25)
-
-
-def _read_manifest(path: Path, name: str) -> dict:
-    try:
-        manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
-        assert isinstance(manifest, dict)
-        for key in ("format", "documents", "chunks", "dimension", "embedding_model", "chunk_size", "chunk_overlap"):
-            manifest[key]
-    except (OSError, ValueError, AssertionError, KeyError) as exc:
-        raise IndexCorrupt(f"index '{name}' has an unreadable manifest.json ({exc}) — rebuild it") from None
-    return manifest
-
-
-def _check_manifest(manifest: dict, settings: Settings, name: str, embedder_name: str | None) -> None:
-    expected = {"format": FORMAT, "chunk_size": settings.chunk_size, "chunk_overlap": settings.chunk_overlap}
-    # a model shipped in a package is loaded by the name the manifest gives (Assistant.embedder_for)
-    if embedder_name and manifest.get("embedding_model") not in PACKAGED:
-        expected["embedding_model"] = embedder_name
-    # Indexes from before the backends were recorded are fp32 (torch); torch and onnx vectors agree.
-    expected["embedding_precision"] = "fp32" if settings.embed_model in PACKAGED else precision(settings.embed_backend)
-    found = {**manifest, "embedding_precision": manifest.get("embedding_precision", "fp32")}
-    diffs = [
-        f"{k}: index has {found.get(k)!r}, settings say {v!r}"
-        for k, v in expected.items()
-        if found.get(k) != v
-    ]
-    if diffs:
-        model = manifest.get("embedding_model")
-        other_model = "embedding_model" in expected and model != embedder_name
-        use = f"set RAG_EMBED_MODEL={model} to use it, or " if other_model else ""
-        raise IndexMismatch(
-            f"index '{name}' was built with other settings ({'; '.join(diffs)}) — "
-            f"{use}rebuild it: rag index build --name {name} --corpus {manifest.get('corpus', 'CORPUS')}"
-        )
 
 
 # -- BM25 -----------------------------------------------------------------------------------------

@@ -1,0 +1,62 @@
+"""When the overview should not answer: the index cannot read the question, or the question is about
+something the index never mentions. rag.answer.overview.decide asks these before anything is written.
+"""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+
+from rag.messages import message
+from rag.schema import Passage
+from rag.store.base import LoadedIndex
+from rag.text import lang_of, names, terms
+
+# A name this similar (difflib ratio on NFD forms) to a word of the passages read is a typo, not another subject.
+NEAR = 0.8
+
+
+def other_language(query: str, idx: LoadedIndex, multilingual: bool) -> str:
+    """Why this index cannot answer a question in this language at all, or "".
+
+    A Korean question on an index of English text embedded with an English-only model (the default
+    vital with all-MiniLM-L6-v2) is matched by script, not meaning: "모나리자를 그린 화가는 누구인가?"
+    found Korean language, Hangul and Busan. BM25 finds nothing either (no Korean words in the index).
+    `multilingual`: the index's embedder reads Korean.
+    """
+    if lang_of(query) != "ko" or idx.lang == "ko" or idx.analyzer == "kiwi" or multilingual:
+        return ""
+    return message("other_language", "ko", index=idx.name, corpus=idx.manifest.get("corpus", "CORPUS"))
+
+
+def unknown_subject(query: str, idx: LoadedIndex, passages: list[Passage] = ()) -> bool:
+    """Does the question name something the index never mentions ("the capital of Wakanda")? Then
+    whatever the evidence says is about something else, however close its embedding (Abuja, the capital
+    of Nigeria): an overview from it would be off-topic. Judged on the names the question holds (every
+    one absent from the BM25 vocabulary, LoadedIndex.knows), in the index's own analyzer; not for indexes
+    of the old "plain" analyzer, whose vocabulary is whole Korean words with their particles.
+
+    An earlier check (no evidence sentence holds a name of the question) abstained wrongly on 3 of 100
+    SQuAD questions ("… schools in the US", "FtsZ1"): the vocabulary is the whole corpus, not 4 sentences.
+    A name one letter (or Korean jamo) off a word of the passages read is a typo, not another subject:
+    KorQuAD asks about "흥신학원" where the passage says 홍신학원, and about "히데카" for 히데코.
+    """
+    if idx.analyzer == "plain":
+        return False
+    asked = names(query)
+    if not asked or any(idx.knows(n) for n in asked):
+        return False
+    read = set().union(*(terms(p.hit.chunk.text) for p in passages))
+    return not any(_near(n, read) for n in asked)
+
+
+def _near(name: str, words: set[str]) -> bool:
+    """Is a word of `words` the name with about one letter or jamo changed? difflib on the decomposed
+    (NFD) forms, where 흥 and 홍 differ by one vowel jamo; a hand-made edit distance would be no shorter."""
+    decomposed = unicodedata.normalize("NFD", name)
+    # a word, or its start as long as the name: kiwi may keep the compound 홍신학원 whole
+    for word in {w for word in words for w in (word, word[:len(name)]) if abs(len(w) - len(name)) <= 2}:
+        matcher = difflib.SequenceMatcher(None, decomposed, unicodedata.normalize("NFD", word))
+        if matcher.quick_ratio() >= NEAR and matcher.ratio() >= NEAR:
+            return True
+    return False

@@ -1,0 +1,135 @@
+"""Answer typing: what kind of thing a question asks for, and which sentences hold one.
+
+    answer_type(q)        "year" | "number" | "name" | "place" | None      (coarse: a ranker feature)
+    fine_type(q)          "birth" | "measure" | None                        (finer: keeps the one sentence)
+    has_answer_type(s, kind, terms)    does the sentence hold that kind of thing
+    typed_pool / typed_of              the sentences (evidence) holding the date or number asked for
+    term_overlap, novelty              how much of the question a sentence holds, and how much it adds
+"""
+
+from __future__ import annotations
+
+import re
+
+from rag.retrieve.retrievers import query_terms
+from rag.schema import Evidence
+from rag.text import has_hangul, korean_names, stem, terms
+
+# Classic answer typing: a "when" question is answered by a sentence with a date in it, a "how
+# many" question by one with a number, a "who" question by one naming someone not in the question.
+# MiniLM's cosine barely sees this; the ranker's "typed" feature does.
+YEAR = re.compile(r"\b(1\d{3}|20\d{2}|\d{1,2}(st|nd|rd|th)? century)\b|\b(January|February|March|April|May|June|July|"
+                  r"August|September|October|November|December)\b")
+NUMBER = re.compile(r"\d")
+CAPITALISED = re.compile(r"(?<=\s)[A-Z][a-z]+")
+ANSWER_TYPES = [
+    (re.compile(r"^\s*(when|what year|in what year|which year|what century|what date)\b", re.I), "year"),
+    (re.compile(r"\b(how (many|much|long|old|high|tall|far|large|big|deep|heavy)|what (percentage|number|amount))\b", re.I), "number"),
+    (re.compile(r"^\s*(who|whom|whose)\b", re.I), "name"),
+    # Korean: 언제 "when", 몇 년 "what year"; 몇 "how many", 얼마 "how much"; 누구 "who"; 어디 "where"
+    (re.compile(r"언제|몇\s*년|몇\s*세기|어느\s*(해|시대)|연도"), "year"),
+    (re.compile(r"몇|얼마"), "number"),
+    (re.compile(r"누구|누가|누군"), "name"),
+    (re.compile(r"어디|어느\s*(나라|도시|지역|곳|대륙|국가|강|산|섬)"), "place"),
+]
+# A Korean date: "1989년", "3월 14일", "15세기" (\b does not separate "1989" from "년", both being \w)
+YEAR_KO = re.compile(r"\d+\s*(년|월|일|세기)")
+
+
+# Finer kinds, used to keep the one sentence that answers (never as ranker features, which were
+# fitted with the coarse kinds above): a birth date, a measurement with its unit.
+BIRTH_Q = re.compile(r"\bborn\b|\bbirth|태어난|출생|탄생", re.I)
+MEASURE_Q = re.compile(r"\bhow (high|tall|far|long|deep|large|big|heavy|wide)\b", re.I)
+# "높이는 얼마인가" (how high), "길이는 몇 km" (how long): a Korean measurement question
+MEASURE_KO = re.compile(r"(높이|길이|넓이|면적|깊이|무게|거리|키|고도)\S*\s*(는|은|가|이)?\s*(얼마|몇)")
+BIRTH = re.compile(r"\bborn\b|\(\s*(c\.\s*)?\d{3,4}\s*[–-]\s*\d{2,4}\s*\)")
+UNIT = re.compile(r"\d[\d,.]*\s*(metres|meters|m|km|kilometres|kilometers|feet|ft|foot|miles|mi|inches|in|cm|mm|"
+                  r"kg|tonnes|tons|pounds|lb|acres|hectares|ha|square|sq|km2|m2|%|per cent|percent|years|days|"
+                  r"hours|minutes|months|weeks)\b|\d[\d,.]*\s*(미터|킬로미터|센티미터|킬로그램|톤|평방|제곱|마일|피트|"
+                  r"퍼센트|(km|m|cm|kg|%)(?![A-Za-z]))", re.I)  # "343m의" (no \b before Hangul), not "75 motorway"
+
+
+# The dimension a "how high / tall / long …" question asks about, as a sentence may word it
+DIMENSIONS = {"high": "high|height|elevation|altitude|tall", "tall": "tall|height|high", "long": "long|length",
+              "deep": "deep|depth", "wide": "wide|width|breadth", "far": "far|distance|away",
+              "heavy": "heavy|weigh|mass", "large": "large|area|size", "big": "big|large|area|size"}
+
+
+def dimension(query: str) -> re.Pattern | None:
+    asked = MEASURE_Q.search(query)
+    return re.compile(rf"\b({DIMENSIONS[asked.group(1).lower()]})", re.I) if asked else None
+
+
+def fine_type(query: str) -> str | None:
+    if BIRTH_Q.search(query) and answer_type(query) in ("year", None):
+        return "birth"
+    if MEASURE_Q.search(query) or MEASURE_KO.search(query):
+        return "measure"
+    return None
+
+
+def answer_type(query: str) -> str | None:
+    for question, kind in ANSWER_TYPES:
+        if question.search(query):
+            return kind
+    return None
+
+
+def has_answer_type(sentence: str, kind: str | None, terms: set[str]) -> bool:
+    """Does the sentence hold the kind of thing the question asks for (a name: one not in the question)?"""
+    if kind == "year":
+        return bool(YEAR.search(sentence) or YEAR_KO.search(sentence))
+    if kind == "number":
+        return bool(NUMBER.search(sentence))
+    if kind in ("name", "place"):  # someone or somewhere the question does not name
+        if has_hangul(sentence):
+            return any(n not in terms for n in korean_names(sentence))
+        return any(stem(w) not in terms for w in CAPITALISED.findall(sentence))
+    if kind == "birth":
+        return bool(BIRTH.search(sentence))
+    if kind == "measure":
+        return bool(UNIT.search(sentence))
+    return False
+
+
+def novelty(sentence: str, terms_: frozenset[str]) -> float:
+    """Share of the sentence's content words that the question does not hold (an echo scores 0)."""
+    words = terms(sentence)
+    if not words:
+        return 0.0
+    return len(words - terms_) / len(words)
+
+
+def term_overlap(sentence: str, terms_: frozenset[str], title: str = "") -> float:
+    """Share of the question's terms (rag.text.terms: stems, Korean morphemes) the sentence or title holds."""
+    if not terms_:
+        return 0.0
+    return len(terms_ & (terms(sentence) | terms(title))) / len(terms_)
+
+
+def typed_of(evidence: list[Evidence], question: str, lead: Evidence) -> int | None:
+    """1-based number of the evidence holding the date or number asked for, when the lead holds none:
+    from the lead's source, or for a birth date or a measurement from any source."""
+    kind = fine_type(question) or answer_type(question)
+    if has_answer_type(lead.text, kind, query_terms(question)):
+        return None
+    pool = typed_pool(question, [e.text for e in evidence], [e.doc_id for e in evidence], lead.doc_id)
+    return pool[0] + 1 if pool else None
+
+
+def typed_pool(question: str, texts: list[str], docs: list[str], lead_doc: str,
+               allowed: list[int] | None = None) -> list[int]:
+    """Indices of the texts holding the date or number the question asks for, in order, from the
+    lead's own source first: a date from another document answers another question; a birth date or a
+    measurement is specific enough to be taken from any source read (a second hop). Empty when the
+    question asks for no date or number."""
+    asked = query_terms(question)
+    kind = fine_type(question) or answer_type(question)
+    if kind not in ("year", "number", "birth", "measure"):
+        return []
+    eligible = [i for i in (range(len(texts)) if allowed is None else allowed) if has_answer_type(texts[i], kind, asked)]
+    wording = dimension(question)
+    if wording is not None:  # "How tall …": "343 metres" beside "tallest", not "32 metres wide"
+        eligible = [i for i in eligible if wording.search(texts[i])] or eligible
+    own = [i for i in eligible if docs[i] == lead_doc]
+    return own or (eligible if kind in ("birth", "measure") else [])
