@@ -67,7 +67,7 @@ def test_app_handlers_search_and_vote_through_postgres(fresh_schema, tiny_settin
 
 
 def test_a_conversation_follows_up_on_a_postgresql_index(fresh_schema, tiny_settings, embedder, tmp_path):
-    """No in-process BM25 model there: the follow-up is resolved without the retrieval fit, and works."""
+    """The follow-up is resolved with the same retrieval fit as on a local index (LoadedIndex.best_lexical)."""
     settings = tiny_settings.replace(pg_url=fresh_schema, data_dir=tmp_path / "data", generate=False)
     from rag.store import open_store
     from corpus import documents

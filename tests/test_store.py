@@ -12,6 +12,8 @@ from rag.text import bm25_tokens
 from rag.settings import Settings
 from rag.store import LoadedIndex, LocalStore, open_store
 from rag.ingest.chunking import index_text
+from rag.answer.abstain import unknown_subject
+from rag.chat.followup import Entity, _fit
 
 from corpus import QUERIES, documents
 from pgfixtures import start_server
@@ -54,6 +56,19 @@ def test_contract_what_readers_ask_of_a_loaded_index(store_settings, embedder):
     best = index.best_lexical(bm25_tokens([first.title], index.analyzer)[0], [d.id for d in documents()[:3]])
     assert max(best, key=best.get) == first.id and best[first.id] > 0
     assert index.memo("k", lambda: [1]) is index.memo("k", lambda: [2])
+
+
+def test_contract_unknown_subject_and_follow_up_fit_work_on_both_stores(store_settings, embedder):
+    """What used to be probed with getattr (and silently off on PostgreSQL): the vocabulary check behind the
+    unknown-subject abstention, and the BM25 fit that ranks a follow-up's candidates."""
+    assistant = Assistant(store_settings, embedder=embedder)
+    index = assistant.loaded_index("tiny")
+    page = assistant.search("What is the capital of Wakanda?")
+    passages, _, _ = assistant.reading(page, index)
+    assert unknown_subject("What is the capital of Wakanda?", index, passages)
+    assert not unknown_subject("Who painted the Mona Lisa?", index, passages)
+    entities = [Entity("Leonardo da Vinci", "answer", ("t:1",)), Entity("Mount Everest", "link", ("t:4",))]
+    assert _fit(entities, index, "When was born painter") == [1.0, 0.0]
 
 
 def test_contract_exact_links_for_the_test_questions(store_settings, embedder):
