@@ -35,7 +35,7 @@ install: $(STAMP)
 index: install
 	$(RAG) index build --corpus vital --name vital --if-missing
 
-# vital embedded with multilingual-e5-small, so Korean questions find English articles (README: about
+# vital embedded with multilingual-e5-small, so Korean questions find English articles (docs/korean.md: about
 # three times the build time of the default index); choose "vital-multi" as the source in the app.
 index-multilingual: install
 	RAG_EMBED_MODEL=multilingual-e5-small $(RAG) index build --corpus vital --name vital-multi --if-missing

@@ -1,4 +1,4 @@
-"""Benchmark on the default index: prints figures, asserts nothing (targets are in the README).
+"""Benchmark on the default index: prints figures, asserts nothing (targets and figures: docs/evaluation.md).
 
     python bench/bench.py [--queries 50] [--overviews 20] [--build-docs 2000]
 

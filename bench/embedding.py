@@ -1,4 +1,4 @@
-"""Embedding backends side by side: prints figures, asserts nothing (targets are in the README).
+"""Embedding backends side by side: prints figures, asserts nothing (figures: docs/embedding-backends.md).
 
     python bench/embedding.py [--chunks 1000] [--backends torch,onnx,onnx-int8]
 

@@ -1,4 +1,4 @@
-"""Korean retrieval figures: prints them, asserts nothing (the README has the table and the targets).
+"""Korean retrieval figures: prints them, asserts nothing (docs/korean.md has the table and the targets).
 
     python bench/korean.py bm25 --korquad ../shared/data/korquad/KorQuAD_v1.0_dev.json [--limit 300]
     python bench/korean.py crosslingual [--docs 500] [--models multilingual-e5-small,use-multilingual-v3,minilm]

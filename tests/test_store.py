@@ -13,6 +13,7 @@ from rag.settings import Settings
 from rag.store import LoadedIndex, LocalStore, open_store
 from rag.ingest.chunking import index_text
 from rag.answer.abstain import unknown_subject
+from rag.chat.entities import kind_of
 from rag.chat.followup import Entity, _fit
 
 from corpus import QUERIES, documents
@@ -56,6 +57,7 @@ def test_contract_what_readers_ask_of_a_loaded_index(store_settings, embedder):
     best = index.best_lexical(bm25_tokens([first.title], index.analyzer)[0], [d.id for d in documents()[:3]])
     assert max(best, key=best.get) == first.id and best[first.id] > 0
     assert index.memo("k", lambda: [1]) is index.memo("k", lambda: [2])
+    assert index.document_text(first.id) == first.text
 
 
 def test_contract_unknown_subject_and_follow_up_fit_work_on_both_stores(store_settings, embedder):
@@ -69,6 +71,7 @@ def test_contract_unknown_subject_and_follow_up_fit_work_on_both_stores(store_se
     assert not unknown_subject("Who painted the Mona Lisa?", index, passages)
     entities = [Entity("Leonardo da Vinci", "answer", ("t:1",)), Entity("Mount Everest", "link", ("t:4",))]
     assert _fit(entities, index, "When was born painter") == [1.0, 0.0]
+    assert [kind_of(e, index) for e in entities] == ["person", "place"]
 
 
 def test_contract_exact_links_for_the_test_questions(store_settings, embedder):

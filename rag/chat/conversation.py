@@ -20,9 +20,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 
 from rag.chat import followup
+from rag.chat.entities import entities_of
 from rag.chat import related
 from rag.errors import BadQuery, RagError
-from rag.chat.followup import Entity
+from rag.chat.entities import Entity
 from rag.schema import FinalEvent, LinksEvent, Overview, TokenEvent, final_overview
 from rag.web.mode import WEB
 
@@ -111,7 +112,7 @@ class Conversation:
 
     def _remember(self, reply: Reply) -> None:
         idx = self._loaded_index()
-        entities = tuple(followup.entities_of(reply.resolved_query, None if reply.abstained else reply, idx))
+        entities = tuple(entities_of(reply.resolved_query, None if reply.abstained else reply, idx))
         answer = "" if reply.abstained else " ".join(s.text for s in reply.sentences)
         self.turns.append(Turn(reply.question, reply.resolved_query, answer, entities, tuple(reply.related),
                                reply.abstained))

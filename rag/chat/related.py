@@ -19,8 +19,9 @@ import logging
 import re
 from dataclasses import dataclass
 
-from rag.chat.followup import HANGUL, _kind_of, _ko_particle, display_name
-from rag.chat.followup import Entity as _Entity
+from rag.chat.entities import HANGUL, display_name, kind_of
+from rag.chat.entities import Entity as _Entity
+from rag.chat.followup import _ko_particle
 from rag.retrieve.hop import _title_matches, names_in, title_key, title_table
 
 log = logging.getLogger(__name__)
@@ -85,7 +86,7 @@ def candidates(query: str, overview, index) -> list[tuple[str, str, tuple[str, .
     for src in cited[:2]:
         doc = index.documents[src.doc_id]
         subject = display_name(doc.title)
-        kind = _kind_of(_Entity(subject, "source", (doc.id,)), index)
+        kind = kind_of(_Entity(subject, "source", (doc.id,)), index)
         for aspect in ASPECTS:
             if kind in aspect.kinds and aspect.pattern.search(doc.text) and not any(w in asked for w in aspect.asked):
                 question = _fill(aspect.ko if korean else aspect.en, subject)
@@ -106,7 +107,7 @@ def candidates(query: str, overview, index) -> list[tuple[str, str, tuple[str, .
                     continue  # a lone word also written in lower case ("Group"), or "Western", is no name
                 seen.add(key)
                 subject = display_name(index.documents[ids[0]].title)
-                kind = _kind_of(_Entity(subject, "source", ids), index)
+                kind = kind_of(_Entity(subject, "source", ids), index)
                 entities.append((_fill((ENTITY_KO if korean else ENTITY_EN)[kind], subject), subject, ids))
     out = []
     for pair in zip(aspects, entities):

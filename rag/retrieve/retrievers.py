@@ -19,7 +19,7 @@ class HybridRetriever:
     """Fuse a sparse and a dense ranking.
 
     "rrf": reciprocal rank fusion, sum of 1/(k + rank). "norm": min-max normalised scores, averaged.
-    Published results (and our SQuAD measurement in the README) show raw-score averaging barely
+    Published results (and our SQuAD measurement in docs/evaluation.md) show raw-score averaging barely
     beats BM25, so both methods work on ranks or normalised scores. Fusion is ten lines of numpy,
     simpler than converting to ranx Run objects on the query path, where every millisecond counts.
     """

@@ -54,6 +54,9 @@ class LoadedIndex(Protocol):
     def chunk_ids_of(self, doc_id: str) -> list[int]:
         """The ids of one document's chunks, in order."""
 
+    def document_text(self, doc_id: str) -> str:
+        """One document's whole text (documents[doc_id].text may be empty for an index in a database)."""
+
     def memo(self, key: str, make: Callable[[], object]):
         """A table derived from this index (titles, first words), made once per loaded index."""
 
@@ -93,3 +96,6 @@ class Memo:
 
     def title_of(self, chunk: Chunk) -> str:
         return self.documents[chunk.doc_id].title
+
+    def document_text(self, doc_id: str) -> str:
+        return self.documents[doc_id].text

@@ -73,6 +73,12 @@ class PgIndex(Memo):
         # one small query per document, rather than the whole chunk table streamed once per process
         return [r[0] for r in self.query("SELECT id FROM {s}.chunks WHERE doc_id = %s ORDER BY id", (doc_id,))]
 
+    def document_text(self, doc_id: str) -> str:
+        rows = self.query("SELECT text FROM {s}.documents WHERE id = %s", (doc_id,))
+        if not rows:
+            raise KeyError(doc_id)
+        return rows[0][0]
+
     def query(self, sql: str, params) -> list[tuple]:
         """Run a read on this build's tables; a build dropped since it was loaded is a clear error."""
         import psycopg

