@@ -28,7 +28,7 @@ def test_supported_lead_is_kept_and_cited(tiny_settings, embedder):
     a, gen = make(tiny_settings, embedder, "The Mona Lisa was painted by Leonardo da Vinci [1].")
     ov = a.answer("Who painted the Mona Lisa?")
     assert ov.sentences[0].text == "The Mona Lisa was painted by Leonardo da Vinci."
-    assert ov.sentences[0].origin == "generated"
+    assert ov.sentences[0].origin == "generated" and ov.decision == "compose"
     assert ov.sources[ov.sentences[0].citations[0] - 1].title == "Mona Lisa"
     assert_well_cited(ov)
     assert len(ov.text.split()) <= MAX_WORDS + 10  # citation marks add a few tokens
@@ -62,6 +62,7 @@ def test_unanswerable_question_abstains_plainly(tiny_settings, embedder):
     a, gen = make(tiny_settings, embedder, "Something made up [1].")
     ov = a.answer("What is the best recipe for banana bread?")
     assert ov.abstained and ov.text == ABSTAIN_TEXT and ov.sources == []
+    assert ov.decision == "abstain"  # rag.answer.overview.decide
     assert len(ov.links) == 7  # the links are still shown
     assert gen.prompts == []  # nothing was asked of the model
 

@@ -8,7 +8,7 @@ import pytest
 from eval.fit_ranker import fit, top1, topk
 from eval.split import part
 from rag.errors import RagError
-from rag.answer.ranker import FEATURES, Ranker
+from rag.answer.ranker import FEATURES, Ranker, feature_row
 
 
 def test_shipped_weights_load_and_say_what_they_were_fitted_on():
@@ -56,3 +56,12 @@ def test_split_keeps_an_articles_questions_together():
 
     parts = {part(Q(str(i), "squad:Normans:3"), D()) for i in range(20)}
     assert len(parts) == 1  # every question on one article falls in the same part
+
+
+def test_feature_rows_are_built_by_name_in_the_rankers_order():
+    values = {name: float(i) for i, name in enumerate(FEATURES)}
+    assert feature_row(**dict(reversed(list(values.items())))) == [float(i) for i in range(len(FEATURES))]
+    with pytest.raises(RagError, match="missing \\['typed'\\]"):
+        feature_row(**{k: v for k, v in values.items() if k != "typed"})
+    with pytest.raises(RagError, match="unknown \\['typo'\\]"):
+        feature_row(**values, typo=1.0)
