@@ -23,6 +23,7 @@ from types import SimpleNamespace
 from rag.errors import CorpusError, RagError
 from rag.retrieve.hop import title_key
 
+from .indexes import prepare_index
 from .metrics import contains_answer
 
 
@@ -148,7 +149,6 @@ def run_conversations(args) -> int:
     from tqdm import tqdm
 
     from .datasets import load_dataset
-    from .harness import prepare_index
     from .split import part
 
     convs = load_conversations(args.dataset)

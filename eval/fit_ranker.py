@@ -25,7 +25,7 @@ from rag.answer.evidence import candidates
 from rag.answer.ranker import FEATURES, WEIGHTS, Ranker
 
 from .datasets import load_dataset
-from .harness import prepare_index
+from .indexes import prepare_index
 from .metrics import contains_answer
 from .split import part
 

@@ -12,16 +12,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from rag.errors import IndexCorrupt, IndexMismatch, IndexNotFound, RagError
+from rag.errors import RagError
 
 from .datasets import Dataset, Question, load_dataset
-
-log = logging.getLogger(__name__)
+from .indexes import prepare_index
 
 MODES = ("links", "overview", "naive")
 
@@ -41,21 +39,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", help="GGUF model file (default: bundled SmolLM2-135M-Instruct)")
     parser.add_argument("--llm-url", help="OpenAI-compatible endpoint instead of the in-process model")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
-    parser.add_argument("--votes", type=Path, metavar="PATH",
-                        help="summarise evaluator votes collected by the UI instead of running a dataset")
+    parser.add_argument("--votes", nargs="?", const="", metavar="PATH",  # "": given without a PATH
+                        help="summarise the evaluator votes the app collected instead of running a dataset: "
+                             "the SQLite file PATH, or without PATH the app's own store (PostgreSQL with --pg-url "
+                             "or RAG_PG_URL, else <RAG_DATA_DIR>/votes.sqlite3)")
+    # Also accepted before the command (`rag --pg-url URL eval`); SUPPRESS keeps that value when it is not repeated.
+    parser.add_argument("--pg-url", default=argparse.SUPPRESS,
+                        help="read votes (and indexes) from this PostgreSQL (default: local files, or RAG_PG_URL)")
     parser.set_defaults(run=run)
 
 
 def run(args) -> int:
     from rag.cli import settings_from
 
-    if args.votes:
-        from .votes import summarise_votes
+    if args.votes is not None:
+        from .votes import votes_report
 
-        print(summarise_votes(args.votes))
+        print(votes_report(settings_from(args), Path(args.votes) if args.votes else None))
         return 0
     if not args.dataset:
-        raise RagError("rag eval needs --dataset FORMAT:PATH (or --votes PATH)")
+        raise RagError("rag eval needs --dataset FORMAT:PATH (or --votes [PATH])")
     if args.dataset.startswith("conv:"):  # conversations: measured turn by turn (eval.conversations)
         from .conversations import run_conversations
 
@@ -92,40 +95,6 @@ def parse_modes(text: str) -> list[str]:
             f"unknown mode {', '.join(unknown) or repr(text)} — use a comma-separated list of {', '.join(MODES)}"
         )
     return list(dict.fromkeys(modes))
-
-
-def dataset_index_name(dataset: Dataset) -> str:
-    kind, _, path = dataset.spec.partition(":")
-    stem = "".join(c if c.isalnum() or c in "-_" else "-" for c in Path(path).stem)
-    return f"eval-{kind}-{stem}"
-
-
-def prepare_index(dataset: Dataset, assistant, index: str | None, from_dataset: bool) -> str:
-    """The index to evaluate against; with from_dataset, build it once and reuse it while it matches."""
-    from rag.store.local import build_index, load_index
-
-    settings = assistant.settings
-    if not from_dataset:
-        name = index or settings.index
-        assistant.index_info(name)  # raises IndexNotFound with the command to build it
-        return name
-    if not dataset.documents:
-        raise RagError(
-            f"{dataset.name} has no paragraphs of its own — pass --index NAME instead of --corpus-from-dataset"
-        )
-    name = dataset_index_name(dataset)
-    try:
-        manifest = load_index(name, settings, assistant.embedder.name).manifest
-        if manifest.get("corpus") == dataset.spec and manifest.get("documents") == len(dataset.documents):
-            return name
-        log.info("index %s holds %s, rebuilding for %s", name, manifest.get("corpus"), dataset.spec)
-    except (IndexNotFound, IndexCorrupt, IndexMismatch) as exc:
-        log.info("building %s: %s", name, exc)
-    print(f"indexing {len(dataset.documents):,} paragraphs of {dataset.name} into {settings.index_dir}/{name} "
-          "(once; later runs reuse it) …", file=sys.stderr)
-    build_index(dataset.documents, settings, name, dataset.spec, assistant.embedder, lang=dataset.lang,
-                progress=True)
-    return name
 
 
 def evaluate(assistant, dataset: Dataset, questions: list[Question], modes: list[str], index: str,

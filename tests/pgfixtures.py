@@ -43,13 +43,27 @@ def pg_url(pg_server) -> str:
     return pg_server[0]
 
 
+RAG_NAMES = r"rag\_%"  # LIKE pattern: names that start with rag_ (the backslash keeps _ from matching any character)
+
+
+def drop_rag_tables(url: str) -> None:
+    """Drop every schema and table whose name starts with rag_: each build's schema, the indexes, builds, votes
+    and feedback tables, and whatever rag_ table comes next, so a test sees no row another test wrote."""
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        schemas = conn.execute("SELECT nspname FROM pg_namespace WHERE nspname LIKE %s", (RAG_NAMES,)).fetchall()
+        for (schema,) in schemas:
+            conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))
+        tables = conn.execute("SELECT schemaname, tablename FROM pg_tables WHERE tablename LIKE %s",
+                              (RAG_NAMES,)).fetchall()
+        for schema, table in tables:
+            conn.execute(sql.SQL("DROP TABLE IF EXISTS {} CASCADE").format(sql.Identifier(schema, table)))
+
+
 @pytest.fixture
 def fresh_schema(pg_url):
     """pg_url with every rag table dropped first, so a test starts from an empty database."""
-    import psycopg
-
-    with psycopg.connect(pg_url, autocommit=True) as conn:
-        for (schema,) in conn.execute("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'rag\\_%'").fetchall():
-            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
-        conn.execute("DROP TABLE IF EXISTS rag_indexes, rag_builds, rag_votes CASCADE")
+    drop_rag_tables(pg_url)
     return pg_url

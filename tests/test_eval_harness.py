@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from eval.datasets import load_dataset
-from eval.harness import evaluate, prepare_index
+from eval.harness import evaluate
+from eval.indexes import prepare_index
 from eval.report import write_report
 from rag import Assistant
 from rag.answer.generation import NAIVE_SYSTEM_PROMPT, Generator

@@ -7,9 +7,11 @@ import threading
 import psycopg
 import pytest
 
+from rag.errors import RagError
 from rag.settings import Settings
-from ui.pgvotes import PgVoteStore
-from ui.votes import Feedback, VoteStore
+from ui.votes import Feedback, PgVoteStore, SqliteVoteStore, open_votes
+
+from pgfixtures import drop_rag_tables
 
 from test_votes import vote
 
@@ -23,17 +25,22 @@ def settings(request, tmp_path) -> Settings:
 
 
 def test_open_picks_the_backend_from_the_settings(settings):
-    store = VoteStore.open(settings)
-    assert isinstance(store, PgVoteStore) == bool(settings.pg_url)
+    store = open_votes(settings)
+    assert type(store) is (PgVoteStore if settings.pg_url else SqliteVoteStore)
+    assert store.exports == settings.data_dir / "exports"  # where Export CSV writes, on either backend
+    if settings.pg_url:
+        assert store.where.startswith("PostgreSQL postgresql://") and store.files == ()
+    else:
+        assert store.where == str(settings.data_dir / "votes.sqlite3") and store.files == (store.path,)
 
 
 def test_contract_decoding_summary_reopen_and_export(settings, tmp_path):
-    store = VoteStore.open(settings)
+    store = open_votes(settings)
     store.add(vote("A", "overview", ov_ok=True, links_ok=False, ms=1000, evaluator="ann",
                    comment='says "Leonardo", quotes', answers=("Leonardo da Vinci",)))
     store.add(vote("A", "links", ov_ok=False, links_ok=True, ms=3000, evaluator="bo"))
     store.add(vote("tie", "links", ms=2000, evaluator="ann"))
-    again = VoteStore.open(settings)
+    again = open_votes(settings)
     rows = again.rows()
     assert [r["winner"] for r in rows] == ["overview", "links", "tie"]
     assert rows[0]["answers"] == '["Leonardo da Vinci"]' and rows[0]["overview_correct"] == 1
@@ -47,14 +54,14 @@ def test_contract_decoding_summary_reopen_and_export(settings, tmp_path):
 
 
 def test_own_votes_and_answer_feedback_on_both_stores(settings):
-    store = VoteStore.open(settings)
+    store = open_votes(settings)
     store.add(vote("A", "overview", evaluator="ann"))
     store.add(vote("B", "overview", evaluator="bo"))
     assert [r["evaluator"] for r in store.rows(evaluator="ann")] == ["ann"]  # a signed-in user's own
     store.add_feedback(Feedback(question="When was he born?", rating="down", reason="wrong person",
                                 resolved_query="When was Leonardo da Vinci born?", turn=2, evaluator="ann"))
     store.add_feedback(Feedback(question="Who painted the Mona Lisa?", rating="up"))
-    rows = VoteStore.open(settings).feedback_rows()
+    rows = open_votes(settings).feedback_rows()
     assert [(r["rating"], r["turn"], r["resolved_query"]) for r in rows] == [
         ("down", 2, "When was Leonardo da Vinci born?"), ("up", 1, "")]
     summary = store.feedback_summary()
@@ -64,7 +71,7 @@ def test_own_votes_and_answer_feedback_on_both_stores(settings):
 
 def test_two_replicas_and_threads_lose_no_vote(fresh_schema, tmp_path):
     settings = Settings(data_dir=tmp_path / "data", pg_url=fresh_schema)
-    store = VoteStore.open(settings)
+    store = open_votes(settings)
 
     def write(i):
         for j in range(25):
@@ -83,6 +90,33 @@ def test_two_replicas_and_threads_lose_no_vote(fresh_schema, tmp_path):
 
 
 def _write_from_process(url: str, tmp: str, p: int) -> None:
-    s = VoteStore.open(Settings(data_dir=tmp, pg_url=url))
+    s = open_votes(Settings(data_dir=tmp, pg_url=url))
     for j in range(25):
         s.add(vote(question=f"p{p}-{j}"))
+
+
+def test_reading_without_create_changes_nothing_and_says_what_is_missing(fresh_schema, tmp_path):
+    settings = Settings(data_dir=tmp_path / "data", pg_url=fresh_schema)
+    with pytest.raises(RagError, match="no votes in PostgreSQL .* the app creates it when it first starts"):
+        open_votes(settings, create=False)
+    with psycopg.connect(fresh_schema) as conn:
+        assert conn.execute("SELECT count(*) FROM pg_tables WHERE tablename LIKE 'rag%'").fetchone()[0] == 0
+    open_votes(settings).add(vote())
+    assert len(open_votes(settings, create=False).rows()) == 1
+
+
+def test_the_fixture_drops_every_rag_table_and_nothing_else(fresh_schema, tmp_path):
+    store = open_votes(Settings(data_dir=tmp_path / "data", pg_url=fresh_schema))
+    store.add(vote())
+    store.add_feedback(Feedback("q", "up"))
+    with psycopg.connect(fresh_schema, autocommit=True) as conn:
+        conn.execute("CREATE TABLE rag_next_feature (x int)")  # a rag table this fixture has never heard of
+        conn.execute("CREATE SCHEMA rag_0123 CREATE TABLE chunks (x int)")  # as a build's schema
+        conn.execute("CREATE TABLE not_ours (x int)")
+        try:
+            drop_rag_tables(fresh_schema)
+            tables = {t for (t,) in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")}
+            schemas = {s for (s,) in conn.execute("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'rag%'")}
+        finally:
+            conn.execute("DROP TABLE IF EXISTS not_ours")
+    assert not {t for t in tables if t.startswith("rag")} and "not_ours" in tables and schemas == set()

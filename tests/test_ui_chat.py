@@ -66,5 +66,5 @@ def test_thumbs_down_with_a_reason_is_stored_with_the_votes_and_summarised(backe
         [("down", "wrong person <b>", "When was he born?", "When was Leonardo da Vinci born?", 2)]
     summary = h.eval_summary(backend)
     assert "Answer feedback" in summary and "wrong person &lt;b&gt;" in summary
-    report = summarise_votes(backend.votes.path)
+    report = summarise_votes(backend.votes)
     assert "no votes yet" in report and "1 thumbs down" in report.replace("0 thumbs up / ", "")

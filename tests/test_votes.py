@@ -6,7 +6,9 @@ import pytest
 
 from rag.errors import RagError
 from rag.settings import Settings
-from ui.votes import Vote, VoteStore, wilson
+from ui.votes import COLUMNS, FEEDBACK_COLUMNS, Feedback, SqliteVoteStore, Vote, VoteStore, open_votes, wilson
+from ui.votes.model import feedback_row, vote_row
+from ui.votes.schema import FEEDBACK, POSTGRES, SQLITE, VOTES
 
 
 def vote(choice="A", a_mode="overview", ov_ok=True, links_ok=False, ms=1000, **kw) -> Vote:
@@ -16,12 +18,36 @@ def vote(choice="A", a_mode="overview", ov_ok=True, links_ok=False, ms=1000, **k
 
 @pytest.fixture
 def store(tmp_path) -> VoteStore:
-    return VoteStore.open(Settings(data_dir=tmp_path / "data"))
+    return open_votes(Settings(data_dir=tmp_path / "data"))
 
 
 def test_database_lives_under_the_data_dir_in_wal_mode(tmp_path, store):
     assert store.path == tmp_path / "data" / "votes.sqlite3"
     assert store.journal_mode() == "wal"
+    assert store.where == str(store.path) and store.files == (store.path,)  # for messages; never served
+    assert store.exports == tmp_path / "data" / "exports"  # Export CSV's folder, the one the app serves
+
+
+def test_the_exports_folder_is_its_own_setting(tmp_path):
+    store = SqliteVoteStore(tmp_path / "votes.sqlite3", exports=tmp_path / "elsewhere")
+    assert store.exports == tmp_path / "elsewhere" and store.path == tmp_path / "votes.sqlite3"
+
+
+def test_one_row_definition_and_one_schema_for_both_backends():
+    assert tuple(VOTES) == COLUMNS[1:] and tuple(vote_row(vote())) == COLUMNS[1:]
+    assert tuple(FEEDBACK) == FEEDBACK_COLUMNS[1:]
+    assert tuple(feedback_row(Feedback("q", "up"))) == FEEDBACK_COLUMNS[1:]
+    for dialect, table in ((SQLITE, "votes"), (POSTGRES, "rag_votes")):
+        assert dialect.create("votes").startswith(f"CREATE TABLE IF NOT EXISTS {table} (\n    id ")
+
+
+def test_the_package_keeps_the_names_the_app_imports():
+    import ui.votes
+
+    assert {"Vote", "Feedback", "VoteStore", "wilson", "open_votes"} <= set(ui.votes.__all__)
+    assert all(hasattr(ui.votes, name) for name in ui.votes.__all__)
+    with pytest.raises(TypeError):
+        VoteStore("nowhere", "exports")  # the contract alone stores nothing: a backend supplies the SQL
 
 
 @pytest.mark.parametrize("a_mode, choice, winner", [
@@ -69,7 +95,7 @@ def test_empty_summary(store):
 
 def test_votes_survive_reopening(tmp_path, store):
     store.add(vote(comment="clear answer", answers=("Leonardo da Vinci",)))
-    again = VoteStore.open(Settings(data_dir=tmp_path / "data"))
+    again = open_votes(Settings(data_dir=tmp_path / "data"))
     row = again.rows()[0]
     assert row["comment"] == "clear answer" and row["answers"] == '["Leonardo da Vinci"]'
 
@@ -91,7 +117,7 @@ def test_concurrent_writers_lose_nothing(store):
 
 
 def _write_from_process(path: str, p: int) -> None:
-    s = VoteStore(path)
+    s = SqliteVoteStore(path)
     for j in range(25):
         s.add(vote(question=f"p{p}-{j}"))
 
@@ -110,14 +136,14 @@ def test_csv_export_has_every_vote(tmp_path, store):
 def test_unopenable_database_is_a_clear_error(tmp_path):
     (tmp_path / "votes.sqlite3").mkdir()  # a folder where the file should be
     with pytest.raises(RagError, match="cannot open the votes database .* check RAG_DATA_DIR"):
-        VoteStore(tmp_path / "votes.sqlite3")
+        SqliteVoteStore(tmp_path / "votes.sqlite3")
 
 
 def test_an_existing_store_opens_without_create(tmp_path, store):
     store.add(vote())
-    assert VoteStore(store.path, create=False).rows() == store.rows()
+    assert SqliteVoteStore(store.path, create=False).rows() == store.rows()
     with pytest.raises(RagError, match="no votes database at"):
-        VoteStore(tmp_path / "elsewhere.sqlite3", create=False)
+        SqliteVoteStore(tmp_path / "elsewhere.sqlite3", create=False)
     assert not (tmp_path / "elsewhere.sqlite3").exists()
 
 

@@ -60,9 +60,8 @@ def run(args) -> int:
     except OSError:  # Gradio's own message names its environment variable, not our options
         raise RagError(f"cannot listen on {args.host}:{args.port} — is another program using that port, or is "
                        "the address not one of this machine's? Pass --port N or --host ADDRESS") from None
-    votes = getattr(backend.votes, "where", backend.votes.path)  # PostgreSQL (ui.pgvotes) or the SQLite file
     login = f"login required, accounts in {access.users.path}" if access.login else "no login"
-    print(f"rag ui: http://{args.host}:{args.port} (index {settings.index}, votes in {votes}, "
+    print(f"rag ui: http://{args.host}:{args.port} (index {settings.index}, votes in {backend.votes.where}, "
           f"{login}); Ctrl+C to stop", flush=True)
     demo.block_thread()
     return 0
@@ -84,13 +83,13 @@ def launch(demo, backend, host: str, port: int, block: bool = True):
     demo.queue(default_concurrency_limit=SEARCH_CONCURRENCY)
     from .chat import THREAD_CSS
 
-    access, data = backend.access, backend.votes.path.parent
+    access = backend.access
     # Only the exports folder is served (Export CSV's files, named with a random part); the votes
     # database and the accounts file beside it never are.
-    private = [str(backend.votes.path)] + ([str(access.users.path)] if access.users else [])
+    private = [str(f) for f in backend.votes.files] + ([str(access.users.path)] if access.users else [])
     result = demo.launch(server_name=host, server_port=port, css=CSS + THREAD_CSS, theme=theme, ssr_mode=False,
                          show_error=False, quiet=True, prevent_thread_lock=True,
-                         allowed_paths=[str(data / "exports")], blocked_paths=private,
+                         allowed_paths=[str(backend.votes.exports)], blocked_paths=private,
                          auth=access.check_password if access.login else None, auth_message=AUTH_MESSAGE,
                          max_file_size=backend.settings.max_upload_bytes,
                          app_kwargs={"middleware": [Middleware(SecurityHeaders)]})

@@ -27,7 +27,7 @@ from . import render
 from .access import LOCAL, Access, Caller
 from .limits import Limits
 from .questions import Question, load_questions, typed_questions
-from .votes import MODES, Vote, VoteStore
+from .votes import MODES, Vote, VoteStore, open_votes
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +107,7 @@ class Backend:
     def create(cls, settings: Settings, assistant: Assistant | None = None, **kwargs) -> "Backend":
         assistant = assistant or Assistant(settings)
         kwargs.setdefault("access", Access.local(settings))
-        return cls(assistant=assistant, votes=VoteStore.open(settings), warmup=Warmup(assistant), **kwargs)
+        return cls(assistant=assistant, votes=open_votes(settings), warmup=Warmup(assistant), **kwargs)
 
     @property
     def settings(self) -> Settings:
@@ -324,7 +324,7 @@ def eval_export(backend: Backend) -> str | None:
     The name ends in a random part: the exports folder is one the app serves files from, and a
     name made of the time alone could be guessed by a user who is not allowed to export."""
     stamp = f"{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(8)}"
-    return str(backend.votes.export_csv(Path(backend.settings.data_dir) / "exports" / f"votes-{stamp}.csv"))
+    return str(backend.votes.export_csv(backend.votes.exports / f"votes-{stamp}.csv"))
 
 
 def export_votes(backend: Backend, caller: Caller) -> tuple[str | None, str]:
