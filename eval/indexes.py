@@ -25,7 +25,7 @@ def dataset_index_name(dataset: Dataset) -> str:
 
 def prepare_index(dataset: Dataset | None, assistant, index: str | None, from_dataset: bool) -> str:
     """The index to evaluate against; with from_dataset, build it once and reuse it while it matches."""
-    from rag.store.local import build_index, load_index
+    from rag.store import open_store
 
     settings = assistant.settings
     if not from_dataset:
@@ -38,14 +38,15 @@ def prepare_index(dataset: Dataset | None, assistant, index: str | None, from_da
         )
     name = dataset_index_name(dataset)
     try:
-        manifest = load_index(name, settings, assistant.embedder.name).manifest
+        store = open_store(settings)
+        manifest = store.load(name, assistant.embedder.name).manifest
         if manifest.get("corpus") == dataset.spec and manifest.get("documents") == len(dataset.documents):
             return name
         log.info("index %s holds %s, rebuilding for %s", name, manifest.get("corpus"), dataset.spec)
     except (IndexNotFound, IndexCorrupt, IndexMismatch) as exc:
         log.info("building %s: %s", name, exc)
-    print(f"indexing {len(dataset.documents):,} paragraphs of {dataset.name} into {settings.index_dir}/{name} "
+    store = open_store(settings)
+    print(f"indexing {len(dataset.documents):,} paragraphs of {dataset.name} into {store.where(name)} "
           "(once; later runs reuse it) …", file=sys.stderr)
-    build_index(dataset.documents, settings, name, dataset.spec, assistant.embedder, lang=dataset.lang,
-                progress=True)
+    store.build(dataset.documents, name, dataset.spec, assistant.embedder, lang=dataset.lang, progress=True)
     return name
