@@ -47,7 +47,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args) -> int:
-    from rag.cli import settings_from
+    from rag.cli.options import settings_from
 
     if args.votes:
         from .votes import summarise_votes
