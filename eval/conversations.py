@@ -145,7 +145,7 @@ def markdown(report: dict) -> str:
 def run_conversations(args) -> int:
     """The conv: branch of `rag eval` (eval.harness.run hands it over)."""
     from rag import Assistant
-    from rag.cli import settings_from
+    from rag.cli.options import settings_from
     from tqdm import tqdm
 
     from .datasets import load_dataset

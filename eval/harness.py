@@ -50,7 +50,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args) -> int:
-    from rag.cli import settings_from
+    from rag.cli.options import settings_from
 
     if args.votes is not None:
         from .votes import votes_report

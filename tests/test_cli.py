@@ -224,6 +224,37 @@ def test_debug_shows_everything(capsys):
     assert "DEBUG bm25s: Building index from IDs objects" in capsys.readouterr().err
 
 
+# -- the package's shape ----------------------------------------------------------------------------
+
+def test_names_other_code_imports_stay_in_rag_cli():
+    import rag.cli
+
+    for name in rag.cli.__all__:
+        assert getattr(rag.cli, name) is not None, name
+    assert {"main", "settings_from", "print_stream", "configure_logging", "QUIET_LIBRARIES"} <= set(rag.cli.__all__)
+
+
+def test_no_cli_submodule_imports_the_package_that_imports_it():
+    """rag.cli imports its submodules (some only through _add_optional's strings), so a submodule that imports
+    rag.cli back, even inside a function, would make a cycle: shared helpers live in rag.cli.options / .answer."""
+    import ast
+    from pathlib import Path
+
+    import rag.cli
+
+    folder = Path(rag.cli.__file__).parent
+    back = []
+    for path in sorted(folder.glob("*.py")):
+        if path.name in ("__init__.py", "__main__.py"):  # __main__ runs the package; nothing imports it
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module] if isinstance(node, ast.ImportFrom) else []
+            back += [f"{path.name}:{node.lineno}" for n in names if n == "rag.cli"]
+    assert back == []
+    assert {p.name for p in folder.glob("*.py")} >= {"options.py", "index.py", "answer.py", "chat.py"}
+
+
 # -- the real entry point ----------------------------------------------------------------------------
 
 def run_entry_point(*args, env):

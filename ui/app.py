@@ -38,7 +38,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args) -> int:
-    from rag.cli import settings_from
+    from rag.cli.options import settings_from
     from rag.errors import RagError, require
 
     from .access import Access

@@ -181,7 +181,7 @@ def add_arguments(parser) -> None:
 
 
 def _store(args) -> UserStore:
-    from rag.cli import settings_from
+    from rag.cli.options import settings_from
 
     return UserStore.open(settings_from(args))
 

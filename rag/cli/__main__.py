@@ -1,4 +1,4 @@
-"""`python -m rag.cli …` runs the `rag` command (the tests and scripts use it where no entry point is installed)."""
+"""`python -m rag.cli`: the same command as the installed `rag` script (rag is a package since the move)."""
 
 import sys
 

@@ -39,7 +39,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args) -> int:
     from rag.assistant import Assistant
-    from rag.cli import settings_from
+    from rag.cli.options import settings_from
 
     assistant = Assistant(settings_from(args))
     conv = assistant.conversation(index=args.source)
@@ -83,7 +83,7 @@ def json_lines(conv, lines, path: Path | None) -> int:
 
 
 def interactive(conv, path: Path | None) -> int:
-    from rag.cli import print_stream
+    from rag.cli.answer import print_stream
 
     _readline()
     tty = sys.stdout.isatty()
