@@ -103,8 +103,8 @@ MESSAGES: dict[str, dict[str, str | tuple[str, str]]] = {
     "loading_llm": {"en": "Loading the language model", "ko": "언어 모델을 불러오는 중"},
     "stage_failed": {"en": "{stage} failed", "ko": "{stage}: 실패"},
     # -- who may ask, and how much (ui.access) ------------------------------------------------------
-    "sign_in": {"en": "Sign in with the account the app's owner made for you ({command}).",
-                "ko": "앱 관리자가 ({command}로) 만들어 준 계정으로 로그인하세요."},
+    "sign_in": {"en": "Sign in with the account the app's owner made for you.",
+                "ko": "앱 관리자가 만들어 준 계정으로 로그인하세요."},
     "open_warning": {"en": "This app has no login (--no-auth): anyone who can reach it can ask questions, vote under "
                            "any name and export every vote.",
                      "ko": "로그인이 꺼져 있습니다 (--no-auth): 이 주소에 접속하는 누구나 질문하고, 아무 이름으로 "

@@ -36,7 +36,8 @@ def test_cli_error_line_in_the_query_language():
 
 def test_both_gives_english_then_korean_and_english_counts_in_the_plural():
     assert both("new_topic") == "New topic · 새 주제"
-    assert both("sign_in", sep="<br>", command="rag users add").count("<br>") == 1
+    assert both("sign_in", sep="<br>") == "Sign in with the account the app's owner made for you.<br>" \
+        "앱 관리자가 만들어 준 계정으로 로그인하세요."
     assert message("vote_count", "en", n=1) == "1 vote" and message("vote_count", "en", n=2) == "2 votes"
     assert message("vote_count", "ko", n=2) == "투표 2개"
 

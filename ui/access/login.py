@@ -35,7 +35,8 @@ log = logging.getLogger(__name__)
 
 QUERY_LOG = "queries.log"
 LOGIN_ATTEMPTS_PER_MINUTE = 5  # per user name: slows password guessing to 7,200 a day
-AUTH_MESSAGE = both("sign_in", sep="<br>", command="<code>rag users add</code>")  # Gradio's login page: HTML
+# Gradio's login page reads HTML. The command that makes the account is said once, under both languages.
+AUTH_MESSAGE = f'{both("sign_in", sep="<br>")}<br>(<code>rag users add</code>)'
 OPEN_WARNING = both("open_warning")
 
 # Sent with every response. No script-src in the policy: Gradio's page runs inline scripts and styles,
