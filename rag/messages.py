@@ -4,6 +4,7 @@
                                    for what answers one question, in that question's language
     both(key, **values)            "English · 한국어": for a label or a notice tied to no question (a button,
                                    a placeholder, a limit), where the reader's language is not known
+    bilingual(say)                 the same for a text made of several keys: say(lang), for each language
     error_line(exc, lang)          a RagError as the CLI prints it: for a Korean query, a Korean summary
                                    of the error's kind before the message (commands stay as typed)
 
@@ -16,6 +17,8 @@ check every key has both languages with the same fields, and that every key is u
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from rag.text import hangul_share
 
@@ -159,7 +162,8 @@ MESSAGES: dict[str, dict[str, str | tuple[str, str]]] = {
                          "ko": "질문 {n}개를 불러왔습니다 ({name})."},
     "typed": {"en": "typed", "ko": "직접 입력"},
     "load_first": {"en": "Load questions first.", "ko": "먼저 질문을 불러오세요."},
-    "all_done": {"en": "All {n} questions done — thank you.", "ko": "질문 {n}개를 모두 마쳤습니다 — 고맙습니다."},
+    "all_done": {"en": ("{n} question done — thank you.", "All {n} questions done — thank you."),
+                 "ko": "질문 {n}개를 모두 마쳤습니다 — 고맙습니다."},
     "skipped": {"en": "Skipped “{question}”", "ko": "“{question}” 건너뜀"},
     "no_trial": {"en": "There is no question on screen to vote on — press Start.",
                  "ko": "투표할 질문이 화면에 없습니다 — 시작을 누르세요."},
@@ -224,7 +228,12 @@ def message(key: str, lang: str = "en", **values) -> str:
 
 def both(key: str, sep: str = SEP, **values) -> str:
     """The text in English and in Korean, "English · 한국어", for what is read before any question is asked."""
-    return sep.join(message(key, lang, **values) for lang in LANGS)
+    return bilingual(lambda lang: message(key, lang, **values), sep)
+
+
+def bilingual(say: Callable[[str], str], sep: str = SEP) -> str:
+    """both() for a text composed of several keys, e.g. a stage inside a progress line: say(lang), joined."""
+    return sep.join(say(lang) for lang in LANGS)
 
 
 def error_line(exc: Exception, lang: str = "en") -> str:

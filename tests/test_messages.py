@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 
 from rag.errors import BadQuery, IndexNotFound
-from rag.messages import ERROR_KINDS_KO, MESSAGES, both, error_line, message
+from rag.messages import ERROR_KINDS_KO, MESSAGES, bilingual, both, error_line, message
 
 
 def test_every_message_has_english_and_korean_with_the_same_fields():
@@ -40,6 +40,8 @@ def test_both_gives_english_then_korean_and_english_counts_in_the_plural():
         "앱 관리자가 만들어 준 계정으로 로그인하세요."
     assert message("vote_count", "en", n=1) == "1 vote" and message("vote_count", "en", n=2) == "2 votes"
     assert message("vote_count", "ko", n=2) == "투표 2개"
+    assert bilingual(lambda lang: message("stage_failed", lang, stage=message("loading_llm", lang))) == \
+        "Loading the language model failed · 언어 모델을 불러오는 중: 실패"
 
 
 # -- every string the user reads is in the catalogue, and every catalogue entry is read ------------------

@@ -129,7 +129,7 @@ def build_app(backend):
 
 def account_html(backend, request) -> str:
     """"Signed in as NAME (role) · Sign out" with a login, in both languages; nothing without one."""
-    from rag.messages import LANGS, SEP, both, message
+    from rag.messages import bilingual, both, message
 
     from .render import e
     from .tabs import caller_of
@@ -139,6 +139,6 @@ def account_html(backend, request) -> str:
         return ""
     role = "role_admin" if caller.admin else "role_evaluator"
     # The catalogue's text is ours; only the values are escaped, so the name can be bold.
-    who = SEP.join(message("signed_in_as", lang, name=f"<b>{e(caller.name)}</b>", role=e(message(role, lang)))
-                   for lang in LANGS)
+    who = bilingual(lambda lang: message("signed_in_as", lang, name=f"<b>{e(caller.name)}</b>",
+                                         role=e(message(role, lang))))
     return f'<div class="rag-stats" style="text-align:right">{who} · <a href="logout">{e(both("sign_out"))}</a></div>'

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from rag import Assistant, Settings
 from rag.errors import RagError
-from rag.messages import LANGS, SEP, both, message
+from rag.messages import bilingual, both, message
 from rag.store.local import list_indexes
 
 from . import render
@@ -36,7 +36,7 @@ class Warmup:
 
     def __init__(self, assistant: Assistant):
         self.assistant = assistant
-        self.stage = "loading_index"  # a catalogue key (rag.messages)
+        self.stage = "loading_index"  # the step under way, as a catalogue key (rag.messages)
         self.problems: list[str] = []
         self.started = time.monotonic()
         self.done = threading.Event()
@@ -62,7 +62,7 @@ class Warmup:
                 self.problems.append(str(exc))
             except Exception as exc:  # shown as a status line, never raised into the page
                 log.exception("warm-up failed")
-                failed = SEP.join(message("stage_failed", lang, stage=message(stage, lang)) for lang in LANGS)
+                failed = bilingual(lambda lang: message("stage_failed", lang, stage=message(stage, lang)))
                 self.problems.append(f"{failed}: {type(exc).__name__}: {exc}")
         self.done.set()
 
@@ -80,8 +80,8 @@ class Warmup:
             if self._thread is None:
                 return ""
             seconds = f"{time.monotonic() - self.started:.0f}"
-            text = SEP.join(message("warming_up", lang, stage=message(self.stage, lang), seconds=seconds)
-                            for lang in LANGS)
+            text = bilingual(lambda lang: message("warming_up", lang, stage=message(self.stage, lang),
+                                                  seconds=seconds))
             return render.waiting_html(text, heading="")
         if self.problems:
             return "".join(render.error_html(p) for p in self.problems)

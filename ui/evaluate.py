@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from rag.messages import LANGS, SEP, both, message
+from rag.messages import bilingual, both, message
 from rag.text import lang_of
 
 from . import render
@@ -61,8 +61,8 @@ def eval_load(file_path: str | None, typed: str, limits: Limits | None = None) -
         return EvalSession(), render.error_html(problem(exc))
     if not questions:
         return EvalSession(), render.error_html(both("no_questions"))
-    loaded = SEP.join(message("questions_loaded", lang, n=len(questions),
-                              name=Path(file_path).name if file_path else message("typed", lang)) for lang in LANGS)
+    loaded = bilingual(lambda lang: message("questions_loaded", lang, n=len(questions),
+                                            name=Path(file_path).name if file_path else message("typed", lang)))
     return EvalSession(questions), f'<div class="rag-stats">{render.e(loaded)}</div>'
 
 

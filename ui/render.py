@@ -13,7 +13,7 @@ import re
 from html import escape
 from urllib.parse import urlsplit
 
-from rag.messages import LANGS, SEP, both
+from rag.messages import bilingual, both
 from rag.messages import message as m
 from rag.schema import Link, Overview
 from rag.text import lang_of
@@ -215,8 +215,7 @@ def feedback_html(fb) -> str:
     if not fb.n:
         return ""
     h = fb.helpful
-    counts = SEP.join(m("answer_feedback", lang, n=fb.n, up=h.k, down=fb.n - h.k, helpful=f"{h.value:.0%}")
-                      for lang in LANGS)
+    counts = both("answer_feedback", n=fb.n, up=h.k, down=fb.n - h.k, helpful=f"{h.value:.0%}")
     reasons = "".join(f"<li>{'👍' if rating == 'up' else '👎'} “{e(q)}”: {e(r)}</li>" for rating, q, r in fb.reasons)
     return (f'<div class="rag-summary rag-feedback-summary"><p><b>{e(counts)}</b> '
             f'<span class="rag-stats">(95% CI {h.low:.0%}–{h.high:.0%})</span></p>'
@@ -246,8 +245,8 @@ def summary_html(summary) -> str:
     rows = [(label, rate(r)) for label, r in summary.rates()]
     rows.append((both("median_decision"), f"{summary.median_decision_s:.1f} s"))
     body = "".join(f"<tr><th>{e(k)}</th><td>{v}</td></tr>" for k, v in rows)
-    count = SEP.join(m("vote_count", lang, n=summary.votes) + m("from_evaluators", lang, n=summary.evaluators)
-                     for lang in LANGS)
+    count = bilingual(lambda lang: m("vote_count", lang, n=summary.votes) +
+                      m("from_evaluators", lang, n=summary.evaluators))
     return (f'<div class="rag-summary"><p class="rag-vote-count"><b>{e(count)}</b></p>'
             f"<table>{body}</table></div>")
 
