@@ -7,11 +7,12 @@ import pytest
 
 from rag import Assistant
 from rag.cli import main
-from ui import handlers as h
+from ui import evaluate, search
+from ui.backend import Backend, source_choices
 
 from conftest import ScriptedGenerator
 from test_cli import shared_embedder  # noqa: F401
-from test_ui_handlers import start
+from test_ui_evaluate import start
 
 pytestmark = pytest.mark.slow  # starts PostgreSQL and embeds with the real MiniLM
 
@@ -53,17 +54,17 @@ def test_app_handlers_search_and_vote_through_postgres(fresh_schema, tiny_settin
 
     open_store(settings).build(documents(), "tiny", "test:tiny", embedder, progress=False)
     assistant = Assistant(settings, embedder=embedder, generator=ScriptedGenerator())
-    backend = h.Backend.create(settings, assistant)
-    assert h.source_choices(backend) == [("tiny", "tiny")]
-    links = h.search_links(backend, "Who painted the Mona Lisa?", "tiny")[0]
+    backend = Backend.create(settings, assistant)
+    assert source_choices(backend) == [("tiny", "tiny")]
+    links = search.ask_links(backend, None, "Who painted the Mona Lisa?", "tiny", fresh=True)[1]
     assert links.count('class="rag-link"') == 7 and links.index("Mona Lisa") < links.index("Eiffel Tower")
     session = start(backend)
-    session, *_ = h.eval_next(backend, session, "tiny")
-    session, msg = h.eval_vote(backend, session, "A", ["A"], "", "ann")
+    session, *_ = evaluate.eval_next(backend, session, "tiny")
+    session, msg = evaluate.eval_vote(backend, session, "A", ["A"], "", "ann")
     assert "Vote saved" in msg
-    other_replica = h.Backend.create(settings, Assistant(settings, embedder=embedder, generator=ScriptedGenerator()))
+    other_replica = Backend.create(settings, Assistant(settings, embedder=embedder, generator=ScriptedGenerator()))
     assert [r["evaluator"] for r in other_replica.votes.rows()] == ["ann"]
-    assert "1 vote" in h.eval_summary(other_replica)
+    assert "1 vote" in evaluate.eval_summary(other_replica)
 
 
 def test_a_conversation_follows_up_on_a_postgresql_index(fresh_schema, tiny_settings, embedder, tmp_path):

@@ -1,5 +1,5 @@
 """The app's access policy without a server: who must log in, sessions, headers, the query log,
-and the handlers that depend on who is asking."""
+and the handlers that depend on who is asking (the search thread and the Evaluate tab, as the app serves them)."""
 
 import json
 
@@ -8,10 +8,11 @@ import pytest
 from rag.cli import main
 from rag.errors import RagError
 from rag.settings import Settings
-from ui import handlers as h
-from ui.access import LOGIN_ATTEMPTS_PER_MINUTE, OPEN_WARNING, QUERY_LOG, Access, Caller, SecurityHeaders, \
-    SessionTokens, is_loopback
-from ui.users import UserStore
+from ui import evaluate, search
+from ui.access import Access, Caller, UserStore
+from ui.access.login import LOGIN_ATTEMPTS_PER_MINUTE, OPEN_WARNING, QUERY_LOG, SecurityHeaders, SessionTokens, \
+    is_loopback
+from ui.backend import Backend
 from ui.votes import Vote
 
 PASSWORD = "correct horse battery"
@@ -54,7 +55,7 @@ def test_no_auth_beyond_loopback_starts_with_a_warning(settings):
     access = Access.for_host(settings, "0.0.0.0", no_auth=True)
     assert not access.login and access.warning == OPEN_WARNING
     assert access.limits.per_minute == settings.questions_per_minute  # counted per client address
-    assert "anyone" in OPEN_WARNING and "누구나" in OPEN_WARNING
+    assert OPEN_WARNING.startswith("This app has no login (--no-auth): anyone") and " · 로그인이 꺼져" in OPEN_WARNING
 
 
 def test_loopback_has_no_login_unless_asked(with_users, tmp_path):
@@ -125,16 +126,27 @@ def test_security_headers_are_added_to_every_response():
     assert response.headers.get_list("x-frame-options") == ["SAMEORIGIN"]  # the app's own value is kept
 
 
+def ask(backend, question, caller=Caller(key="k", name="ann"), source="none"):
+    """One question as the search page asks it: the links event, then the overview event's last frame.
+    The source "none" is no index: the search fails at once, after the limits and the query log."""
+    out = search.ask_links(backend, None, question, source, fresh=True, caller=caller)
+    frames = list(search.ask_overview(backend, out[0], source, caller))
+    return out, frames[-1][1]
+
+
 def test_questions_are_logged_only_when_the_owner_turns_it_on(settings):
-    backend = h.Backend.create(settings, access=Access.local(settings))
-    h.search_links(backend, "who painted the mona lisa", "none", Caller(key="k", name="ann"))
+    backend = Backend.create(settings, access=Access.local(settings))
+    ask(backend, "who painted the mona lisa")
     assert not (settings.data_dir / QUERY_LOG).exists()
 
     on = settings.replace(log_queries=True)
-    backend = h.Backend.create(on, access=Access.local(on))
-    h.search_links(backend, "who painted the mona lisa", "none", Caller(key="k", name="ann"))
-    line = json.loads((settings.data_dir / QUERY_LOG).read_text(encoding="utf-8").splitlines()[-1])
-    assert line["user"] == "ann" and line["question"] == "who painted the mona lisa" and line["source"] == "none"
+    backend = Backend.create(on, access=Access.local(on))
+    ask(backend, "who painted the mona lisa")
+    search.ask_links(backend, search.new_thread(), "when was he born", "none", caller=Caller(key="k", name="ann"))
+    ask(backend, "x" * (on.max_query_chars + 1))  # refused: not asked, so not logged
+    lines = [json.loads(line) for line in (settings.data_dir / QUERY_LOG).read_text(encoding="utf-8").splitlines()]
+    assert [(x["user"], x["question"], x["source"]) for x in lines] == \
+        [("ann", "who painted the mona lisa", "none"), ("ann", "when was he born", "none")]  # a follow-up too
 
 
 def _vote(evaluator: str, comment: str) -> Vote:
@@ -144,34 +156,52 @@ def _vote(evaluator: str, comment: str) -> Vote:
 
 def test_only_admins_export_and_read_other_users_comments(with_users):
     access = Access.for_host(with_users, "0.0.0.0")
-    backend = h.Backend.create(with_users, access=access)
+    backend = Backend.create(with_users, access=access)
     backend.votes.add(_vote("ann", "ann's note"))
     backend.votes.add(_vote("bob", "bob's note"))
     ann, bob = access.caller("ann"), access.caller("bob")
 
-    path, message = h.export_votes(backend, bob)
-    assert path is None and "Only an admin" in message
-    path, message = h.export_votes(backend, ann)
+    path, message = evaluate.export_votes(backend, bob)
+    assert path is None and "Only an admin" in message and "관리자만" in message
+    path, message = evaluate.export_votes(backend, ann)
     assert message == "" and "bob&#x27;s note" not in open(path, encoding="utf-8").read()  # plain CSV
     assert "bob's note" in open(path, encoding="utf-8").read()
 
-    mine = h.votes_table(backend, bob)
+    mine = evaluate.votes_table(backend, bob)
     assert "Your votes" in mine and "bob&#x27;s note" in mine and "ann&#x27;s note" not in mine
-    everyone = h.votes_table(backend, ann)
+    everyone = evaluate.votes_table(backend, ann)
     assert "All votes" in everyone and "bob&#x27;s note" in everyone and "ann&#x27;s note" in everyone
-    assert h.votes_table(backend, Access.local(with_users).caller(None)) == ""  # no login: Export CSV has them
+    assert evaluate.votes_table(backend, Access.local(with_users).caller(None)) == ""  # no login: Export CSV has them
 
 
-def test_a_too_long_question_is_refused_with_its_length(settings):
-    backend = h.Backend.create(settings.replace(max_query_chars=20))
-    links, *_, overview, _ = h.search_links(backend, "x" * 21, "tiny")
-    assert "21 characters long; the limit is 20" in links and overview == ""
-    assert list(h.stream_overview(backend, "x" * 21, "tiny")) == [("", "", "")]  # the links pane said it
+def test_a_too_long_question_is_refused_with_its_length_in_its_language(settings):
+    backend = Backend.create(settings.replace(max_query_chars=20))
+    (state, links, *_, overview, _, thread, searched, _), final = ask(backend, "x" * 21)
+    assert "Your question is 21 characters long; the limit is 20." in links and "질문" not in links
+    assert overview == "" and final == "" and state["pending"] is None  # the links pane said it, once
+    korean = ask(backend, "가" * 21)[0][1]
+    assert "질문이 너무 깁니다: 21자, 최대 20자입니다." in korean and "characters" not in korean
+
+
+def test_the_search_page_keeps_each_callers_limits(settings):
+    shared = settings.replace(questions_per_minute=2, queued_overviews=1)
+    backend = Backend.create(shared, access=Access.local(shared, shared=True))
+    ann, bob = Caller(key="ann", session="tab"), Caller(key="bob", session="tab")
+    # Ann asks three questions before any overview comes: the second finds her one place for an overview
+    # taken, the third is past her questions per minute.
+    asked = [search.ask_links(backend, None, "mona lisa", "none", fresh=True, caller=ann) for _ in range(3)]
+    assert "You have asked 2 questions in the last minute" in asked[2][1] and "초 후에 다시 질문하세요" in asked[2][1]
+    assert "questions in the last minute" not in search.ask_links(backend, None, "q", "none", caller=bob)[1]
+    overviews = [list(search.ask_overview(backend, out[0], "none", ann))[-1][1] for out in asked]
+    assert "You already have 1 overview waiting" in overviews[1] and "대기 한도" in overviews[1]
+    assert overviews[0] == "" and overviews[2] == ""  # the first found no index; the third was refused
+    assert backend.access.limits.waiting("ann") == 0  # every place was given back
 
 
 def test_an_oversized_question_file_is_refused(settings, tmp_path):
     big = tmp_path / "big.jsonl"
     big.write_text('{"question": "q"}\n' * 100)
-    backend = h.Backend.create(settings.replace(max_upload_bytes=1_000))
-    session, message = h.eval_load(str(big), "", backend.access.limits)
+    backend = Backend.create(settings.replace(max_upload_bytes=1_000))
+    session, message = evaluate.eval_load(str(big), "", backend.access.limits)
     assert not session.questions and "The question file is 1,800 bytes; the limit is 1,000 bytes" in message
+    assert "질문 파일이 너무 큽니다: 1,800 bytes, 최대 1,000 bytes" in message  # tied to no question: both

@@ -13,7 +13,7 @@ import pytest
 from rag import Assistant
 from rag.answer.generation import Generator
 from ui import app as ui_app
-from ui import handlers as h
+from ui.backend import Backend
 
 from conftest import free_port
 
@@ -49,7 +49,7 @@ def served(tiny_settings, embedder, tmp_path):
     gradio_client = pytest.importorskip("gradio_client")
     gen = SlowGenerator()
     settings = tiny_settings.replace(data_dir=tmp_path / "data")
-    backend = h.Backend.create(settings, Assistant(settings, embedder=embedder, generator=gen))
+    backend = Backend.create(settings, Assistant(settings, embedder=embedder, generator=gen))
     demo = ui_app.build_app(backend)
     port = free_port()
     ui_app.launch(demo, backend, "127.0.0.1", port, block=False)

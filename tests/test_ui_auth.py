@@ -11,9 +11,8 @@ import pytest
 
 from rag import Assistant
 from ui import app as ui_app
-from ui import handlers as h
-from ui.access import Access
-from ui.users import UserStore
+from ui.backend import Backend
+from ui.access import Access, UserStore
 
 from conftest import ScriptedGenerator, free_port
 
@@ -49,7 +48,7 @@ def served(tiny_settings, embedder, tmp_path, request):
     users.add("bob", PASSWORD)
     access = Access.for_host(settings, "127.0.0.1", auth=True)
     assistant = Assistant(settings, embedder=embedder, generator=ScriptedGenerator(*[REPLY] * 20))
-    backend = h.Backend.create(settings, assistant, access=access)
+    backend = Backend.create(settings, assistant, access=access)
     demo = ui_app.build_app(backend)
     port = free_port()
     ui_app.launch(demo, backend, "127.0.0.1", port, block=False)
@@ -146,7 +145,7 @@ def test_past_two_waiting_overviews_a_question_gets_links_and_a_message(served):
     panes = [bob.predict("Who painted the Mona Lisa?", "tiny", api_name="/show_links") for _ in range(3)]
     assert all("Mona Lisa" in links for links, *_ in panes)
     assert ["overviews waiting" in p[3] for p in panes] == [False, False, True]
-    # The search page is a thread (ui.chat): the overview event answers the latest question asked, once;
+    # The search page is a thread (ui.search): the overview event answers the latest question asked, once;
     # the places are taken in order, so the third overview event gets the message, and each gives its place back.
     overviews = [bob.predict("tiny", api_name="/show_overview")[0] for _ in range(3)]
     assert ["rag-chip" in o for o in overviews] == [True, False, False]
@@ -159,7 +158,7 @@ def test_past_two_waiting_overviews_a_question_gets_links_and_a_message(served):
 def test_an_app_opened_with_no_auth_says_so_on_the_page(tiny_settings, embedder, tmp_path):
     settings = tiny_settings.replace(data_dir=tmp_path / "data")
     access = Access.for_host(settings, "0.0.0.0", no_auth=True)  # the policy of --host 0.0.0.0 --no-auth
-    backend = h.Backend.create(settings, Assistant(settings, embedder=embedder, generator=ScriptedGenerator()),
+    backend = Backend.create(settings, Assistant(settings, embedder=embedder, generator=ScriptedGenerator()),
                                access=access)
     demo = ui_app.build_app(backend)
     port = free_port()

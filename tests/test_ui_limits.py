@@ -2,7 +2,7 @@
 
 import pytest
 
-from ui.limits import PLACE_TTL, Limits
+from ui.access.limits import PLACE_TTL, Limits
 
 
 class Clock:

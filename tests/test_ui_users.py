@@ -8,7 +8,7 @@ import pytest
 
 from rag.cli import main
 from rag.errors import RagError
-from ui.users import UserStore
+from ui.access.users import UserStore
 
 PASSWORD = "correct horse battery"
 

@@ -1,11 +1,16 @@
 """The web app (`rag ui`): an AI overview beside ten blue links, and a blind evaluator mode.
 
-    ui.app        layout and event wiring (Gradio), the `rag ui` command
-    ui.handlers   what each event does: plain functions over the Assistant, tested without a server
+    ui.app        the server (`rag ui`), the page's frame and its load events
+    ui.tabs       the two tabs in Gradio: layout, and events wired to the handlers below
+    ui.search     the search tab as a thread: plain functions over the Assistant, tested without a server
+    ui.evaluate   the Evaluate tab: A/B questions, votes, summary, CSV export; plain functions too
+    ui.backend    what both share: the Assistant, votes, access policy, warm-up, the error message
     ui.render     HTML for the panes; every source string escaped, only http/https/file links
-    ui.votes      evaluator votes in SQLite or PostgreSQL, summary with 95% Wilson intervals, CSV export
+    ui.style      the CSS and the fonts (Hangul included, no web fonts)
     ui.questions  evaluator questions from JSONL, SQuAD JSON or typed lines
-    ui.access     who must sign in, as whom, session expiry, security headers, the opt-in query log
-    ui.users      the accounts file (argon2 hashes) and `rag users add|list|remove`
-    ui.limits     per-user questions per minute and waiting overviews; query and upload size caps
+    ui.votes      evaluator votes and answer feedback: one model, SQLite and PostgreSQL backends, open_votes()
+    ui.access     login (who must sign in, as whom, sessions, headers, the query log), users, per-user limits
+
+Imports run one way: app → tabs → search, evaluate → backend → render, access, votes. Every word the page
+shows comes from rag.messages, in English and Korean.
 """

@@ -13,55 +13,13 @@ import re
 from html import escape
 from urllib.parse import urlsplit
 
+from rag.messages import bilingual, both
 from rag.messages import message as m
 from rag.schema import Link, Overview
 from rag.text import lang_of
 
 SAFE_SCHEMES = frozenset({"http", "https", "file"})
 BOLD = re.compile(r"\*\*(.+?)\*\*")  # Link.snippet marks query terms as **term**
-
-# Fonts that hold Hangul, so Korean renders wherever the system has one (Noto CJK on Linux, Apple SD
-# Gothic Neo on macOS, Malgun Gothic on Windows), after the system UI fonts the theme names.
-KOREAN_FONTS = ('"Noto Sans KR", "Noto Sans CJK KR", "Apple SD Gothic Neo", "Malgun Gothic", '
-                '"Nanum Gothic", "NanumGothic", "UnDotum"')
-FONT_STACK = f"ui-sans-serif, system-ui, -apple-system, \"Segoe UI\", Roboto, {KOREAN_FONTS}, sans-serif"
-
-CSS = f"""
-body, .gradio-container, .rag-pane, .rag-question, input, textarea {{ font-family: {FONT_STACK}; }}
-.rag-pane h3 {{ margin: 0 0 .5rem; font-size: 1.05rem; }}
-.rag-lead {{ font-size: 1.12rem; line-height: 1.55; margin: 0 0 .6rem; }}
-.rag-points {{ margin: 0 0 .8rem 1.1rem; padding: 0; line-height: 1.5; }}
-.rag-points li {{ margin: .25rem 0; }}
-.rag-quoted {{ font-style: italic; }}
-.rag-chip {{ display: inline-block; min-width: 1.3em; padding: 0 .35em; margin-left: .15em; border-radius: .7em;
-  background: #e8f0fe; color: #1a56c4 !important; font-size: .78em; font-style: normal; text-align: center;
-  text-decoration: none !important; vertical-align: .12em; line-height: 1.45; }}
-.rag-chip:hover {{ background: #1a56c4; color: #fff !important; }}
-.rag-sources {{ display: grid; gap: .5rem; margin-top: .6rem; }}
-.rag-source {{ border: 1px solid #dadce0; border-radius: .6rem; padding: .5rem .7rem; scroll-margin-top: 4rem; }}
-.rag-source:target {{ border-color: #1a56c4; box-shadow: 0 0 0 2px #1a56c455; }}
-.rag-source .rag-n {{ font-weight: 600; margin-right: .35rem; color: #1a56c4; }}
-.rag-site {{ color: #5f6368; font-size: .85em; }}
-.rag-source blockquote {{ margin: .3rem 0 0; padding-left: .6rem; border-left: 3px solid #dadce0; color: #3c4043; }}
-.rag-abstain {{ padding: .7rem .9rem; border-radius: .6rem; background: #fef7e0; border: 1px solid #f9e2a6; }}
-.rag-draft {{ color: #5f6368; }}
-.rag-badge {{ display: inline-block; font-size: .75rem; padding: .05rem .5rem; border-radius: .6rem;
-  background: #f1f3f4; color: #5f6368; margin-bottom: .4rem; }}
-.rag-notice {{ font-size: .88rem; color: #8a5300; margin-top: .5rem; }}
-.rag-error {{ padding: .7rem .9rem; border-radius: .6rem; background: #fce8e6; border: 1px solid #f4c7c3;
-  color: #a50e0e; }}
-.rag-link {{ display: flex; gap: .7rem; margin-bottom: 1.1rem; }}
-.rag-rank {{ color: #70757a; min-width: 1.4rem; text-align: right; font-size: .85rem; padding-top: .2rem; }}
-.rag-url {{ color: #202124; font-size: .82rem; overflow-wrap: anywhere; }}
-a.rag-link-title {{ color: #1a0dab !important; font-size: 1.08rem; text-decoration: none; }}
-a.rag-link-title:hover {{ text-decoration: underline; }}
-.rag-link-title {{ font-size: 1.08rem; }}
-.rag-snippet {{ color: #4d5156; font-size: .92rem; line-height: 1.45; }}
-.rag-stats {{ color: #70757a; font-size: .82rem; }}
-.rag-question {{ font-size: 1.15rem; font-weight: 600; }}
-.rag-summary table {{ border-collapse: collapse; }}
-.rag-summary td, .rag-summary th {{ padding: .25rem .7rem; border-bottom: 1px solid #eee; text-align: left; }}
-"""
 
 
 # -- safety -----------------------------------------------------------------------------------------
@@ -88,10 +46,10 @@ def anchor(url: str, text: str, cls: str) -> str:
     return f'<a class="{cls}" href="{e(href)}" target="_blank" rel="noopener noreferrer">{e(text)}</a>'
 
 
-def site(url: str) -> str:
+def site(url: str, lang: str = "en") -> str:
     parts = urlsplit((url or "").strip())
     if parts.scheme == "file":
-        return "local file"
+        return m("local_file", lang)
     return parts.hostname or (url or "")
 
 
@@ -200,14 +158,14 @@ def overview_html(ov: Overview, prefix: str = "ov", heading: str | None = None) 
     parts = [f'<p class="rag-lead">{sentence(lead)}</p>']
     if points:
         parts.append('<ul class="rag-points">' + "".join(f"<li>{sentence(s)}</li>" for s in points) + "</ul>")
-    parts.append(sources_html(ov, prefix))
+    parts.append(sources_html(ov, prefix, lang))
     return f'<div class="rag-pane rag-overview">{head}{"".join(parts)}{_notices(ov.notices, lang)}</div>'
 
 
-def sources_html(ov: Overview, prefix: str) -> str:
+def sources_html(ov: Overview, prefix: str, lang: str = "en") -> str:
     cards = "".join(
         f'<div class="rag-source" id="{prefix}-src-{s.n}"><span class="rag-n">{s.n}</span>'
-        f'{anchor(s.url, s.title or s.url, "rag-source-title")} <span class="rag-site">{e(site(s.url))}</span>'
+        f'{anchor(s.url, s.title or s.url, "rag-source-title")} <span class="rag-site">{e(site(s.url, lang))}</span>'
         f'<blockquote>{e(s.quote)}</blockquote></div>'
         for s in ov.sources)
     return f'<div class="rag-sources">{cards}</div>'
@@ -242,18 +200,42 @@ def _notices(notices, lang: str = "en") -> str:
     return "".join(f'<div class="rag-notice">{e(m("note", lang))}: {e(n)}</div>' for n in notices)
 
 
+# -- the thread -----------------------------------------------------------------------------------------
+
+def turn_html(turn: int, question: str, resolved: str, overview: str, links: str) -> str:
+    """One finished turn: its question, what was searched, its overview beside its own links."""
+    searched = f'<div class="rag-turn-searched">{e(both("searched_for"))}: {e(resolved)}</div>' \
+        if resolved != question else ""
+    return (f'<div class="rag-turn" data-turn="{turn}"><div class="rag-turn-q">{e(question)}</div>{searched}'
+            f'<div class="rag-turn-panes"><div>{overview}</div><div>{links}</div></div></div>')
+
+
+def feedback_html(fb) -> str:
+    """The answers' thumbs up/down (ui.votes.FeedbackSummary) under the Evaluate tab's summary; "" when none."""
+    if not fb.n:
+        return ""
+    h = fb.helpful
+    counts = both("answer_feedback", n=fb.n, up=h.k, down=fb.n - h.k, helpful=f"{h.value:.0%}")
+    reasons = "".join(f"<li>{'👍' if rating == 'up' else '👎'} “{e(q)}”: {e(r)}</li>" for rating, q, r in fb.reasons)
+    return (f'<div class="rag-summary rag-feedback-summary"><p><b>{e(counts)}</b> '
+            f'<span class="rag-stats">(95% CI {h.low:.0%}–{h.high:.0%})</span></p>'
+            f'{"<ul>" + reasons + "</ul>" if reasons else ""}</div>')
+
+
 # -- evaluator ------------------------------------------------------------------------------------------
 
 def question_html(text: str, position: int, total: int, answers=()) -> str:
-    ref = f'<div class="rag-stats">Reference answer: {e(" / ".join(answers))}</div>' if answers else ""
-    return (f'<div class="rag-stats">Question {position} of {total}</div>'
+    """The question on screen, its number and its reference answers, in the question's language."""
+    lang = lang_of(text)
+    ref = f'<div class="rag-stats">{e(m("reference_answer", lang))}: {e(" / ".join(answers))}</div>' if answers else ""
+    return (f'<div class="rag-stats">{e(m("question_n", lang, position=position, total=total))}</div>'
             f'<div class="rag-question">{e(text)}</div>{ref}')
 
 
 def summary_html(summary) -> str:
     """The evaluator summary: win rates and correct rates, each with its 95% Wilson interval."""
     if not summary.votes:
-        return '<div class="rag-summary">No votes yet.</div>'
+        return f'<div class="rag-summary">{e(both("no_votes"))}</div>'
 
     def rate(r) -> str:
         if r.value is None:
@@ -261,27 +243,29 @@ def summary_html(summary) -> str:
         return f"{r.value:.0%} <span class=\"rag-stats\">(95% CI {r.low:.0%}–{r.high:.0%}; {r.k}/{r.n})</span>"
 
     rows = [(label, rate(r)) for label, r in summary.rates()]
-    rows.append(("Median decision time", f"{summary.median_decision_s:.1f} s"))
+    rows.append((both("median_decision"), f"{summary.median_decision_s:.1f} s"))
     body = "".join(f"<tr><th>{e(k)}</th><td>{v}</td></tr>" for k, v in rows)
-    plural = "s" if summary.votes != 1 else ""
-    people = f" from {summary.evaluators} evaluator{'s' if summary.evaluators != 1 else ''}"
-    return (f'<div class="rag-summary"><p class="rag-vote-count"><b>{summary.votes} vote{plural}</b>{people}</p>'
+    count = bilingual(lambda lang: m("vote_count", lang, n=summary.votes) +
+                      m("from_evaluators", lang, n=summary.evaluators))
+    return (f'<div class="rag-summary"><p class="rag-vote-count"><b>{e(count)}</b></p>'
             f"<table>{body}</table></div>")
 
 
 def votes_html(rows: list[dict], everyone: bool, total: int) -> str:
     """A signed-in user's own votes (everyone's, with names and comments, for an admin), newest first.
-    The winner is shown decoded: once voted, which pane was the overview is no longer a secret."""
-    title = "All votes" if everyone else "Your votes"
+    The winner is shown decoded: once voted, which pane was the overview is no longer a secret.
+    The preferred and correct cells hold the stored values (overview, links, tie, neither), as the CSV does."""
+    title = both("all_votes" if everyone else "your_votes")
     if not rows:
-        return f'<div class="rag-summary" id="votes-list"><p><b>{title}</b>: none yet.</p></div>'
-    head = ["When (UTC)", *(["Evaluator"] if everyone else []), "Question", "Preferred", "Correct", "Comment"]
+        return f'<div class="rag-summary" id="votes-list"><p><b>{e(title)}</b>: {e(both("none_yet"))}</p></div>'
+    head = ["col_when", *(["col_evaluator"] if everyone else []), "col_question", "col_preferred", "col_correct",
+            "col_comment"]
     body = []
     for r in reversed(rows):
-        correct = ", ".join(m for m in ("overview", "links") if r[f"{m}_correct"]) or "neither"
+        correct = ", ".join(mode for mode in ("overview", "links") if r[f"{mode}_correct"]) or "neither"
         cells = [r["created"].replace("T", " ").rstrip("Z"), *([r["evaluator"]] if everyone else []), r["question"],
                  r["winner"], correct, r["comment"]]
         body.append("<tr>" + "".join(f"<td>{e(c)}</td>" for c in cells) + "</tr>")
-    shown = f" (latest {len(rows)} of {total})" if total > len(rows) else ""
-    return (f'<div class="rag-summary" id="votes-list"><p><b>{title}</b>{shown}</p><table><tr>'
-            + "".join(f"<th>{e(h)}</th>" for h in head) + "</tr>" + "".join(body) + "</table></div>")
+    shown = f" ({both('latest_of', shown=len(rows), total=total)})" if total > len(rows) else ""
+    return (f'<div class="rag-summary" id="votes-list"><p><b>{e(title)}</b>{e(shown)}</p><table><tr>'
+            + "".join(f"<th>{e(both(h))}</th>" for h in head) + "</tr>" + "".join(body) + "</table></div>")

@@ -112,7 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_optional(sub, "pg", "a development PostgreSQL with pgvector (rag pg up/down)", "rag.store.pgserver")
     _add_optional(sub, "chat", "a conversation: follow-up questions in context", "rag.cli.chat")
     _add_optional(sub, "ui", "the web app", "ui.app")
-    _add_optional(sub, "users", "accounts of the web app: add, list, remove", "ui.users")
+    _add_optional(sub, "users", "accounts of the web app: add, list, remove", "ui.access.users")
     _add_optional(sub, "eval", "measure links vs overview on a QA dataset", "eval.harness")
     return p
 

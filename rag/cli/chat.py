@@ -16,13 +16,13 @@ import sys
 from pathlib import Path
 
 from rag.errors import RagError
+from rag.messages import LANGS, both, error_line, message
+from rag.text import lang_of
 
 PROMPT = "? "
-SEARCHED_FOR = "Searched for · 검색어"
-NEW_TOPIC = ("/new", "/reset", "/새주제")
-QUIT = ("/quit", "/exit", "/q", "/종료")
-HELP = ("Ask a question; follow-ups may say \"he\", \"it\", \"there\" (그는, 그것, 거기). "
-        "Type a suggestion's number to ask it, /new for a new topic (/새주제), /quit to stop (/종료).")
+# The commands are typed in either language: /new and /새주제 alike.
+NEW_TOPIC = ("/reset", *(message("chat_new", lang) for lang in LANGS))
+QUIT = ("/exit", "/q", *(message("chat_quit", lang) for lang in LANGS))
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -87,7 +87,7 @@ def interactive(conv, path: Path | None) -> int:
 
     _readline()
     tty = sys.stdout.isatty()
-    print(HELP)
+    print(both("chat_help", sep="\n"))
     related: list[str] = []
     while True:
         try:
@@ -103,7 +103,7 @@ def interactive(conv, path: Path | None) -> int:
             conv.reset()
             save(conv, path)
             related = []
-            print("New topic · 새 주제")
+            print(both("new_topic"))
             continue
         if question.isdigit() and 1 <= int(question) <= len(related):
             question = related[int(question) - 1]
@@ -111,7 +111,7 @@ def interactive(conv, path: Path | None) -> int:
         try:
             def searched(page, question=question):
                 if page.query != question:
-                    print(f"{SEARCHED_FOR}: {page.query}")
+                    print(f"{both('searched_for')}: {page.query}")
 
             reply = print_stream(conv.stream(question), tty, on_links=searched)
             if reply is not None:
@@ -119,7 +119,7 @@ def interactive(conv, path: Path | None) -> int:
                 for n, text in enumerate(related, start=1):
                     print(f"  ({n}) {text}")
         except RagError as exc:  # one question failing does not end the conversation
-            print(f"error: {exc}", file=sys.stderr)
+            print(error_line(exc, lang_of(question)), file=sys.stderr)
             continue
         save(conv, path)
 

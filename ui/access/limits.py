@@ -15,7 +15,8 @@ running, and a question beyond that gets its links with a message in place of th
 Because a place is taken when the links are shown and the overview event comes after, the place
 is matched to its overview through (user, session): one browser tab or client asks in order.
 A place whose overview never came (the tab was closed while it waited) lapses after PLACE_TTL.
-Messages are in English and Korean: the users are.
+A message about the question asked (too long) is in its language; the others, not tied to one
+question, in English and Korean (rag.messages.both).
 """
 
 from __future__ import annotations
@@ -26,7 +27,9 @@ from collections import defaultdict, deque
 from pathlib import Path
 
 from rag.errors import require
+from rag.messages import both, message
 from rag.settings import Settings
+from rag.text import lang_of
 
 # An overview waits behind at most (users x queued_overviews) others of a few seconds each; a place
 # unused for this long belongs to a request that was dropped.
@@ -59,8 +62,7 @@ class Limits:
         n = len(text) if isinstance(text, str) else 0
         if n <= self.max_query_chars:
             return None
-        return (f"Your question is {n:,} characters long; the limit is {self.max_query_chars:,}. Shorten it "
-                f"and ask again. (질문이 너무 깁니다: {n:,}자, 최대 {self.max_query_chars:,}자)")
+        return message("query_too_long", lang_of(text), n=n, limit=self.max_query_chars)
 
     def check_upload(self, path: str | Path | None) -> str | None:
         try:
@@ -69,15 +71,13 @@ class Limits:
             return None  # reading it will say what is wrong
         if size <= self.max_upload_bytes:
             return None
-        return (f"The question file is {_mb(size)}; the limit is {_mb(self.max_upload_bytes)}. Split it into "
-                f"smaller files. (파일이 너무 큽니다: 최대 {_mb(self.max_upload_bytes)})")
+        return both("file_too_big", size=_mb(size), limit=_mb(self.max_upload_bytes))
 
     def check_typed(self, text) -> str | None:
         size = len(text.encode("utf-8", "replace")) if isinstance(text, str) else 0
         if size <= self.max_upload_bytes:
             return None
-        return (f"The typed questions are {_mb(size)}; the limit is {_mb(self.max_upload_bytes)}. "
-                f"(입력이 너무 깁니다: 최대 {_mb(self.max_upload_bytes)})")
+        return both("typed_too_big", size=_mb(size), limit=_mb(self.max_upload_bytes))
 
     # -- questions per minute ---------------------------------------------------------------------------
 
@@ -87,9 +87,7 @@ class Limits:
             return None
         reset = self._limiter.get_window_stats(self._rate, user).reset_time
         wait = max(1, round(reset - time.time()))
-        return (f"You have asked {self.per_minute} questions in the last minute, the most one person may "
-                f"while others share this app. Ask again in {wait} s. "
-                f"(1분 질문 한도를 넘었습니다. {wait}초 후에 다시 질문하세요.)")
+        return both("too_many_questions", n=self.per_minute, wait=wait)
 
     # -- overviews waiting for the model ----------------------------------------------------------------
 
@@ -141,9 +139,7 @@ class Limits:
     def _full(self, user: str) -> str | None:
         if not self.queued or len(self._live(user)) < self.queued:
             return None
-        return (f"You already have {self.queued} overview{'s' if self.queued > 1 else ''} waiting for the shared "
-                "model, so this question gets its links only. Ask again when they are done. "
-                "(AI 요약 대기 한도를 넘었습니다. 앞의 요약이 끝난 뒤 다시 질문하세요.)")
+        return both("overviews_waiting", n=self.queued)
 
     def _take(self, user: str) -> float:
         t = self.clock()

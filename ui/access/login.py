@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rag.errors import RagError, require
+from rag.messages import both
 from rag.settings import Settings
 
 from .limits import Limits
@@ -34,11 +35,9 @@ log = logging.getLogger(__name__)
 
 QUERY_LOG = "queries.log"
 LOGIN_ATTEMPTS_PER_MINUTE = 5  # per user name: slows password guessing to 7,200 a day
-AUTH_MESSAGE = ("Sign in with the account the app's owner made for you (<code>rag users add</code>).<br>"
-                "앱 관리자가 만들어 준 계정으로 로그인하세요.")
-OPEN_WARNING = ("This app has no login (--no-auth): anyone who can reach it can ask questions, vote under any "
-                "name and export every vote. 로그인이 꺼져 있습니다: 이 주소에 접속하는 누구나 질문하고, 아무 이름으로 "
-                "투표하고, 모든 투표를 내려받을 수 있습니다.")
+# Gradio's login page reads HTML. The command that makes the account is said once, under both languages.
+AUTH_MESSAGE = f'{both("sign_in", sep="<br>")}<br>(<code>rag users add</code>)'
+OPEN_WARNING = both("open_warning")
 
 # Sent with every response. No script-src in the policy: Gradio's page runs inline scripts and styles,
 # so the CSP says only what cannot break it (no framing, no plugins, no foreign <base> or form target).

@@ -11,8 +11,8 @@ object is ever copied into a session, and two users' threads never meet.
     new_topic(...)      forget the conversation
     feedback(...)       thumbs up or down, with an optional reason, on the latest answer (ui.votes)
 
-Gradio never appears here (the app wraps these), so every handler runs in a test without a server.
-User-facing words are short and given in English and Korean where a label stands alone.
+Gradio never appears here (ui.tabs wires these), so every handler runs in a test without a server.
+What a turn shows is in its question's language; what no question has been asked for yet, in both.
 """
 
 from __future__ import annotations
@@ -22,35 +22,15 @@ from collections.abc import Iterator
 
 from rag import FinalEvent, LinksEvent, TokenEvent
 from rag.errors import BadQuery
-from rag.messages import message
+from rag.messages import both, message
 from rag.text import lang_of
 
 from . import render
 from .access import LOCAL, Caller
+from .backend import problem
 from .votes import Feedback
 
 log = logging.getLogger(__name__)
-
-# Labels the app shows (English · Korean): users of this app read one or the other.
-FOLLOW_UP_PLACEHOLDER = "Ask a follow-up… · 이어서 질문하기…"
-NEW_TOPIC = "New topic · 새 주제"
-SEARCHED_FOR = "Searched for · 검색어"
-SEARCH_AGAIN = "Search again · 다시 검색"
-SUGGESTIONS = "Related questions · 관련 질문"
-REASON_PLACEHOLDER = "Why? (optional) · 이유 (선택)"
-HELPFUL = "👍 Helpful · 도움됨"
-NOT_HELPFUL = "👎 Not helpful · 도움 안 됨"
-THANKS = {"up": "Thanks — saved 👍 · 저장했습니다", "down": "Thanks — saved 👎 · 저장했습니다"}
-RELATED_SLOTS = 3
-
-THREAD_CSS = """
-.rag-turn { border-top: 1px solid #e0e0e0; padding-top: .8rem; margin-top: .8rem; }
-.rag-turn-q { font-size: 1.1rem; font-weight: 600; margin-bottom: .2rem; }
-.rag-turn-searched { color: #5f6368; font-size: .85rem; margin-bottom: .5rem; }
-.rag-turn-panes { display: grid; grid-template-columns: 1fr 1fr; gap: 1.5rem; }
-.rag-turn-panes .rag-link { margin-bottom: .6rem; }
-.rag-feedback-summary { margin-top: .8rem; }
-"""
 
 
 def new_thread() -> dict:
@@ -67,12 +47,6 @@ def _conversation(backend, state: dict, source: str | None):
     return conv
 
 
-def _problem(exc: Exception) -> str:
-    from .handlers import _problem as problem
-
-    return problem(exc)
-
-
 # -- asking ---------------------------------------------------------------------------------------------
 
 def ask_links(backend, state, question: str, source: str | None, fresh: bool = False,
@@ -81,8 +55,9 @@ def ask_links(backend, state, question: str, source: str | None, fresh: bool = F
 
     fresh: a new topic (the top search box); otherwise a follow-up in the thread. The latest turn, if any,
     moves up into the thread first, so each earlier turn keeps its overview beside its own links.
-    The caller's limits apply as in ui.handlers.search_links: a refused question gets the message and no
-    overview; over the limit of waiting overviews, the links come with a message for the overview.
+    The caller's limits apply (ui.access.limits): a question too long or over the caller's questions per
+    minute gets the message and no overview; over the limit of waiting overviews, the links come with a
+    message for the overview. Every question asked goes to the query log (when the owner turned it on).
     """
     state = _state(state)
     limits = backend.access.limits
@@ -102,7 +77,8 @@ def ask_links(backend, state, question: str, source: str | None, fresh: bool = F
         page = backend.assistant.search(resolved, index=source or None)
     except Exception as exc:
         state = {**state, "pending": None}
-        return (state, render.error_html(_problem(exc)), "", "", "", "", thread_html(state), "", "")
+        return (state, render.error_html(problem(exc, lang_of(question or ""))), "", "", "", "", thread_html(state),
+                "", "")
     state = {**state, "pending": {"question": question, "resolved": resolved}}
     lang = lang_of(question)
     stats = render.links_stats(len(page.links), page.timings.links_ms, lang)
@@ -144,12 +120,12 @@ def _ask_overview(backend, state: dict, source: str | None) -> Iterator[tuple]:
                 yield state, render.waiting_html(message("reading", lang), lang=lang), "", "", []
             elif isinstance(event, TokenEvent):
                 draft += event.text
-                yield state, render.draft_html(draft), "", "", []
+                yield state, render.draft_html(draft, lang=lang), "", "", []
             elif isinstance(event, FinalEvent):
                 reply = event.overview
                 overview = render.overview_html(reply, prefix=f"t{len(state['thread']) + 1}")
-                latest = {"html": turn_html(reply.turn, reply.question, reply.resolved_query, overview,
-                                            render.links_html(reply.links, heading="")),
+                latest = {"html": render.turn_html(reply.turn, reply.question, reply.resolved_query, overview,
+                                                   render.links_html(reply.links, heading="", lang=lang)),
                           "question": reply.question, "resolved": reply.resolved_query, "turn": reply.turn,
                           "overview_text": reply.text}
                 state = {**state, "conv": conv.to_dict(), "latest": latest, "pending": None}
@@ -158,7 +134,7 @@ def _ask_overview(backend, state: dict, source: str | None) -> Iterator[tuple]:
     except BadQuery:
         yield {**state, "pending": None}, "", "", "", []  # the links pane already says what is wrong
     except Exception as exc:
-        yield {**state, "pending": None}, render.error_html(_problem(exc)), "", "", []
+        yield {**state, "pending": None}, render.error_html(problem(exc, lang)), "", "", []
 
 
 def search_again(backend, state, edited: str, source: str | None, caller: Caller = LOCAL) -> tuple:
@@ -184,40 +160,20 @@ def feedback(backend, state, rating: str, reason: str, source: str | None, evalu
     """Store a thumbs up or down on the latest answer with the evaluator votes; a message for the page."""
     latest = _state(state).get("latest")
     if latest is None:
-        return render.error_html("There is no answer to rate yet. · 평가할 답이 아직 없습니다.")
+        return render.error_html(both("nothing_to_rate"))
+    lang = lang_of(latest["question"])
     try:
         backend.votes.add_feedback(Feedback(question=latest["question"], rating=rating, reason=reason or "",
                                             resolved_query=latest["resolved"], turn=latest["turn"],
                                             source=source or backend.settings.index,
                                             overview_text=latest["overview_text"], evaluator=evaluator or ""))
     except Exception as exc:
-        return render.error_html(f"The feedback was not saved: {_problem(exc)}")
-    return f'<div class="rag-stats" id="feedback-saved">{render.e(THANKS[rating])}</div>'
-
-
-def feedback_html(backend) -> str:
-    """The answers' thumbs up/down for the Evaluate tab's summary (empty when there is none)."""
-    fb = backend.votes.feedback_summary()
-    if not fb.n:
-        return ""
-    h = fb.helpful
-    reasons = "".join(f"<li>{'👍' if rating == 'up' else '👎'} “{render.e(q)}”: {render.e(r)}</li>"
-                      for rating, q, r in fb.reasons)
-    return (f'<div class="rag-summary rag-feedback-summary"><p><b>Answer feedback</b>: {fb.n} rating'
-            f'{"s" if fb.n != 1 else ""} — {h.k} 👍 / {fb.n - h.k} 👎, helpful {h.value:.0%} '
-            f'<span class="rag-stats">(95% CI {h.low:.0%}–{h.high:.0%})</span></p>'
-            f'{"<ul>" + reasons + "</ul>" if reasons else ""}</div>')
+        return render.error_html(f"{message('feedback_not_saved', lang)}: {problem(exc, lang)}")
+    thanks = message("thanks", lang, thumb="👍" if rating == "up" else "👎")
+    return f'<div class="rag-stats" id="feedback-saved">{render.e(thanks)}</div>'
 
 
 # -- markup ---------------------------------------------------------------------------------------------
-
-def turn_html(turn: int, question: str, resolved: str, overview: str, links: str) -> str:
-    """One finished turn: its question, what was searched, its overview beside its own links."""
-    searched = f'<div class="rag-turn-searched">{render.e(SEARCHED_FOR)}: {render.e(resolved)}</div>' \
-        if resolved != question else ""
-    return (f'<div class="rag-turn" data-turn="{turn}"><div class="rag-turn-q">{render.e(question)}</div>{searched}'
-            f'<div class="rag-turn-panes"><div>{overview}</div><div>{links}</div></div></div>')
-
 
 def thread_html(state: dict) -> str:
     return "".join(state.get("thread") or [])
