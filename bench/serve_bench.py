@@ -75,7 +75,7 @@ def user(i: int, url: str, index: str, deadline: float, timeout: float, out: lis
             return client.submit(*args, api_name=api).result(timeout=timeout)[0], time.perf_counter() - t
 
         try:
-            # The search page is a thread (ui.chat): the overview event answers the question the links
+            # The search page is a thread (ui.search): the overview event answers the question the links
             # event of the same session asked, so it takes the source alone.
             links, record["links_s"] = call("/show_links", q, index)
             if "rag-error" in links:

@@ -103,7 +103,7 @@ class Settings:
     web_allow_loopback: bool = False
     # Proxy for the search engine's requests, e.g. http://proxy:3128 (pages are fetched directly).  RAG_WEB_PROXY
     web_proxy: str = ""
-    # -- sharing the app (ui.access, ui.users, ui.limits; docs/sharing.md) --
+    # -- sharing the app (ui.access: login, users, limits; docs/sharing.md) --
     # Ask for a login even on a loopback address (any other --host always asks, unless --no-auth).  RAG_AUTH
     auth: bool = False
     # Accounts file written by `rag users add`; empty = <data_dir>/users.json.  RAG_USERS_FILE

@@ -1,6 +1,6 @@
 """Settings from the command line's options: the one bridge from argparse to rag.settings.Settings.
 
-Every command module (and the optional ones: rag.cli.chat, ui.app, ui.users, eval.harness) builds its
+Every command module (and the optional ones: rag.cli.chat, ui.app, ui.access.users, eval.harness) builds its
 Settings here, so an option the parser leaves out falls back to its RAG_* variable, then to the default.
 """
 

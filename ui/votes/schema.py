@@ -28,7 +28,7 @@ VOTES = {
     "decision_ms": "integer NOT NULL",  # from display to vote
     "overview_text": "text NOT NULL DEFAULT ''",
 }
-# Feedback on the search page's answers (ui.chat): beside the votes, so one place holds every judgement of the
+# Feedback on the search page's answers (ui.search): beside the votes, so one place holds every judgement of the
 # overviews, and `rag eval --votes` reports both.
 FEEDBACK = {
     "created": "text NOT NULL",  # UTC, ISO 8601
