@@ -39,6 +39,8 @@ from rag.web.mode import WEB  # the index name that selects web mode
 log = logging.getLogger(__name__)
 
 WEB_RUNS_KEPT = 8  # the links event and the overview event of one web question share one search and fetch
+# Chunks ranked per link asked for: a document's chunks collapse into one link, so k links need more than k hits.
+HITS_PER_LINK = 5
 
 
 class Assistant:
@@ -117,7 +119,7 @@ class Assistant:
         if (index or self.settings.index) == WEB:
             return self._web_search(query, k, notices)
         idx, retriever = self._loaded(index or self.settings.index)
-        hits = self._for_language(idx, retriever, query).retrieve(query, max(self.settings.candidates, k * 5))
+        hits = self._for_language(idx, retriever, query).retrieve(query, max(self.settings.candidates, k * HITS_PER_LINK))
         links = blue_links(idx, hits, query, k)
         unmatched = other_language(query, idx, self.embedder_for(idx).multilingual)
         notices = notices + ([unmatched] if unmatched else [])
