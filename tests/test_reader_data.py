@@ -1,0 +1,47 @@
+"""eval.reader_data: the reader's training rows are the candidates the ranker sees, labelled by the eval's own test."""
+
+import json
+from pathlib import Path
+
+from eval.datasets import load_dataset
+from eval.indexes import prepare_index
+from eval.reader_data import candidates, main, mark_bridges
+from rag import Assistant
+from rag.settings import Settings
+
+FIXTURES = Path(__file__).parent / "fixtures" / "eval"
+
+
+def test_rows_are_the_sentences_read_and_the_answer_sentence_is_the_positive(tmp_path, embedder):
+    assistant = Assistant(Settings(index_dir=tmp_path / "indexes", generate=False), embedder=embedder)
+    dataset = load_dataset(f"squad:{FIXTURES / 'tiny-squad.json'}")
+    index = prepare_index(dataset, assistant, None, from_dataset=True)
+    q = next(q for q in dataset.questions if q.question == "Who painted the Mona Lisa?")
+    query, rows = candidates(assistant, q, index)
+    assert query == "Who painted the Mona Lisa?"
+    positives = [r for r in rows if r["label"]]
+    assert positives and all("Leonardo da Vinci" in r["sentence"] for r in positives)
+    assert positives[0]["title"] == "Mona Lisa" and positives[0]["gold_doc"]
+    assert len({r["sentence"] for r in rows}) == len(rows) and any(not r["label"] for r in rows)
+
+
+def test_a_supporting_sentence_naming_the_other_supporting_title_is_a_bridge():
+    rows = [{"doc_id": "a", "title": "Mona Lisa", "gold_doc": True, "sentence": "It is by Leonardo da Vinci."},
+            {"doc_id": "b", "title": "Leonardo da Vinci", "gold_doc": True, "sentence": "He painted it."},
+            {"doc_id": "c", "title": "Louvre", "gold_doc": False, "sentence": "Leonardo da Vinci was here."}]
+    mark_bridges(rows, ("a", "b"))
+    assert [r["bridge"] for r in rows] == [1, 0, 0]
+
+
+def test_both_parts_together_hold_every_question_once_with_counts(tmp_path, monkeypatch, embedder):
+    monkeypatch.setenv("RAG_INDEX_DIR", str(tmp_path / "indexes"))
+    spec = f"squad:{FIXTURES / 'tiny-squad.json'}"
+    for which in ("fit", "heldout"):
+        assert main(["--dataset", spec, "--part", which, "--out", str(tmp_path / "out")]) == 0
+    counts = [json.loads((tmp_path / "out" / f"counts-{w}.json").read_text())["sets"][spec] for w in ("fit", "heldout")]
+    assert sum(c["questions"] for c in counts) == len(load_dataset(spec).questions)
+    lines = [json.loads(x) for w in ("fit", "heldout")
+             for x in (tmp_path / "out" / f"squad-tiny-squad-{w}.jsonl").read_text().splitlines()]
+    assert len(lines) == sum(c["sentences"] for c in counts)
+    assert sum(r["label"] for r in lines) == sum(c["positives"] for c in counts) > 0
+    assert {r["part"] for r in lines} <= {"fit", "heldout"}
