@@ -8,7 +8,8 @@ For every question of the *fit* part (eval.split: SQuAD and KorQuAD by article, 
 the held-out part is never written unless asked for with --part heldout), the candidates are exactly what the
 evidence ranker sees at run time: the citable sentences (rag.answer.evidence.citable_sentences) of the
 passages our retrieval and second hop read (Assistant.reading) on the dataset's own index. A sentence is
-labelled 1 when it holds a gold answer (eval.metrics.contains_answer, the same test the eval uses); on
+labelled 1 when it holds a gold answer (eval.metrics.contains_answer, the same test the eval uses) and
+carries today's linear ranker's probability (`ranker`), the baseline a reader must beat on the same rows. On
 HotpotQA a sentence of a supporting paragraph that names the other supporting paragraph's title is marked
 `bridge` too (the dev file marks supporting paragraphs, not sentences). Yes/no questions are skipped: no
 sentence holds "yes". Writes one JSON line per candidate to OUT/<set>-<part>.jsonl and the counts to
@@ -29,21 +30,24 @@ from .split import part
 
 
 def candidates(assistant, q: Question, index: str) -> tuple[str, list[dict]]:
-    """The cleaned question and one row per citable sentence of the passages read for it."""
-    from rag.answer.evidence import citable_sentences
+    """The cleaned question and one row per candidate sentence, in the order and with the features the
+    evidence ranker sees them (rag.answer.evidence.candidates); `ranker`: today's linear ranker's probability,
+    the baseline a learned reader has to beat on the same rows."""
+    from rag.answer.evidence import candidates as ranked
+    from rag.answer.ranker import Ranker
 
     page, idx = assistant.search_page(q.question, index)
-    passages, _, _ = assistant.reading(page, idx)
-    rows, seen = [], set()
-    for p in passages:
+    passages, bridges, vector = assistant.reading(page, idx)
+    titles = {p.hit.chunk.doc_id: (idx.documents[p.hit.chunk.doc_id].title, "") for p in passages}
+    found = ranked(page.query, passages, titles, assistant.embedder_for(idx), idx.lang, [b.name for b in bridges],
+                   vector)
+    probability = Ranker.default().probability(found.features) if found.sentences else []
+    rows = []
+    for sentence, p, score in zip(found.sentences, found.passages, probability):
         doc = idx.documents[p.hit.chunk.doc_id]
-        for position, sentence in enumerate(citable_sentences(p.hit.chunk.text, idx.lang)):
-            if sentence in seen:
-                continue
-            seen.add(sentence)
-            rows.append({"title": doc.title, "sentence": sentence, "doc_id": doc.id, "rank": p.rank, "hop": p.hop,
-                         "position": position, "gold_doc": doc.id in q.relevant,
-                         "label": int(contains_answer(sentence, q.answers, q.lang))})
+        rows.append({"title": doc.title, "sentence": sentence, "doc_id": doc.id, "rank": p.rank, "hop": p.hop,
+                     "gold_doc": doc.id in q.relevant, "ranker": round(float(score), 5),
+                     "label": int(contains_answer(sentence, q.answers, q.lang))})
     return page.query, rows
 
 
