@@ -8,8 +8,8 @@ For every question of the *fit* part (eval.split: SQuAD and KorQuAD by article, 
 the held-out part is never written unless asked for with --part heldout), the candidates are exactly what the
 evidence ranker sees at run time: the citable sentences (rag.answer.evidence.citable_sentences) of the
 passages our retrieval and second hop read (Assistant.reading) on the dataset's own index. A sentence is
-labelled 1 when it holds a gold answer (eval.metrics.contains_answer, the same test the eval uses) and
-carries today's linear ranker's probability (`ranker`), the baseline a reader must beat on the same rows. On
+labelled 1 when it holds a gold answer (eval.metrics.contains_answer, the same test the eval uses); with
+--baseline it also carries today's linear ranker's probability (`ranker`), the figure a reader must beat. On
 HotpotQA a sentence of a supporting paragraph that names the other supporting paragraph's title is marked
 `bridge` too (the dev file marks supporting paragraphs, not sentences). Yes/no questions are skipped: no
 sentence holds "yes". Writes one JSON line per candidate to OUT/<set>-<part>.jsonl and the counts to
@@ -29,25 +29,29 @@ from .metrics import YES_NO, contains_answer, normalize_answer
 from .split import part
 
 
-def candidates(assistant, q: Question, index: str) -> tuple[str, list[dict]]:
-    """The cleaned question and one row per candidate sentence, in the order and with the features the
-    evidence ranker sees them (rag.answer.evidence.candidates); `ranker`: today's linear ranker's probability,
-    the baseline a learned reader has to beat on the same rows."""
+def candidates(assistant, q: Question, index: str, baseline: bool = False) -> tuple[str, list[dict]]:
+    """The cleaned question and one row per candidate sentence, in the order the evidence ranker sees them
+    (rag.answer.evidence.sentences_read). With `baseline`, each row also carries today's linear ranker's
+    probability (`ranker`: the figure a learned reader has to beat on the same rows; it embeds every sentence)."""
     from rag.answer.evidence import candidates as ranked
+    from rag.answer.evidence import sentences_read
     from rag.answer.ranker import Ranker
 
     page, idx = assistant.search_page(q.question, index)
     passages, bridges, vector = assistant.reading(page, idx)
-    titles = {p.hit.chunk.doc_id: (idx.documents[p.hit.chunk.doc_id].title, "") for p in passages}
-    found = ranked(page.query, passages, titles, assistant.embedder_for(idx), idx.lang, [b.name for b in bridges],
-                   vector)
-    probability = Ranker.default().probability(found.features) if found.sentences else []
+    sentences, owners = sentences_read(passages, idx.lang)
     rows = []
-    for sentence, p, score in zip(found.sentences, found.passages, probability):
+    for sentence, (p, position) in zip(sentences, owners):
         doc = idx.documents[p.hit.chunk.doc_id]
         rows.append({"title": doc.title, "sentence": sentence, "doc_id": doc.id, "rank": p.rank, "hop": p.hop,
-                     "gold_doc": doc.id in q.relevant, "ranker": round(float(score), 5),
+                     "position": position, "gold_doc": doc.id in q.relevant,
                      "label": int(contains_answer(sentence, q.answers, q.lang))})
+    if baseline and rows:
+        titles = {p.hit.chunk.doc_id: (idx.documents[p.hit.chunk.doc_id].title, "") for p in passages}
+        found = ranked(page.query, passages, titles, assistant.embedder_for(idx), idx.lang,
+                       [b.name for b in bridges], vector)
+        for row, score in zip(rows, Ranker.default().probability(found.features)):
+            row["ranker"] = round(float(score), 5)
     return page.query, rows
 
 
@@ -59,7 +63,8 @@ def mark_bridges(rows: list[dict], relevant: tuple[str, ...]) -> None:
         r["bridge"] = int(r["gold_doc"] and any(t.lower() in r["sentence"].lower() for t in others))
 
 
-def write_set(assistant, dataset: Dataset, which: str, out: Path, limit: int | None, seed: int) -> dict:
+def write_set(assistant, dataset: Dataset, which: str, out: Path, limit: int | None, seed: int,
+              baseline: bool = False) -> dict:
     """Write one set's candidates for one part; the counts."""
     from tqdm import tqdm
 
@@ -72,7 +77,7 @@ def write_set(assistant, dataset: Dataset, which: str, out: Path, limit: int | N
     path = out / f"{dataset.name.replace(':', '-')}-{which}.jsonl"
     with open(path, "w", encoding="utf-8") as f:
         for q in tqdm(chosen, desc=dataset.name, unit="q", file=sys.stderr):
-            query, rows = candidates(assistant, q, index)
+            query, rows = candidates(assistant, q, index, baseline)
             if dataset.spec.startswith("hotpot:"):
                 mark_bridges(rows, q.relevant)
             for r in rows:
@@ -92,6 +97,8 @@ def main(argv=None) -> int:
     parser.add_argument("--part", choices=("fit", "heldout"), default="fit")
     parser.add_argument("--limit", type=int, default=None, help="questions per set (default: all of the part)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--baseline", action="store_true",
+                        help="also score each row with today's linear ranker (embeds every sentence: slower)")
     parser.add_argument("--out", type=Path, default=Path("out/reader"))
     args = parser.parse_args(argv)
     from rag import Assistant
@@ -99,8 +106,8 @@ def main(argv=None) -> int:
 
     assistant = Assistant(Settings.from_env(generate=False))
     args.out.mkdir(parents=True, exist_ok=True)
-    counts = {spec: write_set(assistant, load_dataset(spec), args.part, args.out, args.limit, args.seed)
-              for spec in args.dataset}
+    counts = {spec: write_set(assistant, load_dataset(spec), args.part, args.out, args.limit, args.seed,
+                              args.baseline) for spec in args.dataset}
     report = {"command": "python -m eval.reader_data " + " ".join(argv if argv is not None else sys.argv[1:]),
               "part": args.part, "sets": counts}
     (args.out / f"counts-{args.part}.json").write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n")

@@ -17,8 +17,10 @@ def test_rows_are_the_sentences_read_and_the_answer_sentence_is_the_positive(tmp
     dataset = load_dataset(f"squad:{FIXTURES / 'tiny-squad.json'}")
     index = prepare_index(dataset, assistant, None, from_dataset=True)
     q = next(q for q in dataset.questions if q.question == "Who painted the Mona Lisa?")
-    query, rows = candidates(assistant, q, index)
+    query, rows = candidates(assistant, q, index, baseline=True)
     assert query == "Who painted the Mona Lisa?"
+    best = max(rows, key=lambda r: r["ranker"])  # today's linear ranker, on the same rows
+    assert best["label"] == 1
     positives = [r for r in rows if r["label"]]
     assert positives and all("Leonardo da Vinci" in r["sentence"] for r in positives)
     assert positives[0]["title"] == "Mona Lisa" and positives[0]["gold_doc"]

@@ -50,8 +50,9 @@ class Candidates:
         return self.features[:, FEATURES.index("cosine")]
 
 
-def candidates(query: str, passages: list[Passage], titles: dict[str, tuple[str, str]], embedder: Embedder,
-               lang: str = "en", bridges: list[str] = (), query_vector: np.ndarray | None = None) -> Candidates:
+def sentences_read(passages: list[Passage], lang: str = "en") -> tuple[list[str], list[tuple[Passage, int]]]:
+    """The candidate sentences: every citable sentence of the passages read, once, in reading order, with
+    its passage and its position there."""
     sentences, owners, seen = [], [], set()
     for p in passages:
         for i, sentence in enumerate(citable_sentences(p.hit.chunk.text, lang)):
@@ -59,6 +60,12 @@ def candidates(query: str, passages: list[Passage], titles: dict[str, tuple[str,
                 seen.add(sentence)
                 sentences.append(sentence)
                 owners.append((p, i))
+    return sentences, owners
+
+
+def candidates(query: str, passages: list[Passage], titles: dict[str, tuple[str, str]], embedder: Embedder,
+               lang: str = "en", bridges: list[str] = (), query_vector: np.ndarray | None = None) -> Candidates:
+    sentences, owners = sentences_read(passages, lang)
     qv = embedder.encode([query]) if query_vector is None else query_vector.reshape(1, -1)
     # Each sentence is embedded behind its source's title: "Mount Everest: Its elevation of 8,849
     # metres …" is about Everest, the bare "Its elevation …" is about nothing in particular.
