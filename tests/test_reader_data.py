@@ -3,6 +3,8 @@
 import json
 from pathlib import Path
 
+import pytest
+
 from eval.datasets import load_dataset
 from eval.indexes import prepare_index
 from eval.reader_data import candidates, main, mark_bridges
@@ -47,3 +49,25 @@ def test_both_parts_together_hold_every_question_once_with_counts(tmp_path, monk
     assert len(lines) == sum(c["sentences"] for c in counts)
     assert sum(r["label"] for r in lines) == sum(c["positives"] for c in counts) > 0
     assert {r["part"] for r in lines} <= {"fit", "heldout"}
+
+
+@pytest.mark.slow  # loads the bundled MiniLM through transformers and trains two steps
+def test_the_reader_trains_saves_loads_and_is_scored_against_the_ranker_on_the_same_rows(tmp_path):
+    """A few steps on made-up rows: the pairs, the saved model, and the held-out comparison's arithmetic."""
+    from eval.train_reader import Reader, evaluate, pairs, train
+
+    rows = [{"set": "s", "qid": str(i), "question": f"Who painted picture {i}?", "title": "Mona Lisa",
+             "sentence": text, "label": label, "ranker": ranker}
+            for i in range(3) for text, label, ranker in (("It was painted by Leonardo da Vinci.", 1, 0.2),
+                                                          ("It hangs in the Louvre in Paris.", 0, 0.9))]
+    grouped = {}
+    for r in rows:
+        grouped.setdefault((r["set"], r["qid"]), []).append(r)
+    data = pairs(grouped, seed=0)
+    assert len(data) == 6 and sum(y for _, _, y in data) == 3
+    reader = Reader()
+    assert train(reader, data, minutes=5, max_steps=2)["steps"] == 2
+    reader.save(tmp_path / "model")
+    figures = evaluate(Reader(tmp_path / "model"), grouped)["s"]
+    assert figures["questions"] == 3 and figures["ranker_top1"] == 0.0  # the ranker prefers the Louvre sentence
+    assert 0.0 <= figures["reader_top1"] <= 1.0

