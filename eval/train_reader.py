@@ -73,7 +73,7 @@ class Reader:
             self.head.load_state_dict(torch.load(Path(model_dir) / "head.pt", weights_only=True))
 
     def logits(self, questions: list[str], sentences: list[str]):
-        batch = self.tokenizer(questions, sentences, truncation="only_second", max_length=MAX_TOKENS,
+        batch = self.tokenizer(questions, sentences, truncation="longest_first", max_length=MAX_TOKENS,
                                padding=True, return_tensors="pt")
         return self.head(self.encoder(**batch).last_hidden_state[:, 0]).squeeze(-1)
 
