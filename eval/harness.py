@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 from rag.errors import RagError
@@ -33,6 +33,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                        help="index the dataset's own paragraphs (built once, reused while it matches)")
     parser.add_argument("--limit", type=int, help="questions to sample (default: all)")
     parser.add_argument("--seed", type=int, default=0, help="sampling seed (default 0)")
+    parser.add_argument("--part", choices=("fit", "heldout", "calibrate"),
+                        help="only this part of the split (eval.split; calibrate: the fit part's half the reader "
+                             "never trained on); default: all questions")
     parser.add_argument("--modes", default="links,overview",
                         help="comma-separated: links, overview, naive (default links,overview)")
     parser.add_argument("--out", type=Path, default=Path("out/eval"), help="report folder (default out/eval)")
@@ -67,6 +70,8 @@ def run(args) -> int:
     if args.limit is not None and args.limit < 1:
         raise RagError("--limit must be at least 1")
     dataset = load_dataset(args.dataset)
+    if args.part:
+        dataset = replace(dataset, questions=in_part(dataset, args.part))
     settings = settings_from(args)
     from rag import Assistant
 
@@ -85,6 +90,14 @@ def run(args) -> int:
     print(f"wrote {', '.join(str(p) for p in paths)}", file=sys.stderr)
     print(headline(report))
     return 0
+
+
+def in_part(dataset: Dataset, which: str) -> list[Question]:
+    from .split import fit_slice, part
+
+    if which == "calibrate":
+        return [q for q in dataset.questions if part(q, dataset) == "fit" and fit_slice(q, dataset) == "calibrate"]
+    return [q for q in dataset.questions if part(q, dataset) == which]
 
 
 def parse_modes(text: str) -> list[str]:
@@ -108,7 +121,7 @@ def evaluate(assistant, dataset: Dataset, questions: list[Question], modes: list
 
     from .arms import Judge
     from .report import finite, summarise
-    from .split import part
+    from .split import fit_slice, part
 
     assistant.warm_up(index, generator=any(m != "links" for m in modes))
     judge = Judge(assistant, index, dataset.relevance)
@@ -117,7 +130,7 @@ def evaluate(assistant, dataset: Dataset, questions: list[Question], modes: list
     try:
         for q in tqdm(questions, desc="eval", unit="q", disable=not progress, file=sys.stderr):
             record = {"id": q.id, "question": q.question, "answers": list(q.answers), "relevant": list(q.relevant),
-                      "part": part(q, dataset)}
+                      "part": part(q, dataset), "slice": fit_slice(q, dataset)}
             for mode in modes:
                 record[mode] = asdict(getattr(judge, mode)(q))
             records.append(record)

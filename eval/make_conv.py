@@ -30,7 +30,7 @@ import re
 import sys
 from pathlib import Path
 
-from rag.chat.entities import LIFESPAN
+from rag.answer.subject import LIFESPAN
 from rag.retrieve.hop import PAREN, title_key
 
 AUX = frozenset("is was are were did does do has had can could will would".split())

@@ -26,7 +26,7 @@ from pathlib import Path
 from .datasets import Dataset, Question, load_dataset
 from .indexes import prepare_index
 from .metrics import YES_NO, contains_answer, normalize_answer
-from .split import part
+from .split import fit_slice, part
 
 
 def candidates(assistant, q: Question, index: str, baseline: bool = False) -> tuple[str, list[dict]]:
@@ -64,17 +64,18 @@ def mark_bridges(rows: list[dict], relevant: tuple[str, ...]) -> None:
 
 
 def write_set(assistant, dataset: Dataset, which: str, out: Path, limit: int | None, seed: int,
-              baseline: bool = False) -> dict:
+              baseline: bool = False, slice_: str | None = None) -> dict:
     """Write one set's candidates for one part; the counts."""
     from tqdm import tqdm
 
     index = prepare_index(dataset, assistant, None, True)
     chosen = [q for q in dataset.questions if part(q, dataset) == which
-              and not all(normalize_answer(a) in YES_NO for a in q.answers)]
+              and not all(normalize_answer(a) in YES_NO for a in q.answers)
+              and (slice_ is None or fit_slice(q, dataset) == slice_)]
     chosen = Dataset(dataset.name, dataset.spec, chosen).sample(limit, seed)
     counts = {"questions": len(chosen), "sentences": 0, "positives": 0, "questions_with_a_positive": 0,
               "bridges": 0}
-    path = out / f"{dataset.name.replace(':', '-')}-{which}.jsonl"
+    path = out / f"{dataset.name.replace(':', '-')}-{slice_ or which}.jsonl"
     with open(path, "w", encoding="utf-8") as f:
         for q in tqdm(chosen, desc=dataset.name, unit="q", file=sys.stderr):
             query, rows = candidates(assistant, q, index, baseline)
@@ -99,6 +100,8 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--baseline", action="store_true",
                         help="also score each row with today's linear ranker (embeds every sentence: slower)")
+    parser.add_argument("--slice", choices=("train", "calibrate"), default=None,
+                        help="only this half of the fit part (eval.split.fit_slice)")
     parser.add_argument("--out", type=Path, default=Path("out/reader"))
     args = parser.parse_args(argv)
     from rag import Assistant
@@ -107,10 +110,11 @@ def main(argv=None) -> int:
     assistant = Assistant(Settings.from_env(generate=False))
     args.out.mkdir(parents=True, exist_ok=True)
     counts = {spec: write_set(assistant, load_dataset(spec), args.part, args.out, args.limit, args.seed,
-                              args.baseline) for spec in args.dataset}
+                              args.baseline, args.slice) for spec in args.dataset}
     report = {"command": "python -m eval.reader_data " + " ".join(argv if argv is not None else sys.argv[1:]),
               "part": args.part, "sets": counts}
-    (args.out / f"counts-{args.part}.json").write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n")
+    counted = json.dumps(report, indent=1, ensure_ascii=False) + "\n"
+    (args.out / f"counts-{args.slice or args.part}.json").write_text(counted)
     print(json.dumps(report, indent=1, ensure_ascii=False))
     return 0
 

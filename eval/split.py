@@ -20,3 +20,10 @@ def split_key(q, dataset) -> str:
 
 def part(q, dataset) -> str:
     return PARTS[zlib.crc32(split_key(q, dataset).encode("utf-8")) % 2]
+
+
+def fit_slice(q, dataset) -> str:
+    """Within the fit part, a second hash halves the questions (by the same key): "train" (the reader learns
+    from them) and "calibrate" (the reader never sees them; its confidence is calibrated there, so the
+    calibration is not fooled by the reader's in-sample certainty)."""
+    return ("train", "calibrate")[zlib.crc32(f"{split_key(q, dataset)}:slice".encode("utf-8")) % 2]

@@ -28,15 +28,32 @@ MAX_TOKENS = 96  # question + "title: sentence": 95% of SQuAD pairs fit; longer 
 BATCH = 32
 
 
-def questions(paths: list[Path]) -> dict[tuple[str, str], list[dict]]:
-    """(set, question id) -> its candidate rows, in reading order."""
+def questions(paths: list[Path], langs: tuple[str, ...] = ("en", "ko"),
+              keep: set[tuple[str, str]] | None = None) -> dict[tuple[str, str], list[dict]]:
+    """(set, question id) -> its candidate rows, in reading order; only questions in `langs` (and in `keep`)."""
     grouped: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for path in paths:
         with open(path, encoding="utf-8") as f:
             for line in f:
                 row = json.loads(line)
-                grouped[(row["set"], row["qid"])].append(row)
+                key = (row["set"], row["qid"])
+                if row["lang"] in langs and (keep is None or key in keep):
+                    grouped[key].append(row)
     return grouped
+
+
+def training_questions(specs: list[str]) -> set[tuple[str, str]]:
+    """The fit questions of the "train" slice (eval.split.fit_slice): SQuAD's other half is kept for
+    calibrating the confidence; HotpotQA's fit part is small, so all of it trains."""
+    from .datasets import load_dataset
+    from .split import fit_slice, part
+
+    keep = set()
+    for spec in specs:
+        dataset = load_dataset(spec)
+        keep |= {(dataset.name, q.id) for q in dataset.questions if part(q, dataset) == "fit"
+                 and (spec.startswith("hotpot:") or fit_slice(q, dataset) == "train")}
+    return keep
 
 
 def pairs(grouped: dict, seed: int) -> list[tuple[str, str, float]]:
@@ -96,9 +113,16 @@ def train(reader: Reader, data: list[tuple[str, str, float]], minutes: float, ma
     loss_fn = torch.nn.BCEWithLogitsLoss()
     reader.encoder.train()
     started, step, running = time.perf_counter(), 0, None
+    bases = [group["lr"] for group in optimizer.param_groups]
     while True:
         for first in range(0, len(data), BATCH):
             chunk = data[first:first + BATCH]
+            # warm up over 30 steps, then decay linearly with the time spent: the budget is minutes, not steps
+            spent = (time.perf_counter() - started) / (minutes * 60)
+            if max_steps:
+                spent = max(spent, step / max_steps)
+            for group, base in zip(optimizer.param_groups, bases):
+                group["lr"] = base * min(1.0, (step + 1) / 30) * max(0.05, 1.0 - spent)
             loss = loss_fn(reader.logits([q for q, _, _ in chunk], [s for _, s, _ in chunk]),
                            torch.tensor([y for _, _, y in chunk]))
             loss.backward()
@@ -143,6 +167,10 @@ def main(argv=None) -> int:
     parser.add_argument("--out", type=Path, default=Path("out/reader/model"))
     parser.add_argument("--model", type=Path, default=None, help="evaluate this trained model instead of training")
     parser.add_argument("--evaluate", type=Path, default=None, help="a reader_data --baseline folder (held-out)")
+    parser.add_argument("--lang", action="append", default=None,
+                        help="train on questions in this language only (repeatable; default: all)")
+    parser.add_argument("--dataset", action="append", default=[], metavar="FORMAT:PATH",
+                        help="train on the fit part's train slice of these sets only (eval.split.fit_slice)")
     args = parser.parse_args(argv)
     import torch
 
@@ -150,13 +178,16 @@ def main(argv=None) -> int:
     report = {"command": "python -m eval.train_reader " + " ".join(argv if argv is not None else sys.argv[1:])}
     if args.model is None:
         reader = Reader()
-        data = pairs(questions(sorted(args.data.glob("*-fit.jsonl"))), args.seed)
+        langs = tuple(args.lang or ("en", "ko"))
+        keep = training_questions(args.dataset) if args.dataset else None
+        data = pairs(questions(sorted(args.data.glob("*-fit.jsonl")), langs, keep), args.seed)
         report["training"] = {"pairs": len(data), **train(reader, data, args.minutes, args.steps)}
         reader.save(args.out)
     else:
         reader = Reader(args.model)
     if args.evaluate is not None:
-        report["heldout"] = evaluate(reader, questions(sorted(args.evaluate.glob("*-heldout.jsonl"))))
+        report["heldout"] = evaluate(reader, questions(sorted(args.evaluate.glob("*-heldout.jsonl")),
+                                                       tuple(args.lang or ("en", "ko"))))
     print(json.dumps(report, indent=1, ensure_ascii=False))
     return 0
 

@@ -23,6 +23,7 @@ from rag.answer import overview as ov
 from rag.answer.abstain import other_language
 from rag.answer.compose import compose
 from rag.answer.evidence import citable_sentences, select_evidence
+from rag.answer.reader import Reader, reads
 from rag.answer.generation import Generator, make_generator
 from rag.embed.embedder import PACKAGED, Embedder
 from rag.errors import IndexNotFound, RagError
@@ -188,9 +189,9 @@ class Assistant:
                 draft, first_token_ms = yield from ov.draft_lead(self.generator, page.query, evidence, self.settings,
                                                                  idx.lang, notices, ms)
             sentences, sources = compose(page.query, draft, evidence, self.embedder_for(idx), idx.lang,
-                                         self.settings.abstain_below)
+                                         self.settings.abstain_below, ov.persons(idx, evidence))
         yield FinalEvent(ov.overview(page, idx, passages, decision, sentences, sources, draft, notices,
-                                     first_token_ms, ms()))
+                                     first_token_ms, ms(), self._scorer(idx)))
 
     def evidence(self, page: SearchPage, idx: LoadedIndex) -> list[Evidence]:
         """Read the first hop's top passages and a second hop through bridge entities; pick evidence."""
@@ -202,7 +203,15 @@ class Assistant:
                   for p in passages}
         return passages, select_evidence(page.query, passages, titles, self.embedder_for(idx), self.settings.evidence,
                                          idx.lang, [b.name for b in bridges], vector,
-                                         relevant_from=self.settings.abstain_below)
+                                         relevant_from=self.settings.abstain_below,
+                                         reader=self._reader(idx))
+
+    def _reader(self, idx: LoadedIndex) -> Reader | None:
+        """The learned reader when it is on, shipped and reads the index's language; else None (linear ranker)."""
+        return Reader.default() if self.settings.reader and reads(idx.lang) else None
+
+    def _scorer(self, idx: LoadedIndex) -> str:
+        return "reader" if self._reader(idx) is not None else "ranker"
 
     def reading(self, page: SearchPage, idx: LoadedIndex) -> tuple[list[Passage], list[hop.Bridge], object]:
         """The passages the overview reads (rag.retrieve.hop), the bridges followed, and the query's vector."""

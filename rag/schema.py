@@ -138,6 +138,9 @@ class Overview:
     notices: list[str] = field(default_factory=list)
     passages: list[Passage] = field(default_factory=list)  # what the overview read (both hops)
     decision: str = ""  # rag.answer.overview.Decision.kind: abstain | compared | found_only | compose
+    # P(the overview holds the answer), calibrated (rag.answer.confidence); None when abstained or uncalibrated
+    confidence: float | None = None
+    collapsed: bool = False  # confidence under the app's threshold: shown folded under "the links may answer…"
 
     @property
     def text(self) -> str:
@@ -153,6 +156,8 @@ class Overview:
                 "sentences": [s.to_dict() for s in self.sentences],
                 "sources": [s.to_dict() for s in self.sources],
                 "abstained": self.abstained,
+                "confidence": self.confidence,
+                "collapsed": self.collapsed,
             },
             "timings": self.timings.to_dict(),
             "notices": list(self.notices),

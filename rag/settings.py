@@ -75,6 +75,9 @@ class Settings:
     max_query_chars: int = 500
     # Evidence below this relevance (cosine of query and best sentence) means "no answer here".
     abstain_below: float = 0.25  # RAG_ABSTAIN_BELOW
+    # Score evidence with the learned reader (rag.answer.reader) blended with the linear ranker, for the
+    # languages it reads; off = the linear ranker alone.  RAG_READER
+    reader: bool = True
     # Whether to run the writer model at all ("extractive" overviews when off).  RAG_GENERATE
     generate: bool = True
     # -- shared store (rag.store.postgres): indexes and votes in PostgreSQL + pgvector instead of local files --

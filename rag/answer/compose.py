@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rag.answer.citations import adds_to_question, attribute, carries_answer, degenerate, strip_citations
 from rag.embed.embedder import Embedder
 from rag.answer.evidence import bridge_of, citable_sentences
+from rag.answer.subject import with_referent
 from rag.answer.types import answer_type, typed_of
 from rag.messages import message
 from rag.schema import Evidence, Sentence, Source
@@ -52,8 +53,9 @@ class Part:
 
 
 def compose(question: str, draft: str, evidence: list[Evidence], embedder: Embedder, lang: str = "en",
-            relevant_from: float = 0.0) -> tuple[list[Sentence], list[Source]]:
-    """Checked sentences and their sources. `relevant_from`: the cosine a source needs to carry the lead."""
+            relevant_from: float = 0.0, persons: frozenset[str] = frozenset()) -> tuple[list[Sentence], list[Source]]:
+    """Checked sentences and their sources. `relevant_from`: the cosine a source needs to carry the lead;
+    `persons`: the evidence documents about a person (a quote's opening "He" stands for its title there)."""
     vectors = embedder.encode([e.text for e in evidence])
     parts = [lead(question, draft, evidence, embedder, vectors, lang, relevant_from)]
     words = len(parts[0].text.split())
@@ -72,7 +74,15 @@ def compose(question: str, draft: str, evidence: list[Evidence], embedder: Embed
             parts.append(Part(e.text, (n,), "quoted"))
             used.add(n)
             words += size
-    return renumber(parts, evidence)
+    return renumber([_referred(p, evidence, persons) for p in parts], evidence)
+
+
+def _referred(part: Part, evidence: list[Evidence], persons: frozenset[str]) -> Part:
+    """A quote opening with a pronoun gets its referent from its document's title (rag.answer.subject)."""
+    if part.origin != "quoted" or not part.cited:
+        return part
+    source = evidence[part.cited[0] - 1]
+    return replace(part, text=with_referent(part.text, source.title, source.doc_id in persons))
 
 
 def lead(question: str, draft: str, evidence: list[Evidence], embedder: Embedder, vectors, lang: str,

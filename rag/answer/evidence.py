@@ -10,12 +10,15 @@ first-hop sentence that names the bridge entity is picked with it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
 
 from rag.embed.embedder import Embedder
 from rag.answer.ranker import FEATURES, Ranker, feature_row
+from rag.answer.reader import Reader, reads
+from rag.answer.subject import named_in
 from rag.retrieve.retrievers import query_terms
 from rag.schema import Evidence, Passage
 from rag.text import has_hangul, terms
@@ -23,6 +26,7 @@ from rag.text import split_sentences as sentences_of
 from rag.answer.types import answer_type, has_answer_type, novelty, term_overlap, typed_pool
 
 MIN_WORDS = 4  # fragments ("See also.", "Born 1452.") carry too little to cite
+SUBJECT_RATIO = 0.5  # see _subject_first
 MAX_CHARS = 400  # a "sentence" longer than this is a run-on list; cut it for the prompt
 
 
@@ -44,10 +48,24 @@ class Candidates:
     features: np.ndarray  # one row per sentence, columns rag.answer.ranker.FEATURES
     vectors: np.ndarray
     bridges: list[str]  # per sentence: the bridge it names or came from ("" if none)
+    texts: list[str]  # per sentence: "title: sentence", what the embedder and the reader read
 
     @property
     def cosine(self) -> np.ndarray:
         return self.features[:, FEATURES.index("cosine")]
+
+
+# A sentence ends on one of these (closing quotes and brackets allowed after it): "… Vinci." / "…다." / "…”)"
+ENDED = re.compile(r"[.!?。！？]['\"’”)\]]*$")
+
+
+def cut_by_chunk(sentence: str, position: int, count: int, start: int) -> bool:
+    """A sentence the chunker cut (it splits on spaces, not sentences): the last of several that does not
+    end as a sentence ends ("… although he"), or the first of a chunk starting inside its document that
+    opens in lower case ("painted in 1503 …"). Its whole version is in the neighbouring chunk."""
+    if position == count - 1 and count > 1 and not ENDED.search(sentence.rstrip()):
+        return True
+    return position == 0 and start > 0 and sentence[:1].islower()
 
 
 def sentences_read(passages: list[Passage], lang: str = "en") -> tuple[list[str], list[tuple[Passage, int]]]:
@@ -55,8 +73,9 @@ def sentences_read(passages: list[Passage], lang: str = "en") -> tuple[list[str]
     its passage and its position there."""
     sentences, owners, seen = [], [], set()
     for p in passages:
-        for i, sentence in enumerate(citable_sentences(p.hit.chunk.text, lang)):
-            if sentence not in seen:
+        found = citable_sentences(p.hit.chunk.text, lang)
+        for i, sentence in enumerate(found):
+            if sentence not in seen and not cut_by_chunk(sentence, i, len(found), p.hit.chunk.start):
                 seen.add(sentence)
                 sentences.append(sentence)
                 owners.append((p, i))
@@ -69,7 +88,8 @@ def candidates(query: str, passages: list[Passage], titles: dict[str, tuple[str,
     qv = embedder.encode([query]) if query_vector is None else query_vector.reshape(1, -1)
     # Each sentence is embedded behind its source's title: "Mount Everest: Its elevation of 8,849
     # metres …" is about Everest, the bare "Its elevation …" is about nothing in particular.
-    sv = embedder.encode([f"{titles[p.hit.chunk.doc_id][0]}: {s}" for s, (p, _) in zip(sentences, owners)])
+    texts = [f"{titles[p.hit.chunk.doc_id][0]}: {s}" for s, (p, _) in zip(sentences, owners)]
+    sv = embedder.encode(texts)
     cosine = (sv @ qv[0]).astype(float) if sentences else np.zeros(0)
     asked = query_terms(query)
     expects = answer_type(query)
@@ -93,7 +113,7 @@ def candidates(query: str, passages: list[Passage], titles: dict[str, tuple[str,
         values = features[:, FEATURES.index(column)]
         if len(values):
             features[:, FEATURES.index(gap)] = values - values.max()
-    return Candidates(sentences, [p for p, _ in owners], features, sv, named)
+    return Candidates(sentences, [p for p, _ in owners], features, sv, named, texts)
 
 
 def _chains(sentences: list[str], owners, cosine: np.ndarray, terms_: set[str]) -> dict[str, tuple[float, set[str]]]:
@@ -113,16 +133,21 @@ def _chains(sentences: list[str], owners, cosine: np.ndarray, terms_: set[str]) 
 def select_evidence(query: str, passages: list[Passage], titles: dict[str, tuple[str, str]], embedder: Embedder,
                     k: int = 4, lang: str = "en", bridges: list[str] = (), query_vector: np.ndarray | None = None,
                     diversity: float = 0.3, ranker: Ranker | None = None,
-                    relevant_from: float = 0.0) -> list[Evidence]:
+                    relevant_from: float = 0.0, reader: Reader | None = None) -> list[Evidence]:
     """Up to k evidence sentences (best first) from the passages read.
 
-    titles maps doc_id -> (title, url). Evidence.relevance is the ranker's probability of holding
-    the answer; Evidence.score is the plain cosine, on which "no answer here" is judged.
+    titles maps doc_id -> (title, url). Evidence.relevance is the probability of holding the answer (the
+    reader blended with the linear ranker when a reader is given and reads `lang`, else the ranker alone);
+    Evidence.score is the plain cosine, on which "no answer here" is judged.
     """
     found = candidates(query, passages, titles, embedder, lang, bridges, query_vector)
     if not found.sentences:
         return []
-    probability = (ranker or Ranker.default()).probability(found.features)
+    ranker_logit = (ranker or Ranker.default()).logit(found.features)
+    if reader is not None and reads(lang):
+        probability = reader.blend(reader.logits(query, found.texts), ranker_logit)
+    else:
+        probability = 1.0 / (1.0 + np.exp(-ranker_logit))
     # A sentence barely related to the question (cosine under `relevant_from`, the abstention
     # floor) is no evidence, however its other features score: the linear ranker can otherwise lift
     # "… of the High Renaissance" for "how high is Mount Everest" on word overlap and a date alone.
@@ -134,6 +159,7 @@ def select_evidence(query: str, passages: list[Passage], titles: dict[str, tuple
     # whatever the question's absolute probabilities are
     picked = _mmr(probability / max(float(probability.max()), 1e-9), found.vectors, k, diversity, docs)
     picked = [i for i in picked if probability[i] > 0] or picked[:1]
+    picked = _subject_first(picked, probability, found, query, titles, k)
     picked = _keep_bridge(picked, probability, found, k)
     picked = _keep_typed(picked, probability, found, query, k)
     out = []
@@ -143,6 +169,24 @@ def select_evidence(query: str, passages: list[Passage], titles: dict[str, tuple
                             score=float(found.cosine[i]), chunk_id=p.hit.chunk.id,
                             relevance=float(probability[i]), hop=p.hop, bridge=found.bridges[i]))
     return out
+
+
+def _subject_first(picked: list[int], probability: np.ndarray, found: Candidates, query: str,
+                   titles: dict[str, tuple[str, str]], k: int) -> list[int]:
+    """The lead comes from the document the question names ("Who painted the Mona Lisa?": Mona Lisa's
+    article, not a painting called "China's Mona Lisa") when its best sentence is at least SUBJECT_RATIO as
+    likely to answer as the best one."""
+    docs = [p.hit.chunk.doc_id for p in found.passages]
+    named = named_in(query, {d: titles[d][0] for d in set(docs)})
+    if not picked or not named or docs[picked[0]] in named:
+        return picked
+    own = [i for i, d in enumerate(docs) if d == named[0] and probability[i] > 0]
+    if not own:
+        return picked
+    best = max(own, key=lambda i: probability[i])
+    if probability[best] < SUBJECT_RATIO * probability[picked[0]]:
+        return picked
+    return [best] + [i for i in picked if i != best][: k - 1]
 
 
 def _keep_bridge(picked: list[int], probability: np.ndarray, found: Candidates, k: int) -> list[int]:

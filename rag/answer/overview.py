@@ -21,6 +21,8 @@ from dataclasses import dataclass, field, replace
 from rag.answer.abstain import other_language, unknown_subject
 from rag.answer.citations import degenerate
 from rag.answer.compose import LEAD_END, found_only
+from rag.answer.confidence import Confidence
+from rag.answer.subject import is_person
 from rag.answer.generation import Generator, answer_messages
 from rag.answer.yesno import compose_yes_no
 from rag.errors import RagError
@@ -70,6 +72,12 @@ def decide(query: str, idx: LoadedIndex, passages: list[Passage], evidence: list
     return Decision("compose", "evidence likely to hold the answer", evidence)
 
 
+def persons(idx: LoadedIndex, evidence: list[Evidence]) -> frozenset[str]:
+    """The evidence documents about a person (rag.answer.subject.is_person), read once per question."""
+    docs = {e.doc_id for e in evidence if e.doc_id in idx.documents}
+    return frozenset(d for d in docs if is_person(idx.document_text(d)))
+
+
 def may_write(settings: Settings, query: str) -> bool:
     """The writer drafts a lead only in the languages it writes well (settings.writer_langs)."""
     return settings.generate and lang_of(query) in settings.writer_langs.split(",")
@@ -103,13 +111,17 @@ def draft_lead(generator: Generator, query: str, evidence: list[Evidence], setti
 
 def overview(page: SearchPage, idx: LoadedIndex, passages: list[Passage], decision: Decision,
              sentences: list[Sentence], sources: list[Source], draft: str, notices: list[str],
-             first_token_ms: float | None, total_ms: float) -> Overview:
-    """The answered overview: each source tagged with its document's kind (page, pdf, …)."""
+             first_token_ms: float | None, total_ms: float, scorer: str = "ranker") -> Overview:
+    """The answered overview: each source tagged with its document's kind (page, pdf, …), with its calibrated
+    confidence (`scorer`: what gave the evidence its probabilities, "reader" or "ranker")."""
+    calibration = Confidence.default()
+    confidence = calibration.of(decision.evidence, scorer) if calibration else None
     sources = [replace(s, kind=idx.documents[s.doc_id].meta.get("kind", "page")) for s in sources]
     timings = Timings(links_ms=page.timings.links_ms, first_token_ms=first_token_ms, total_ms=total_ms)
     return Overview(query=page.query, sentences=sentences, sources=sources, links=page.links, timings=timings,
                     draft=draft, evidence=decision.evidence, notices=notices, passages=passages,
-                    decision=decision.kind)
+                    decision=decision.kind, confidence=confidence,
+                    collapsed=bool(calibration and calibration.collapsed(confidence)))
 
 
 def abstained(page: SearchPage, passages: list[Passage], decision: Decision, notices: list[str],

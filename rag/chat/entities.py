@@ -11,14 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rag.answer.subject import is_person
 from rag.retrieve.hop import OPENERS, PAREN, TOKEN, _searchable, _title_matches, names_in, title_key, title_table
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 QUESTION_WORDS = frozenset("who whom whose what when where which why how".split())
-# A document reads as a person's when its opening says "(born …", "(1452–1519)" or uses he/she more than it.
-# The parenthesis must open the first sentence, right after the name: "Leonardo da Vinci (1452–1519) was",
-# not "… by the Song dynasty artist Zhang Zeduan (1085–1145)" in a painting's article.
-LIFESPAN = re.compile(r"^[^.()]{0,80}\((?:[^)]*\bborn\b|[^)]*\d{3,4}\s*[–-][^)]*\d{3,4})|\(\d{4}년")
 PLACE_WORDS = re.compile(r"\b(city|town|village|capital|country|county|region|province|state|located|island|"
                          r"river|mountain|museum|stadium|arena)\b|도시|나라|위치|지역", re.I)
 
@@ -50,14 +47,9 @@ def kind_of(entity: Entity, index) -> str:
     if entity.doc_ids[0] not in index.documents:
         return "thing"
     text = index.document_text(entity.doc_ids[0])
-    opening = text[:300]
-    if LIFESPAN.search(opening):
+    if is_person(text):
         return "person"
-    he = len(re.findall(r"\b(he|his|him|she|her)\b", text, re.I))
-    it = len(re.findall(r"\b(it|its)\b", text, re.I))
-    if he > it and he >= 2:
-        return "person"
-    return "place" if PLACE_WORDS.search(opening) else "thing"
+    return "place" if PLACE_WORDS.search(text[:300]) else "thing"
 
 
 TITLE_START = re.compile(r"[A-Z\uac00-\ud7a3][\w'’.&-]*")
