@@ -105,7 +105,7 @@ class Judge:
                                                for docs in cited[: len(sentences)]])
         lead = overview.sentences[0] if overview.sentences and not overview.abstained else None
         base = self._answer_record(q, " ".join(sentences), cited, texts, supported, overview.abstained,
-                                   lead.text if lead and lead.origin == "generated" else None)
+                                   overview.short_answer.text if overview.short_answer else None, verbatim=True)
         has = lambda text: contains_answer(text, q.answers, q.lang)  # noqa: E731
         found = any(s.origin == "found" for s in overview.sentences)
         answer_rank = next((i for i, e in enumerate(overview.evidence, start=1) if has(e.text)), None)
@@ -122,6 +122,9 @@ class Judge:
             answer_in_evidence=answer_rank is not None,
             answer_in_passages=any(has(texts.get(d, "")) for d in top),
             gold_in_passages=any(self.is_gold(q, d, urls.get(d, ""), texts.get(d, "")) for d in top),
+            confidence=overview.confidence, collapsed=overview.collapsed,
+            best_relevance=round(max(e.relevance for e in overview.evidence), 5) if overview.evidence else None,
+            scorer=self.assistant.scorer(self.index),
             evidence=[EvidenceRecord(e.text, e.doc_id, round(e.score, 3), round(e.relevance, 4), e.hop,
                                      self.is_gold(q, e.doc_id, urls.get(e.doc_id, ""), texts.get(e.doc_id, "")))
                       for e in overview.evidence],
@@ -143,14 +146,16 @@ class Judge:
         return out
 
     def _answer_record(self, q: Question, text: str, cited: list[list[tuple[str, str]]],
-                       texts: dict[str, str], supported: list[bool], abstained: bool, lead: str | None) -> AnswerRecord:
-        """Gold-based figures shared by the overview and the naive arm."""
+                       texts: dict[str, str], supported: list[bool], abstained: bool, lead: str | None,
+                       verbatim: bool = False) -> AnswerRecord:
+        """Gold-based figures shared by the overview and the naive arm; `lead`: the short answer itself when
+        `verbatim` (the overview's), else a sentence to cut one from (the naive arm's)."""
         contains = bool(text) and contains_answer(text, q.answers, q.lang)
         marks = [Citation(d, self.is_gold(q, d, u, texts.get(d, "")) if q.relevant else None,
                           contains_answer(texts.get(d, ""), q.answers, q.lang))
                  for docs in cited for d, u in docs]
         good = [bool(m.gold) or m.has_answer for m in marks]
-        short = short_answer(lead, q.question) if lead else None
+        short = lead if verbatim else (short_answer(lead, q.question) if lead else None)
         return AnswerRecord(
             text=text, words=_words(text), contains=contains, abstained=abstained,
             effort_words=_words(text) if contains else INF,

@@ -24,7 +24,8 @@ def _pyplot():
 def plot_all(report: dict, out: Path) -> list[Path]:
     plt = _pyplot()
     paths = []
-    for name, draw in (("answer_at_k.png", answer_at_k), ("effort.png", effort), ("latency.png", latency)):
+    for name, draw in (("answer_at_k.png", answer_at_k), ("effort.png", effort), ("latency.png", latency),
+                       ("risk_coverage.png", risk_coverage)):
         fig, ax = plt.subplots(figsize=(6.4, 4.0), dpi=110)
         draw(report, ax)
         ax.set_title(f"{report['dataset']} (n={report['n']}) — {ax.get_title()}", fontsize=10)
@@ -33,6 +34,18 @@ def plot_all(report: dict, out: Path) -> list[Path]:
         plt.close(fig)
         paths.append(out / name)
     return paths
+
+
+def risk_coverage(report: dict, ax) -> None:
+    """Containment of the most confident overviews, as more of the questions are answered."""
+    curve = (report.get("overview", {}).get("confidence") or {}).get("risk_coverage") or []
+    if curve:
+        ax.plot([p["coverage"] for p in curve], [p["containment"] for p in curve], "o-", color=COLOURS["overview"],
+                label="overview, most confident first")
+    ax.set(xlabel="coverage (share of questions answered)", ylabel="answer contained", ylim=(0, 1.02),
+           xlim=(0, 1.02), title="risk–coverage")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="lower left")
 
 
 def answer_at_k(report: dict, ax) -> None:

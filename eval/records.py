@@ -71,6 +71,10 @@ class OverviewRecord(AnswerRecord):
     answer_in_passages: bool = False
     gold_in_passages: bool = False
     evidence: list[EvidenceRecord] = field(default_factory=list)
+    confidence: float | None = None  # Overview.confidence (rag.answer.confidence)
+    collapsed: bool = False  # shown folded under "the links may answer this better"
+    best_relevance: float | None = None  # the evidence's best probability: what the confidence is fitted on
+    scorer: str = ""  # "reader" or "ranker": what gave the evidence its probabilities
 
 
 @dataclass

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from rag.answer.compose import MAX_WORDS
 
+from .calibration import confidence_figures, confidence_markdown
 from .metrics import RANK_METRICS, mean, median, percentile, ranking_scores, share
 
 ANSWER_ARMS = ("overview", "naive")
@@ -25,6 +26,9 @@ def summarise(records: list[dict], modes: list[str], dataset: str, index: str, l
         if arm in modes:
             report[arm] = answer_figures([r[arm] for r in records], lang)
             report[arm]["misses"] = diagnose(records, arm)
+    if "overview" in modes:
+        report["overview"]["confidence"] = confidence_figures([r["overview"] for r in records])
+        report["overview"]["risk_coverage"] = (report["overview"]["confidence"] or {}).get("risk_coverage")
     report["effort"] = effort_figures(records, modes)
     report["parts"] = part_figures(records, modes, lang)
     report["timings"] = {mode: timing_figures(records, mode) for mode in modes}
@@ -95,6 +99,8 @@ def part_figures(records: list[dict], modes: list[str], lang: str) -> dict:
         if "overview" in modes:
             o = answer_figures([r["overview"] for r in rows], lang)
             figures.update({k: o[k] for k in ("answer_containment", "citation_precision", "median_words")})
+            c = confidence_figures([r["overview"] for r in rows]) or {}
+            figures.update({k: c.get(k) for k in ("open_coverage", "open_containment", "brier")})
             e = effort_figures(rows, modes)
             figures.update({k: e[k] for k in ("overview_fewer_words_share", "links_fewer_words_than_overview_share")
                             if k in e})
@@ -227,7 +233,7 @@ def markdown(report: dict) -> str:
                 ("abstention rate", "abstention_rate", True),
                 ("abstained with the answer in the evidence", "abstained_with_answer_in_evidence", False),
                 ("median words", "median_words", False), ("within 80 words", "share_within_80_words", True),
-                ("lead short answer: EM", "exact_match", False), ("lead short answer: F1", "f1", False),
+                ("short answer: EM", "exact_match", False), ("short answer: F1", "f1", False),
                 ("questions with a short answer", "short_answer_share", True),
                 ("leads written by the model (accepted by the checker)", "generated_lead_share", True),
                 ("… such a lead holds the answer", "generated_lead_contains", True),
@@ -245,6 +251,7 @@ def markdown(report: dict) -> str:
                 lines += [f"Why the {arm} missed the answer ({sum(report[arm]['misses'].values())} questions):", ""]
                 lines += [f"- {reason}: {count}" for reason, count in report[arm]["misses"].items()]
                 lines.append("")
+    lines += confidence_markdown(report.get("overview", {}).get("confidence"))
     e = report.get("effort", {})
     if e:
         lines += ["## Reading effort (words read to reach the answer; ∞ when never)", "",
@@ -255,7 +262,8 @@ def markdown(report: dict) -> str:
         lines.append("")
     if report.get("parts"):
         keys = ["n", "recall@10", "all_gold@10", "answer_containment", "citation_precision", "median_words",
-                "overview_fewer_words_share", "links_fewer_words_than_overview_share"]
+                "overview_fewer_words_share", "links_fewer_words_than_overview_share", "open_coverage",
+                "open_containment"]
         lines += ["## By part of the ranker's split (heldout: never fitted on)", "",
                   "| part | " + " | ".join(keys) + " |", "|---|" + "---|" * len(keys)]
         lines += [f"| {name} | " + " | ".join(_fmt(f.get(k)) for k in keys) + " |" for name, f in report["parts"].items()]
@@ -265,5 +273,5 @@ def markdown(report: dict) -> str:
     for mode, t in report["timings"].items():
         cells = [_fmt(t.get(k, {}).get(p)) for k in ("links_ms", "first_token_ms", "total_ms") for p in ("p50", "p95")]
         lines.append(f"| {mode} | " + " | ".join(cells) + " |")
-    lines += ["", "Plots: answer_at_k.png, effort.png, latency.png. Per-question records: report.json."]
+    lines += ["", "Plots: answer_at_k.png, effort.png, latency.png, risk_coverage.png. Per-question records: report.json."]
     return "\n".join(lines) + "\n"

@@ -191,7 +191,7 @@ class Assistant:
             sentences, sources = compose(page.query, draft, evidence, self.embedder_for(idx), idx.lang,
                                          self.settings.abstain_below, ov.persons(idx, evidence))
         yield FinalEvent(ov.overview(page, idx, passages, decision, sentences, sources, draft, notices,
-                                     first_token_ms, ms(), self._scorer(idx)))
+                                     first_token_ms, ms(), self.scorer(idx)))
 
     def evidence(self, page: SearchPage, idx: LoadedIndex) -> list[Evidence]:
         """Read the first hop's top passages and a second hop through bridge entities; pick evidence."""
@@ -210,8 +210,10 @@ class Assistant:
         """The learned reader when it is on, shipped and reads the index's language; else None (linear ranker)."""
         return Reader.default() if self.settings.reader and reads(idx.lang) else None
 
-    def _scorer(self, idx: LoadedIndex) -> str:
-        return "reader" if self._reader(idx) is not None else "ranker"
+    def scorer(self, index: str | LoadedIndex | None = None) -> str:
+        """What scores the evidence of this index: "reader" (learned, blended) or "ranker" (linear)."""
+        idx = index if index is None or not isinstance(index, str) else self.loaded_index(index)
+        return "reader" if self._reader(idx or self.loaded_index()) is not None else "ranker"
 
     def reading(self, page: SearchPage, idx: LoadedIndex) -> tuple[list[Passage], list[hop.Bridge], object]:
         """The passages the overview reads (rag.retrieve.hop), the bridges followed, and the query's vector."""

@@ -41,6 +41,8 @@ MESSAGES: dict[str, dict[str, str | tuple[str, str]]] = {
               "rag index build --corpus {corpus} --name {index}-multi (make index-multilingual) "
               "만든 뒤 그 색인을 고르세요"},
     "no_answer": {"en": "No answer.", "ko": "답 없음."},
+    "links_better": {"en": "The links may answer this better", "ko": "링크가 더 나은 답일 수 있습니다"},
+    "confidence": {"en": "confidence {percent}%", "ko": "신뢰도 {percent}%"},
     "links_still": {"en": "The links are still worth a look.", "ko": "아래 링크는 살펴볼 만합니다."},
     # -- query problems (BadQuery) and notices ------------------------------------------------------
     "query_empty": {"en": "the query is empty — type a question or a few words",

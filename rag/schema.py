@@ -101,6 +101,17 @@ class Sentence:
 
 
 @dataclass(frozen=True)
+class ShortAnswer:
+    """A verbatim span of a cited source answering the question in a few words (rag.answer.short)."""
+
+    text: str
+    citation: int  # the source number it was cut from
+
+    def to_dict(self) -> dict:
+        return {"text": self.text, "citation": self.citation}
+
+
+@dataclass(frozen=True)
 class Timings:
     links_ms: float = 0.0
     first_token_ms: float | None = None
@@ -141,6 +152,7 @@ class Overview:
     # P(the overview holds the answer), calibrated (rag.answer.confidence); None when abstained or uncalibrated
     confidence: float | None = None
     collapsed: bool = False  # confidence under the app's threshold: shown folded under "the links may answer…"
+    short_answer: ShortAnswer | None = None  # shown in bold above the lead
 
     @property
     def text(self) -> str:
@@ -156,6 +168,7 @@ class Overview:
                 "sentences": [s.to_dict() for s in self.sentences],
                 "sources": [s.to_dict() for s in self.sources],
                 "abstained": self.abstained,
+                "short_answer": self.short_answer.to_dict() if self.short_answer else None,
                 "confidence": self.confidence,
                 "collapsed": self.collapsed,
             },

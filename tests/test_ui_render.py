@@ -119,3 +119,19 @@ def test_reading_words_stop_at_the_first_link_with_cited_evidence():
 def test_timings_are_shown_under_the_overview():
     stats = render.overview_stats(overview([Source(1, "B", "https://b.org", "q")]))
     assert "Links 12 ms" in stats and "first token 850 ms" in stats and "total 2.3 s" in stats
+
+
+def test_a_low_confidence_overview_is_folded_under_the_links_may_answer_better():
+    from dataclasses import replace
+
+    from rag.schema import ShortAnswer
+
+    sources = [Source(n=1, title="Mona Lisa", url="https://x.org/m", quote="q", doc_id="m")]
+    folded = render.overview_html(replace(overview(sources), confidence=0.23, collapsed=True))
+    assert '<details class="rag-collapsed">' in folded and "The links may answer this better" in folded
+    assert "confidence 23%" in folded and "Lead sentence." in folded
+    assert_inert(folded)
+    shown = render.overview_html(replace(overview(sources), confidence=0.9,
+                                         short_answer=ShortAnswer("Leonardo da Vinci", 1)))
+    assert "<details" not in shown and '<p class="rag-short"><b>Leonardo da Vinci</b>' in shown
+    assert shown.index("rag-short") < shown.index("rag-lead")

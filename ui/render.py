@@ -155,11 +155,19 @@ def overview_html(ov: Overview, prefix: str = "ov", heading: str | None = None) 
         return f"<span{cls}>{e(s.text)}</span>{chips}"
 
     lead, points = ov.sentences[0], ov.sentences[1:]
-    parts = [f'<p class="rag-lead">{sentence(lead)}</p>']
+    parts = [f'<p class="rag-short"><b>{e(ov.short_answer.text)}</b>'
+             f'{chip(ov.short_answer.citation, prefix, titles.get(ov.short_answer.citation, ""), lang)}</p>']\
+        if ov.short_answer else []
+    parts.append(f'<p class="rag-lead">{sentence(lead)}</p>')
     if points:
         parts.append('<ul class="rag-points">' + "".join(f"<li>{sentence(s)}</li>" for s in points) + "</ul>")
     parts.append(sources_html(ov, prefix, lang))
-    return f'<div class="rag-pane rag-overview">{head}{"".join(parts)}{_notices(ov.notices, lang)}</div>'
+    body = "".join(parts)
+    if ov.collapsed:  # the confidence is under the app's threshold: one click opens it
+        sure = m("confidence", lang, percent=round(100 * (ov.confidence or 0)))
+        body = (f'<details class="rag-collapsed"><summary>{e(m("links_better", lang))} '
+                f'<span class="rag-confidence">({e(sure)})</span></summary>{body}</details>')
+    return f'<div class="rag-pane rag-overview">{head}{body}{_notices(ov.notices, lang)}</div>'
 
 
 def sources_html(ov: Overview, prefix: str, lang: str = "en") -> str:

@@ -28,6 +28,11 @@ body, .gradio-container, .rag-pane, .rag-question, input, textarea {{ font-famil
 .rag-source blockquote {{ margin: .3rem 0 0; padding-left: .6rem; border-left: 3px solid #dadce0; color: #3c4043; }}
 .rag-abstain {{ padding: .7rem .9rem; border-radius: .6rem; background: #fef7e0; border: 1px solid #f9e2a6; }}
 .rag-draft {{ color: #5f6368; }}
+.rag-collapsed > summary {{ cursor: pointer; padding: .5rem .8rem; border-radius: .6rem; background: #f1f3f4;
+  color: #3c4043; }}
+.rag-collapsed[open] > summary {{ margin-bottom: .5rem; }}
+.rag-short {{ font-size: 1.35rem; margin: 0 0 .3rem; }}
+.rag-confidence {{ color: #5f6368; font-size: .85em; }}
 .rag-badge {{ display: inline-block; font-size: .75rem; padding: .05rem .5rem; border-radius: .6rem;
   background: #f1f3f4; color: #5f6368; margin-bottom: .4rem; }}
 .rag-notice {{ font-size: .88rem; color: #8a5300; margin-top: .5rem; }}

@@ -56,10 +56,14 @@ class Confidence:
                            "refit it: python -m eval.fit_confidence") from None
 
     def of(self, evidence: list[Evidence], scorer: str) -> float | None:
-        if not evidence or scorer not in self.curves:
+        return self.of_best(max(e.relevance for e in evidence), scorer) if evidence else None
+
+    def of_best(self, best: float, scorer: str) -> float | None:
+        """The confidence given the evidence's best probability."""
+        if scorer not in self.curves:
             return None
         curve = self.curves[scorer]
-        z = curve["a"] * logit(max(e.relevance for e in evidence)) + curve["b"]
+        z = curve["a"] * logit(best) + curve["b"]
         return round(1.0 / (1.0 + math.exp(-z)), 4)
 
     def collapsed(self, p: float | None) -> bool:

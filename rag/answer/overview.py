@@ -22,6 +22,7 @@ from rag.answer.abstain import other_language, unknown_subject
 from rag.answer.citations import degenerate
 from rag.answer.compose import LEAD_END, found_only
 from rag.answer.confidence import Confidence
+from rag.answer.short import short_answer
 from rag.answer.subject import is_person
 from rag.answer.generation import Generator, answer_messages
 from rag.answer.yesno import compose_yes_no
@@ -116,12 +117,14 @@ def overview(page: SearchPage, idx: LoadedIndex, passages: list[Passage], decisi
     confidence (`scorer`: what gave the evidence its probabilities, "reader" or "ranker")."""
     calibration = Confidence.default()
     confidence = calibration.of(decision.evidence, scorer) if calibration else None
+    collapsed = bool(calibration and calibration.collapsed(confidence))
+    # no bold claim over an overview the app folds away for low confidence
+    short = None if collapsed else short_answer(page.query, sentences, sources, lang_of(page.query), decision.kind)
     sources = [replace(s, kind=idx.documents[s.doc_id].meta.get("kind", "page")) for s in sources]
     timings = Timings(links_ms=page.timings.links_ms, first_token_ms=first_token_ms, total_ms=total_ms)
     return Overview(query=page.query, sentences=sentences, sources=sources, links=page.links, timings=timings,
                     draft=draft, evidence=decision.evidence, notices=notices, passages=passages,
-                    decision=decision.kind, confidence=confidence,
-                    collapsed=bool(calibration and calibration.collapsed(confidence)))
+                    decision=decision.kind, confidence=confidence, collapsed=collapsed, short_answer=short)
 
 
 def abstained(page: SearchPage, passages: list[Passage], decision: Decision, notices: list[str],

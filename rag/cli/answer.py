@@ -88,7 +88,13 @@ def print_overview(ov, tty: bool) -> None:
     if tty:
         print("\n")
     heading = message("overview", lang)
+    if ov.collapsed:  # the app folds it away; the terminal says why before printing it
+        sure = message("confidence", lang, percent=round(100 * (ov.confidence or 0)))
+        heading = f"{heading} — {message('links_better', lang)} ({sure})"
     print(f"{heading}:" if not ov.abstained else f"{heading} ({message('no_answer', lang)})")
+    if ov.short_answer:  # bold on a terminal
+        bold = ("\033[1m", "\033[0m") if tty else ("", "")
+        print(f"  {bold[0]}{ov.short_answer.text}{bold[1]} [{ov.short_answer.citation}]")
     for s in ov.sentences:
         marks = "".join(f"[{n}]" for n in s.citations)
         print(f"  {s.text} {marks}".rstrip())

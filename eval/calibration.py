@@ -1,0 +1,95 @@
+"""Does the overview's confidence mean something? Figures for the report, and the fit behind
+rag/answer/confidence.json.
+
+    confidence_figures(arm)    risk–coverage, a calibration table, the share shown collapsed and the
+                               containment of the overviews shown open (above the app's threshold)
+    fit_curve(scores, labels)  Platt scaling: P(contains) = σ(a · logit(best probability) + b)
+    pick_threshold(sets, …)    the lowest threshold at which every set's open overviews reach the target
+"""
+
+from __future__ import annotations
+
+import math
+
+from .metrics import mean, share
+
+COVERAGES = [round(0.1 * i, 1) for i in range(1, 11)]
+BINS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0001)
+
+
+def _order(arm: list[dict]) -> list[dict]:
+    """Most confident first; abstained overviews (no confidence) last."""
+    return sorted(arm, key=lambda a: -1.0 if a.get("confidence") is None or a["abstained"] else a["confidence"],
+                  reverse=True)
+
+
+def confidence_figures(arm: list[dict]) -> dict | None:
+    if not arm or all(a.get("confidence") is None for a in arm):
+        return None
+    ranked = _order(arm)
+    curve = []
+    for c in COVERAGES:
+        top = ranked[: max(1, math.ceil(c * len(ranked)))]
+        curve.append({"coverage": c, "containment": share(a["contains"] for a in top)})
+    table = []
+    scored = [a for a in arm if a.get("confidence") is not None and not a["abstained"]]
+    for low, high in zip(BINS, BINS[1:]):
+        rows = [a for a in scored if low <= a["confidence"] < high]
+        table.append({"confidence": f"{low:.1f}–{min(high, 1.0):.1f}", "n": len(rows),
+                      "mean_confidence": mean(a["confidence"] for a in rows),
+                      "containment": share(a["contains"] for a in rows)})
+    shown = [a for a in arm if not a["abstained"] and not a.get("collapsed")]
+    return {"risk_coverage": curve, "calibration": table,
+            "collapsed_rate": share(bool(a.get("collapsed")) for a in arm),
+            "open_coverage": len(shown) / len(arm), "open_containment": share(a["contains"] for a in shown),
+            "brier": mean((a["confidence"] - float(a["contains"])) ** 2 for a in scored)}
+
+
+def logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
+
+
+def fit_curve(scores: list[float], labels: list[bool]) -> dict:
+    from sklearn.linear_model import LogisticRegression
+
+    X = [[logit(s)] for s in scores]
+    model = LogisticRegression(C=1.0).fit(X, [int(y) for y in labels])
+    return {"a": round(float(model.coef_[0][0]), 5), "b": round(float(model.intercept_[0]), 5),
+            "n": len(labels), "positives": int(sum(labels))}
+
+
+def pick_threshold(sets: dict[str, list[tuple[float, bool]]], target: float, floor: float = 0.05) -> dict:
+    """The lowest threshold (on a 0.01 grid) at which, on every set, the overviews at or above it hold the
+    answer at least `target` of the time; the coverage that leaves on each set."""
+    for t in [round(floor + 0.01 * i, 2) for i in range(int((0.99 - floor) / 0.01) + 1)]:
+        ok = True
+        for rows in sets.values():
+            above = [y for p, y in rows if p >= t]
+            if above and sum(above) / len(above) < target:
+                ok = False
+                break
+        if ok:
+            return {"threshold": t, "target": target,
+                    "coverage": {name: round(sum(p >= t for p, _ in rows) / max(len(rows), 1), 4)
+                                 for name, rows in sets.items()}}
+    return {"threshold": 0.99, "target": target, "coverage": {}}
+
+
+def confidence_markdown(c: dict | None) -> list[str]:
+    if not c:
+        return []
+    lines = ["## Confidence (rag.answer.confidence)", "",
+             f"Shown open (confidence at or above the app's threshold): {c['open_coverage']:.0%} of questions, "
+             f"holding the answer {_pct(c['open_containment'])}; shown collapsed: {_pct(c['collapsed_rate'])}. "
+             f"Brier score {c['brier']:.3f}." if c["brier"] is not None else "", "",
+             "| confidence | n | mean confidence | containment |", "|---|---|---|---|"]
+    lines += [f"| {row['confidence']} | {row['n']} | {_pct(row['mean_confidence'])} | {_pct(row['containment'])} |"
+              for row in c["calibration"]]
+    lines += ["", "Risk–coverage (most confident first): " + ", ".join(
+        f"{p['coverage']:.0%} → {_pct(p['containment'])}" for p in c["risk_coverage"]), ""]
+    return lines
+
+
+def _pct(v: float | None) -> str:
+    return "–" if v is None else f"{v:.1%}"

@@ -1,0 +1,134 @@
+"""Issue 18: the learned reader's pieces — subject and referents, chunk-cut sentences, the short answer, the
+confidence and its report figures. The shipped ONNX reader itself is exercised (slow) at the end."""
+
+import json
+
+import numpy as np
+import pytest
+
+from eval.calibration import confidence_figures, fit_curve, pick_threshold
+from rag.answer.confidence import Confidence
+from rag.answer.evidence import cut_by_chunk
+from rag.answer.short import short_answer
+from rag.answer.subject import is_person, named_in, with_referent
+from rag.errors import RagError
+from rag.schema import Evidence, Sentence, Source
+
+
+def test_a_quoted_pronoun_gets_its_referent_when_the_document_fits_it():
+    assert with_referent("He is best known for the Eiffel Tower.", "Gustave Eiffel", True) == \
+        "[Gustave Eiffel] is best known for the Eiffel Tower."
+    assert with_referent("His father was a soldier.", "Gustave Eiffel", True).startswith("[Gustave Eiffel]'s father")
+    assert with_referent("It was painted between 1503 and 1519.", "Mona Lisa (painting)", False) == \
+        "[Mona Lisa] was painted between 1503 and 1519."
+    # "he" in a thing's article is someone else; an expletive "it" stands for nothing; a name stays
+    assert with_referent("He designed it.", "Eiffel Tower", False) == "He designed it."
+    assert with_referent("It is believed that he drew it.", "Mona Lisa", False) == "It is believed that he drew it."
+    assert with_referent("Hector was a prince.", "Troy", False) == "Hector was a prince."
+    assert with_referent("그는 화가였다.", "레오나르도", True) == "그는 화가였다."
+
+
+def test_the_subject_is_the_document_the_question_names_longest_first():
+    titles = {"a": "Mona Lisa", "b": "Lisa", "c": "Along the River During the Qingming Festival", "d": "Lisa (film)"}
+    assert named_in("Who painted the Mona Lisa?", titles)[0] == "a"
+    assert named_in("Who designed the Eiffel Tower?", titles) == []
+    assert is_person("Leonardo da Vinci (15 April 1452 – 2 May 1519) was an Italian polymath.")
+    assert not is_person("The Mona Lisa is a portrait painting. It hangs in the Louvre; its fame is wide.")
+
+
+@pytest.mark.parametrize("sentence,position,count,start,cut", [
+    ("Vasari wrote that although he", 2, 3, 0, True),   # the chunk ended inside the sentence
+    ("He painted it in 1503.", 2, 3, 0, False),
+    ("painted in 1503 by him.", 0, 3, 120, True),       # the chunk began inside the sentence
+    ("Painted in 1503.", 0, 3, 120, False),
+    ("only sentence of a short document", 0, 1, 0, False),
+    ("그는 “최고”라고 말했다.”", 1, 2, 0, False),
+])
+def test_sentences_cut_by_a_chunk_boundary_are_not_candidates(sentence, position, count, start, cut):
+    assert cut_by_chunk(sentence, position, count, start) is cut
+
+
+def _short(question, quote, lead=None, decision="compose"):
+    return short_answer(question, [Sentence(lead or quote, (1,), "quoted")],
+                        [Source(n=1, title="t", url="", quote=quote, doc_id="d")], decision=decision)
+
+
+@pytest.mark.parametrize("question,quote,expected", [
+    ("Who painted the Mona Lisa?", "The Mona Lisa is a portrait by Italian artist Leonardo da Vinci.",
+     "Leonardo da Vinci"),
+    ("When was Leonardo da Vinci born?", "Leonardo da Vinci (15 April 1452 – 2 May 1519) was a polymath.",
+     "15 April 1452"),
+    ("How high is Mount Everest?", "Its elevation of 8,848.86 m was established in 2020.", "8,848.86 m"),
+    ("세종대왕은 언제 태어났나?", "세종은 1397년 5월 15일 한양에서 태어났다.", "1397년 5월 15일"),
+    ("Why is the sky blue?", "Rayleigh scattering makes the sky blue.", None),  # no kind asked: no guess
+    ("When was the Mona Lisa painted?", "The Mona Lisa is a famous portrait.", None),  # no date in the source
+])
+def test_the_short_answer_is_a_verbatim_span_of_the_kind_asked(question, quote, expected):
+    found = _short(question, quote)
+    assert (found.text if found else None) == expected
+    if found:
+        assert found.text in quote and found.citation == 1
+
+
+def test_a_yes_no_comparison_gives_yes_or_no():
+    assert _short("Are both X and Y in France?", "Yes, both are in France.", decision="compared").text == "Yes"
+
+
+def test_confidence_is_a_calibrated_curve_with_a_threshold(tmp_path):
+    path = tmp_path / "c.json"
+    path.write_text(json.dumps({"curves": {"reader": {"a": 1.0, "b": 0.0}}, "threshold": 0.4}))
+    c = Confidence.load(path)
+    ev = [Evidence(text="x", doc_id="d", title="t", url="", score=0.5, relevance=0.8)]
+    assert c.of(ev, "reader") == pytest.approx(0.8, abs=1e-3)
+    assert c.of(ev, "ranker") is None and c.of([], "reader") is None
+    assert c.collapsed(0.3) and not c.collapsed(0.5) and not c.collapsed(None)
+    path.write_text("{}")
+    with pytest.raises(RagError, match="fit_confidence"):
+        Confidence.load(path)
+
+
+def test_fit_curve_and_threshold_follow_the_data():
+    rng = np.random.default_rng(0)
+    scores = rng.uniform(0.01, 0.99, 400)
+    labels = [bool(rng.random() < s) for s in scores]  # already calibrated: slope near 1, intercept near 0
+    curve = fit_curve(list(scores), labels)
+    assert 0.6 < curve["a"] < 1.6 and abs(curve["b"]) < 0.4
+    chosen = pick_threshold({"s": list(zip(scores, labels))}, target=0.9)
+    above = [y for p, y in zip(scores, labels) if p >= chosen["threshold"]]
+    assert sum(above) / len(above) >= 0.9 and 0 < chosen["coverage"]["s"] < 0.5
+
+
+def test_report_figures_rank_by_confidence():
+    arm = [{"confidence": c, "contains": y, "abstained": False, "collapsed": c < 0.5}
+           for c, y in [(0.9, True), (0.8, True), (0.6, False), (0.3, False), (0.2, True)]]
+    arm.append({"confidence": None, "contains": False, "abstained": True})
+    f = confidence_figures(arm)
+    assert f["risk_coverage"][0] == {"coverage": 0.1, "containment": 1.0}
+    assert f["risk_coverage"][-1]["coverage"] == 1.0 and f["risk_coverage"][-1]["containment"] == pytest.approx(0.5)
+    assert f["open_coverage"] == pytest.approx(0.5) and f["open_containment"] == pytest.approx(2 / 3, abs=1e-3)
+    assert sum(row["n"] for row in f["calibration"]) == 5
+    assert confidence_figures([dict(a, confidence=None) for a in arm]) is None
+
+
+@pytest.mark.slow
+def test_the_shipped_reader_prefers_the_answering_sentence():
+    from rag.answer.reader import FOLDER, Reader, sha256
+
+    reader = Reader.default()
+    assert reader is not None, "rag/answer/reader/ is missing its files"
+    assert sha256(FOLDER / "reader-int8.onnx") == reader.card["weights"]["sha256"]
+    texts = ["Along the River During the Qingming Festival: It has been called China's Mona Lisa.",
+             "Mona Lisa: The Mona Lisa is a half-length portrait painting by Italian artist Leonardo da Vinci.",
+             "Mona Lisa: It is one of the most valuable paintings in the world."]
+    p = reader.probability("Who painted the Mona Lisa?", texts)
+    assert int(np.argmax(p)) == 1 and 0 <= p.min() and p.max() <= 1
+    blended = reader.blend(reader.logits("Who painted the Mona Lisa?", texts), np.zeros(3))
+    assert int(np.argmax(blended)) == 1
+
+
+def test_a_missing_reader_falls_back_to_the_ranker(tmp_path):
+    from rag.answer.reader import Reader
+    from rag.errors import ModelNotFound
+
+    with pytest.raises(ModelNotFound, match="reader files missing"):
+        Reader(tmp_path)
