@@ -260,14 +260,7 @@ def markdown(report: dict) -> str:
         lines += [f"| {a} | {_fmt(e.get(f'{a}_median_effort_words'))} | {_fmt(e.get(f'{a}_fewer_words_share'), True)} |"
                   for a in arms]
         lines.append("")
-    if report.get("parts"):
-        keys = ["n", "recall@10", "all_gold@10", "answer_containment", "citation_precision", "median_words",
-                "overview_fewer_words_share", "links_fewer_words_than_overview_share", "open_coverage",
-                "open_containment"]
-        lines += ["## By part of the ranker's split (heldout: never fitted on)", "",
-                  "| part | " + " | ".join(keys) + " |", "|---|" + "---|" * len(keys)]
-        lines += [f"| {name} | " + " | ".join(_fmt(f.get(k)) for k in keys) + " |" for name, f in report["parts"].items()]
-        lines.append("")
+    lines += _parts_markdown(report.get("parts"))
     lines += ["## Timings (ms)", "", "| mode | links p50 | links p95 | first token p50 | first token p95 | total p50 | total p95 |",
               "|---|---|---|---|---|---|---|"]
     for mode, t in report["timings"].items():
@@ -275,3 +268,17 @@ def markdown(report: dict) -> str:
         lines.append(f"| {mode} | " + " | ".join(cells) + " |")
     lines += ["", "Plots: answer_at_k.png, effort.png, latency.png, risk_coverage.png. Per-question records: report.json."]
     return "\n".join(lines) + "\n"
+
+
+def _parts_markdown(parts: dict | None) -> list[str]:
+    if not parts:
+        return []
+    lines: list[str] = []
+    keys = ["n", "recall@10", "all_gold@10", "answer_containment", "citation_precision", "median_words",
+            "overview_fewer_words_share", "links_fewer_words_than_overview_share", "open_coverage",
+            "open_containment"]
+    lines += ["## By part of the ranker's split (heldout: never fitted on)", "",
+              "| part | " + " | ".join(keys) + " |", "|---|" + "---|" * len(keys)]
+    lines += [f"| {name} | " + " | ".join(_fmt(f.get(k)) for k in keys) + " |" for name, f in parts.items()]
+    lines.append("")
+    return lines

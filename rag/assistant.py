@@ -23,6 +23,7 @@ from rag.answer import overview as ov
 from rag.answer.abstain import other_language
 from rag.answer.compose import compose
 from rag.answer.evidence import citable_sentences, select_evidence
+from rag.answer import short
 from rag.answer.reader import Reader, reads
 from rag.answer.generation import Generator, make_generator
 from rag.embed.embedder import PACKAGED, Embedder
@@ -185,11 +186,12 @@ class Assistant:
             return
         sentences, sources, draft, first_token_ms = decision.sentences, decision.sources, "", None
         if decision.kind == "compose":
+            hint = short.hint(page.query, evidence)
             if ov.may_write(self.settings, page.query):
                 draft, first_token_ms = yield from ov.draft_lead(self.generator, page.query, evidence, self.settings,
-                                                                 idx.lang, notices, ms)
+                                                                 idx.lang, notices, ms, hint)
             sentences, sources = compose(page.query, draft, evidence, self.embedder_for(idx), idx.lang,
-                                         self.settings.abstain_below, ov.persons(idx, evidence))
+                                         self.settings.abstain_below, ov.persons(idx, evidence), hint)
         yield FinalEvent(ov.overview(page, idx, passages, decision, sentences, sources, draft, notices,
                                      first_token_ms, ms(), self.scorer(idx)))
 

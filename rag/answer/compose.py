@@ -19,7 +19,8 @@ import logging
 import re
 from dataclasses import dataclass, replace
 
-from rag.answer.citations import adds_to_question, attribute, carries_answer, degenerate, strip_citations
+from rag.answer.citations import (adds_to_question, attribute, carries_answer, content_words, degenerate,
+                                  strip_citations)
 from rag.embed.embedder import Embedder
 from rag.answer.evidence import bridge_of, citable_sentences
 from rag.answer.subject import with_referent
@@ -53,11 +54,13 @@ class Part:
 
 
 def compose(question: str, draft: str, evidence: list[Evidence], embedder: Embedder, lang: str = "en",
-            relevant_from: float = 0.0, persons: frozenset[str] = frozenset()) -> tuple[list[Sentence], list[Source]]:
+            relevant_from: float = 0.0, persons: frozenset[str] = frozenset(),
+            hint: str | None = None) -> tuple[list[Sentence], list[Source]]:
     """Checked sentences and their sources. `relevant_from`: the cosine a source needs to carry the lead;
-    `persons`: the evidence documents about a person (a quote's opening "He" stands for its title there)."""
+    `persons`: the evidence documents about a person (a quote's opening "He" stands for its title there);
+    `hint`: the short answer the best evidence holds (rag.answer.short.hint), given to the writer."""
     vectors = embedder.encode([e.text for e in evidence])
-    parts = [lead(question, draft, evidence, embedder, vectors, lang, relevant_from)]
+    parts = [lead(question, draft, evidence, embedder, vectors, lang, relevant_from, hint)]
     words = len(parts[0].text.split())
     used = {n for n in parts[0].cited if words >= 0.7 * len(evidence[n - 1].text.split())}
     best = evidence[parts[0].cited[0] - 1] if parts[0].cited else evidence[0]
@@ -86,8 +89,9 @@ def _referred(part: Part, evidence: list[Evidence], persons: frozenset[str]) -> 
 
 
 def lead(question: str, draft: str, evidence: list[Evidence], embedder: Embedder, vectors, lang: str,
-         relevant_from: float) -> Part:
-    """The model's first sentence if it passes every check; else the best evidence, quoted."""
+         relevant_from: float, hint: str | None = None) -> Part:
+    """The model's first sentence if it passes every check; else the best evidence, quoted. A sentence that
+    says the checked short answer (`hint`, a span of evidence 1) and cites evidence 1 passes as it is."""
     first = citable_sentences(draft.strip(), lang)[:1] if draft.strip() else []
     for raw in first:
         text, cited = strip_citations(raw)
@@ -95,6 +99,8 @@ def lead(question: str, draft: str, evidence: list[Evidence], embedder: Embedder
         if len(text.split()) < 2 or "sources do not say" in text.lower() or why:
             log.info("draft rejected: %s", why or "no answer in it")
             break
+        if _says_hint(text, cited, hint, question, evidence[0]):
+            return Part(text, (1,), "generated", 1.0)
         # Only evidence relevant to the question may carry the lead: a sentence that merely
         # restates an off-topic passage (say, an instruction injected into a web page) is no answer.
         relevant = {n for n, e in enumerate(evidence, 1) if e.score >= relevant_from}
@@ -113,6 +119,16 @@ def lead(question: str, draft: str, evidence: list[Evidence], embedder: Embedder
             break
         return Part(text, tuple(citations), "generated", verdict.score)
     return Part(evidence[0].text, (1,), "quoted")
+
+
+def _says_hint(text: str, cited: list[int], hint: str | None, question: str, best: Evidence) -> bool:
+    """The draft says the checked short answer, cites the sentence it was cut from, and adds nothing else:
+    at least 80% of its content words are the question's, that sentence's or its title's."""
+    if not hint or cited[:1] != [1] or hint.lower() not in text.lower():
+        return False
+    words = content_words(text)
+    known = content_words(f"{question} {best.title} {best.text}")
+    return bool(words) and len(words & known) >= 0.8 * len(words)
 
 
 def found_only(question: str, evidence: list[Evidence], lang: str = "en") -> tuple[list[Sentence], list[Source]]:

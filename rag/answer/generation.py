@@ -40,10 +40,16 @@ USER_TEMPLATE = "Sources:\n{sources}\n\nQuestion: {question}"
 NAIVE_SYSTEM_PROMPT = "Answer the question from the sources below. Cite your sources with [n]."
 
 
-def answer_messages(question: str, evidence: list[Evidence]) -> list[dict]:
+# With a checked short answer (rag.answer.short) from the best evidence, the writer is told it: a 135M model
+# then only has to phrase a sentence around a given span instead of finding it among four sources.
+HINT_TEMPLATE = "\nShort answer, from source [{n}]: {hint}"
+
+
+def answer_messages(question: str, evidence: list[Evidence], hint: str | None = None) -> list[dict]:
     sources = "\n".join(f"[{i}] {e.title}: {e.text}" for i, e in enumerate(evidence, start=1))
-    return [{"role": "system", "content": SYSTEM_PROMPT},
-            {"role": "user", "content": USER_TEMPLATE.format(sources=sources, question=question)}]
+    user = USER_TEMPLATE.format(sources=sources, question=question) + (HINT_TEMPLATE.format(n=1, hint=hint)
+                                                                        if hint else "")
+    return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": user}]
 
 
 class Generator:

@@ -85,12 +85,12 @@ def may_write(settings: Settings, query: str) -> bool:
 
 
 def draft_lead(generator: Generator, query: str, evidence: list[Evidence], settings: Settings, lang: str,
-               notices: list[str], ms: Callable[[], float]) -> Iterator[TokenEvent]:
+               notices: list[str], ms: Callable[[], float], hint: str | None = None) -> Iterator[TokenEvent]:
     """Stream the model's lead sentence as TokenEvents; returns (draft, first_token_ms). Stops at the lead's
     end (LEAD_END), or as soon as the draft is degenerate; a failing model adds a notice and drafts nothing."""
     draft, first_token_ms = "", None
     try:
-        pieces = generator.stream(answer_messages(query, evidence), settings.max_tokens, settings.temperature)
+        pieces = generator.stream(answer_messages(query, evidence, hint), settings.max_tokens, settings.temperature)
         for piece in pieces:
             if first_token_ms is None:
                 first_token_ms = ms()

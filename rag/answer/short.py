@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from rag.answer.types import UNIT, YEAR_KO, answer_type, fine_type
-from rag.schema import Sentence, ShortAnswer, Source
+from rag.schema import Evidence, Sentence, ShortAnswer, Source
 from rag.text import STOP, WORD, has_hangul, korean_names
 
 MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
@@ -43,6 +43,13 @@ def short_answer(question: str, sentences: list[Sentence], sources: list[Source]
         if span:
             return ShortAnswer(span, lead.citations[0])
     return None
+
+
+def hint(question: str, evidence: list[Evidence]) -> str | None:
+    """The short answer the best evidence sentence holds, before anything is written: given to the writer, and
+    a drafted lead that says it and cites that sentence passes the check (rag.answer.compose.lead)."""
+    kind = fine_type(question) or answer_type(question)
+    return _span(evidence[0].text, question, kind) if evidence and kind else None
 
 
 def _yes_no(lead: Sentence, lang: str) -> ShortAnswer | None:
