@@ -69,6 +69,15 @@ ENTITY_EN = {"person": "Who was {x}?", "place": "Where is {x}?", "thing": "What 
 ENTITY_KO = {"person": "{x}{는} 누구인가요?", "place": "{x}{는} 어디에 있나요?", "thing": "{x}{는} 무엇인가요?"}
 
 
+def is_name(key: str, own_text: str) -> bool:
+    """A one-word title is a name only if its own document never writes it in lower case: the article
+    "Island" says "An island is …", so "Where is Island?" is no question a person asks; "Paris" never
+    writes "paris". Longer titles ("Mona Lisa", "Eiffel Tower") are names."""
+    if len(key.split()) > 1 or not key:
+        return True
+    return not re.search(rf"(?<![\w-]){re.escape(key)}(?![\w-])", own_text)
+
+
 def _fill(template: str, name: str) -> str:
     """Put a name into a template; Korean particles ({는}, {를}) agree with the name's last sound."""
     text = template.replace("{x}", name)
@@ -86,6 +95,8 @@ def candidates(query: str, overview, index) -> list[tuple[str, str, tuple[str, .
     for src in cited[:2]:
         doc = index.documents[src.doc_id]
         subject = display_name(doc.title)
+        if not is_name(title_key(doc.title), doc.text):
+            continue
         kind = kind_of(_Entity(subject, "source", (doc.id,)), index)
         for aspect in ASPECTS:
             if kind in aspect.kinds and aspect.pattern.search(doc.text) and not any(w in asked for w in aspect.asked):
@@ -103,7 +114,8 @@ def candidates(query: str, overview, index) -> list[tuple[str, str, tuple[str, .
                 key = title_key(found)
                 words = set(re.findall(r"\w+", key))
                 if key in seen or key in cited_keys or words <= asked_words or len(key) < 4 or \
-                        (len(words) == 1 and (re.search(rf"\b{re.escape(key)}\b", text) or key.endswith(ADJECTIVE))):
+                        (len(words) == 1 and (re.search(rf"\b{re.escape(key)}\b", text) or key.endswith(ADJECTIVE))) \
+                        or not is_name(key, index.document_text(ids[0])):
                     continue  # a lone word also written in lower case ("Group"), or "Western", is no name
                 seen.add(key)
                 subject = display_name(index.documents[ids[0]].title)
