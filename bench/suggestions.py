@@ -6,8 +6,8 @@ Asks the 50 questions below on the default index (extractive: RAG_GENERATE is no
 suggestion (rag.chat.related) by a rule stated here, independent of the code that made it:
   form      it ends with "?" and opens with a question word (or is a Korean question ending in 요?)
   subject   the name in it is the title of a document of the index, and that document opens with the name
-            (as a Wikipedia lead does: "Paris is …"), not with "A …"/"An …" (the article "Island" opens
-            "An island is …": "Where is Island?" fails here)
+            (as a Wikipedia lead does: "Paris is …", "The Louvre is …" — then the question says "the Louvre"),
+            not with "A …"/"An …" (the article "Island" opens "An island is …": "Where is Island?" fails)
   aspect    "Who was X?", "When was X born?", "When did X die?" only when X's document is about a person
             (rag.answer.subject.is_person), "Where is X?" only when it is not
 Prints the share well-formed, each failure, and --show suggestions.
@@ -51,8 +51,11 @@ def well_formed(suggestion: str, index, titles: dict[str, str]) -> str | None:
         return "subject: no document title in it"
     subject = max(named, key=len)
     text = index.document_text(titles[subject])
-    if re.match(r"^(A|An)\s", text) or not text.lower().startswith(subject.lower()[:4]):
+    opening = re.match(rf"^(The\s+)?{re.escape(subject)}", text, re.I)
+    if not opening:
         return f"subject: {subject!r} is not how its document opens"
+    if opening.group(1) and f"the {subject.lower()}" not in suggestion.lower() and not suggestion.endswith("요?"):
+        return f"subject: its document says 'the {subject}'"
     person = is_person(text)
     if PERSON_ASPECT.match(suggestion) and not person:
         return f"aspect: asks about a person, {subject!r} is not one"

@@ -57,10 +57,10 @@ ASPECTS = (
            "When was {x} built?", "{x}{는} 언제 지어졌나요?", ("built", "constructed", "when", "언제", "완공")),
     Aspect(re.compile(r"\b(founded|established)\b|설립|창립", re.I), "When was {x} founded?",
            "{x}{는} 언제 설립되었나요?", ("founded", "established", "when", "설립")),
-    Aspect(re.compile(r"\b(created|designed|invented|written|painted|composed) by\b|\bby the\b.{0,40}\b[A-Z]",
-                      re.I), "Who created {x}?", "{x}{를} 누가 만들었나요?",
+    Aspect(re.compile(r"\b(created|designed|invented|written|painted|composed|(painting|novel|play|opera|symphony|"
+                      r"poem|sculpture|film) by)\b", re.I), "Who created {x}?", "{x}{를} 누가 만들었나요?",
            ("who", "created", "painted", "designed", "invented", "wrote", "written", "누가")),
-    Aspect(re.compile(r"\b(elevation|height|tall|metres|meters|feet)\b|높이|미터", re.I), "How tall is {x}?",
+    Aspect(re.compile(r"\b(elevation|height|tall)\b|높이", re.I), "How tall is {x}?",
            "{x}{는} 얼마나 높나요?", ("high", "tall", "height", "elevation", "높")),
     Aspect(re.compile(r"\bpopulation\b|인구", re.I), "What is the population of {x}?", "{x}의 인구는 얼마인가요?",
            ("population", "people", "인구")),
@@ -76,6 +76,15 @@ def is_name(key: str, own_text: str) -> bool:
     if len(key.split()) > 1 or not key:
         return True
     return not re.search(rf"(?<![\w-]){re.escape(key)}(?![\w-])", own_text)
+
+
+def spoken(subject: str, own_text: str) -> str:
+    """The subject as its own document says it: "the Sistine Chapel", "the speed of light" when the document
+    opens "The Sistine Chapel is …" / "The speed of light …" (a person asks "Where is the Sistine Chapel?")."""
+    if subject.startswith("The "):  # a title with its own article: "When was the Buddha born?"
+        return "the " + subject[4:]
+    opening = re.match(rf"The ({re.escape(subject)})s?\b", own_text, re.I)
+    return f"the {opening.group(1)}" if opening else subject
 
 
 def _fill(template: str, name: str) -> str:
@@ -100,7 +109,7 @@ def candidates(query: str, overview, index) -> list[tuple[str, str, tuple[str, .
         kind = kind_of(_Entity(subject, "source", (doc.id,)), index)
         for aspect in ASPECTS:
             if kind in aspect.kinds and aspect.pattern.search(doc.text) and not any(w in asked for w in aspect.asked):
-                question = _fill(aspect.ko if korean else aspect.en, subject)
+                question = _fill(aspect.ko if korean else aspect.en, subject if korean else spoken(subject, doc.text))
                 if question.lower() not in seen:
                     seen.add(question.lower())
                     aspects.append((question, subject, (doc.id,)))
@@ -120,7 +129,8 @@ def candidates(query: str, overview, index) -> list[tuple[str, str, tuple[str, .
                 seen.add(key)
                 subject = display_name(index.documents[ids[0]].title)
                 kind = kind_of(_Entity(subject, "source", ids), index)
-                entities.append((_fill((ENTITY_KO if korean else ENTITY_EN)[kind], subject), subject, ids))
+                said = subject if korean else spoken(subject, index.document_text(ids[0]))
+                entities.append((_fill((ENTITY_KO if korean else ENTITY_EN)[kind], said), subject, ids))
     out = []
     for pair in zip(aspects, entities):
         out.extend(pair)
