@@ -63,6 +63,7 @@ test: install browser
 bench: index
 	$(PY) bench/bench.py
 	$(PY) bench/chat.py
+	$(PY) bench/reader.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -118,8 +118,9 @@ def overview(page: SearchPage, idx: LoadedIndex, passages: list[Passage], decisi
     calibration = Confidence.default()
     confidence = calibration.of(decision.evidence, scorer) if calibration else None
     collapsed = bool(calibration and calibration.collapsed(confidence))
-    # no bold claim over an overview the app folds away for low confidence
-    short = None if collapsed else short_answer(page.query, sentences, sources, lang_of(page.query), decision.kind)
+    # a bold claim only over an overview confident enough to be shown open (a calibrated confidence is needed)
+    short = None if confidence is None or collapsed else \
+        short_answer(page.query, sentences, sources, lang_of(page.query), decision.kind)
     sources = [replace(s, kind=idx.documents[s.doc_id].meta.get("kind", "page")) for s in sources]
     timings = Timings(links_ms=page.timings.links_ms, first_token_ms=first_token_ms, total_ms=total_ms)
     return Overview(query=page.query, sentences=sentences, sources=sources, links=page.links, timings=timings,
