@@ -18,7 +18,7 @@ import numpy as np
 from rag.embed.embedder import Embedder
 from rag.answer.ranker import FEATURES, Ranker, feature_row
 from rag.answer.reader import Reader, reads
-from rag.answer.subject import named_in
+from rag.answer.subject import named_in, with_referent
 from rag.retrieve.retrievers import query_terms
 from rag.schema import Evidence, Passage
 from rag.text import has_hangul, terms
@@ -147,7 +147,7 @@ def select_evidence(query: str, passages: list[Passage], titles: dict[str, tuple
         return []
     ranker_logit = (ranker or Ranker.default()).logit(found.features)
     if reader is not None and reads(lang):
-        probability = reader.blend(reader.logits(query, found.texts), ranker_logit)
+        probability = reader.blend(reader.logits(query, _resolved(found, titles)), ranker_logit)
     else:
         probability = 1.0 / (1.0 + np.exp(-ranker_logit))
     # A sentence barely related to the question (cosine under `relevant_from`, the abstention
@@ -170,6 +170,17 @@ def select_evidence(query: str, passages: list[Passage], titles: dict[str, tuple
         out.append(Evidence(text=found.sentences[i], doc_id=doc_id, title=titles[doc_id][0], url=titles[doc_id][1],
                             score=float(found.cosine[i]), chunk_id=p.hit.chunk.id,
                             relevance=float(probability[i]), hop=p.hop, bridge=found.bridges[i]))
+    return out
+
+
+def _resolved(found: Candidates, titles: dict[str, tuple[str, str]]) -> list[str]:
+    """What the reader reads: "title: sentence" with an opening pronoun replaced by the title. The reader does
+    not tie "It was designed by Michel Virlogeux" to its title "Millau Viaduct" (logit -1.3; +3.1 with the
+    title in its place); on the fit part's calibrate slice of SQuAD top-1 went 0.794 → 0.796."""
+    out = []
+    for sentence, p in zip(found.sentences, found.passages):
+        title = titles[p.hit.chunk.doc_id][0]
+        out.append(f"{title}: {with_referent(sentence, title, None, brackets=False)}")
     return out
 
 

@@ -46,15 +46,16 @@ def named_in(query: str, titles: dict[str, str]) -> list[str]:
     return [d for _, d in sorted(found, reverse=True)]
 
 
-def with_referent(sentence: str, title: str, person: bool) -> str:
-    """The sentence with an opening pronoun replaced by its document's title in brackets, when the pronoun
-    fits the document (he/she for a person, it for anything else); unchanged otherwise."""
+def with_referent(sentence: str, title: str, person: bool | None, brackets: bool = True) -> str:
+    """The sentence with an opening pronoun replaced by its document's title (in brackets: an editor's insertion),
+    when the pronoun fits the document (he/she for a person, it for anything else; any when `person` is None);
+    unchanged otherwise."""
     opening = OPENING.match(sentence)
     if not opening or not title:
         return sentence
     word = opening.group(1).lower()
-    table = PERSONAL if person else IMPERSONAL
+    table = {**PERSONAL, **IMPERSONAL} if person is None else PERSONAL if person else IMPERSONAL
     if word not in table or (word == "it" and EXPLETIVE.match(sentence)):
         return sentence
     name = re.sub(r"\s*\([^)]*\)\s*$", "", title).strip()
-    return f"[{name}]{table[word]}{sentence[opening.end():]}"
+    return f"{f'[{name}]' if brackets else name}{table[word]}{sentence[opening.end():]}"
