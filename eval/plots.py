@@ -42,10 +42,10 @@ def risk_coverage(report: dict, ax) -> None:
     if curve:
         ax.plot([p["coverage"] for p in curve], [p["containment"] for p in curve], "o-", color=COLOURS["overview"],
                 label="overview, most confident first")
+        ax.legend(fontsize=8, loc="lower left")
     ax.set(xlabel="coverage (share of questions answered)", ylabel="answer contained", ylim=(0, 1.02),
            xlim=(0, 1.02), title="risk–coverage")
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=8, loc="lower left")
 
 
 def answer_at_k(report: dict, ax) -> None:
