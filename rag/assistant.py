@@ -22,7 +22,7 @@ from dataclasses import replace
 from rag.answer import overview as ov
 from rag.answer.abstain import other_language
 from rag.answer.compose import compose
-from rag.answer.evidence import citable_sentences, select_evidence
+from rag.answer.evidence import citable_sentences, select_evidence, widened
 from rag.answer import short
 from rag.answer.reader import Reader, reads
 from rag.answer.generation import Generator, make_generator
@@ -225,7 +225,7 @@ class Assistant:
         passages, bridges = hop.read(page.query, page.hits, idx, retriever, vector,
                                      query_terms(page.query), lambda text: citable_sentences(text, idx.lang),
                                      s.passages, s.bridges)
-        return passages, bridges, vector
+        return widened(passages, idx.document_text), bridges, vector
 
     def _for_language(self, idx: LoadedIndex, retriever: Retriever, query: str) -> Retriever:
         """BM25 alone for a Korean question when the embedder does not read Korean: all-MiniLM-L6-v2 ranks

@@ -132,3 +132,16 @@ def test_a_missing_reader_falls_back_to_the_ranker(tmp_path):
 
     with pytest.raises(ModelNotFound, match="reader files missing"):
         Reader(tmp_path)
+
+
+def test_a_chunk_grows_to_whole_sentences_from_its_document():
+    from rag.answer.evidence import widened
+    from rag.schema import Chunk, Hit, Passage
+
+    doc = "The Mona Lisa is a painting. Vasari wrote that although he worked on it for years, he never finished it."
+    cut = Chunk(0, "d", doc[45:90], 45)  # "t although he worked …" — starts and ends inside words
+    grown = widened([Passage(Hit(cut, 1.0), 0)], lambda _: doc)[0].hit.chunk
+    assert grown.text == "Vasari wrote that although he worked on it for years, he never finished it."
+    assert doc[grown.start:grown.start + len(grown.text)] == grown.text
+    moved = Chunk(0, "d", "not the document's text", 3)  # a store that normalised the text: left alone
+    assert widened([Passage(Hit(moved, 1.0), 0)], lambda _: doc)[0].hit.chunk == moved

@@ -11,7 +11,7 @@ first-hop sentence that names the bridge entity is picked with it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -68,6 +68,41 @@ def cut_by_chunk(sentence: str, position: int, count: int, start: int) -> bool:
     if position == count - 1 and count > 1 and not ENDED.search(sentence.rstrip()):
         return True
     return position == 0 and start > 0 and sentence[:1].islower()
+
+
+SENTENCE_END = re.compile(r"[.!?。！？]['\"’”)\]]*(?=\s|$)")
+REACH = 400  # characters a chunk may grow by at either end to hold its first and last sentences whole
+
+
+def widened(passages: list[Passage], document_text) -> list[Passage]:
+    """The passages with their chunks grown to whole sentences from the document's text (the chunker cuts on
+    spaces: "… although he" ends one chunk, "painted it in 1503 …" opens the next). A chunk whose text is not
+    found at its offset (a store that normalised it) stays as it is; cut_by_chunk then drops its ragged ends."""
+    out = []
+    for p in passages:
+        chunk = p.hit.chunk
+        try:
+            doc = document_text(chunk.doc_id)
+        except KeyError:
+            out.append(p)
+            continue
+        start, end = chunk.start, chunk.start + len(chunk.text)
+        if doc[start:end] != chunk.text:
+            out.append(p)
+            continue
+        if not ENDED.search(chunk.text.rstrip()) and (stop := SENTENCE_END.search(doc, end, end + REACH)):
+            end = stop.end()
+        if start > 0 and not doc[start - 1].isspace() or (start > 0 and chunk.text[:1].islower()):
+            before = list(SENTENCE_END.finditer(doc, max(0, start - REACH), start))
+            if before:
+                start = before[-1].end()
+            elif start <= REACH:
+                start = 0
+            while start < len(doc) and doc[start].isspace():
+                start += 1
+        grown = replace(chunk, text=doc[start:end], start=start)
+        out.append(replace(p, hit=replace(p.hit, chunk=grown)))
+    return out
 
 
 def sentences_read(passages: list[Passage], lang: str = "en") -> tuple[list[str], list[tuple[Passage, int]]]:
