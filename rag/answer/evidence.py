@@ -65,7 +65,8 @@ def cut_by_chunk(sentence: str, position: int, count: int, start: int) -> bool:
     """A sentence the chunker cut (it splits on spaces, not sentences): the last of several that does not
     end as a sentence ends ("… although he"), or the first of a chunk starting inside its document that
     opens in lower case ("painted in 1503 …"). Its whole version is in the neighbouring chunk."""
-    if position == count - 1 and count > 1 and not ENDED.search(sentence.rstrip()):
+    # (a sentence of MAX_CHARS is a run-on citable_sentences cut itself, not the chunker)
+    if position == count - 1 and count > 1 and len(sentence) < MAX_CHARS and not ENDED.search(sentence.rstrip()):
         return True
     return position == 0 and start > 0 and sentence[:1].islower()
 
