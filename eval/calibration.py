@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import math
 
+from rag.answer.confidence import logit
+
 from .metrics import mean, share
 
 COVERAGES = [round(0.1 * i, 1) for i in range(1, 11)]
@@ -44,11 +46,6 @@ def confidence_figures(arm: list[dict]) -> dict | None:
             "collapsed_rate": share(bool(a.get("collapsed")) for a in arm),
             "open_coverage": len(shown) / len(arm), "open_containment": share(a["contains"] for a in shown),
             "brier": mean((a["confidence"] - float(a["contains"])) ** 2 for a in scored)}
-
-
-def logit(p: float) -> float:
-    p = min(max(p, 1e-6), 1 - 1e-6)
-    return math.log(p / (1 - p))
 
 
 def fit_curve(scores: list[float], labels: list[bool]) -> dict:

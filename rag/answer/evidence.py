@@ -50,7 +50,6 @@ class Candidates:
     features: np.ndarray  # one row per sentence, columns rag.answer.ranker.FEATURES
     vectors: np.ndarray
     bridges: list[str]  # per sentence: the bridge it names or came from ("" if none)
-    texts: list[str]  # per sentence: "title: sentence", what the embedder and the reader read
 
     @property
     def cosine(self) -> np.ndarray:
@@ -58,7 +57,9 @@ class Candidates:
 
 
 # A sentence ends on one of these (closing quotes and brackets allowed after it): "… Vinci." / "…다." / "…”)"
-ENDED = re.compile(r"[.!?。！？]['\"’”)\]]*$")
+CLOSE = r"[.!?。！？]['\"’”)\]]*"
+ENDED = re.compile(CLOSE + "$")  # a text that ends a sentence
+SENTENCE_END = re.compile(CLOSE + r"(?=\s|$)")  # a sentence's end inside a text
 
 
 def cut_by_chunk(sentence: str, position: int, count: int, start: int) -> bool:
@@ -71,7 +72,6 @@ def cut_by_chunk(sentence: str, position: int, count: int, start: int) -> bool:
     return position == 0 and start > 0 and sentence[:1].islower()
 
 
-SENTENCE_END = re.compile(r"[.!?。！？]['\"’”)\]]*(?=\s|$)")
 REACH = 400  # characters a chunk may grow by at either end to hold its first and last sentences whole
 
 
@@ -93,7 +93,7 @@ def widened(passages: list[Passage], document_text) -> list[Passage]:
             continue
         if not ENDED.search(chunk.text.rstrip()) and (stop := SENTENCE_END.search(doc, end, end + REACH)):
             end = stop.end()
-        if start > 0 and not doc[start - 1].isspace() or (start > 0 and chunk.text[:1].islower()):
+        if start > 0 and (not doc[start - 1].isspace() or chunk.text[:1].islower()):
             before = list(SENTENCE_END.finditer(doc, max(0, start - REACH), start))
             if before:
                 start = before[-1].end()
@@ -126,8 +126,7 @@ def candidates(query: str, passages: list[Passage], titles: dict[str, tuple[str,
     qv = embedder.encode([query]) if query_vector is None else query_vector.reshape(1, -1)
     # Each sentence is embedded behind its source's title: "Mount Everest: Its elevation of 8,849
     # metres …" is about Everest, the bare "Its elevation …" is about nothing in particular.
-    texts = [f"{titles[p.hit.chunk.doc_id][0]}: {s}" for s, (p, _) in zip(sentences, owners)]
-    sv = embedder.encode(texts)
+    sv = embedder.encode([f"{titles[p.hit.chunk.doc_id][0]}: {s}" for s, (p, _) in zip(sentences, owners)])
     cosine = (sv @ qv[0]).astype(float) if sentences else np.zeros(0)
     asked = query_terms(query)
     expects = answer_type(query)
@@ -151,7 +150,7 @@ def candidates(query: str, passages: list[Passage], titles: dict[str, tuple[str,
         values = features[:, FEATURES.index(column)]
         if len(values):
             features[:, FEATURES.index(gap)] = values - values.max()
-    return Candidates(sentences, [p for p, _ in owners], features, sv, named, texts)
+    return Candidates(sentences, [p for p, _ in owners], features, sv, named)
 
 
 def _chains(sentences: list[str], owners, cosine: np.ndarray, terms_: set[str]) -> dict[str, tuple[float, set[str]]]:
