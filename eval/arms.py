@@ -17,7 +17,7 @@ import time
 from rag import Assistant, Evidence, FinalEvent, LinksEvent
 from rag.answer.citations import check, strip_citations
 from rag.errors import GenerationError
-from rag.answer.evidence import citable_sentences
+from rag.answer.sentences import citable_sentences
 from rag.answer.generation import NAIVE_SYSTEM_PROMPT, USER_TEMPLATE
 from rag.text import STOP, WORD
 

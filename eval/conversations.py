@@ -41,6 +41,7 @@ class ConvCase:
     id: str
     turns: tuple[ConvTurn, ...]
     source: str = ""
+    part: str = ""  # "fit" / "heldout" when the file says (eval.conv_squad: by article), else by id
 
 
 @dataclass
@@ -70,7 +71,8 @@ def load_conversations(spec: str) -> ConvSet:
             raise CorpusError(f"{path.name} line {number} is not {{\"turns\": [{{\"question\", \"answers\"}}, …]}}") \
                 from None
         if turns:
-            cases.append(ConvCase(str(row.get("id", number)), turns, str(row.get("source", ""))))
+            cases.append(ConvCase(str(row.get("id", number)), turns, str(row.get("source", "")),
+                                  str(row.get("part") or "")))
     if not cases:
         raise CorpusError(f"{path.name} holds no conversations")
     return ConvSet(f"conv:{path.stem}", f"conv:{path}", cases)
@@ -167,7 +169,7 @@ def run_conversations(args) -> int:
     records = []
     for case in tqdm(cases, desc="conv", unit="conv", disable=args.no_progress, file=sys.stderr):
         record = judge(assistant, case, index)
-        record["part"] = part(SimpleNamespace(id=case.id), SimpleNamespace(spec=convs.spec))
+        record["part"] = case.part or part(SimpleNamespace(id=case.id), SimpleNamespace(spec=convs.spec))
         records.append(record)
     report = {"dataset": convs.name, "index": index, "command": "rag eval " + " ".join(sys.argv[2:]),
               "generate": assistant.settings.generate, "all": summarise(records),

@@ -1,6 +1,7 @@
 """Two-turn conversations from HotpotQA bridge questions, for `rag eval --dataset conv:PATH`.
 
     python -m eval.make_conv ../shared/data/hotpotqa/dev-250.jsonl out/conv-hotpot.jsonl
+    python -m eval.make_conv ../shared/data/squad/dev-v1.1.json out/conv-squad.jsonl     (eval.conv_squad)
 
 A bridge question names one thing by describing it through another: "The arena where the Lewiston
 Maineiacs played their home games can seat how many people?" — the bridge entity is the arena
@@ -30,7 +31,7 @@ import re
 import sys
 from pathlib import Path
 
-from rag.answer.subject import LIFESPAN
+from rag.answer.subject import pronoun
 from rag.retrieve.hop import PAREN, title_key
 
 AUX = frozenset("is was are were did does do has had can could will would".split())
@@ -44,18 +45,6 @@ CLOSING = frozenset("born based located headquartered founded built held formed 
 ASKS = re.compile(r"\b(what|which|who|whom|when|where|how|why)\b", re.I)
 YES_NO = {"yes", "no"}
 WORD = re.compile(r"[\w'’.-]+|[^\w\s]")
-
-
-def pronoun(text: str) -> str:
-    """he, she or it for the bridge, from its own paragraph: a person's ("Ibn Khaldun (1332–1406) was …")
-    gets he or she, whichever it uses more; anything else it."""
-    counts = {p: len(re.findall(rf"\b{p}\b", text, re.I)) for p in ("he", "she", "it")}
-    counts["he"] += len(re.findall(r"\b(his|him)\b", text, re.I))
-    counts["it"] += len(re.findall(r"\bits\b", text, re.I))
-    person = LIFESPAN.search(text) or counts["he"] + counts["she"] > counts["it"]
-    if person:
-        return "she" if counts["she"] > counts["he"] else "he"
-    return "it"
 
 
 def _mention(words: list[str], title: str) -> tuple[int, int] | None:
@@ -175,19 +164,26 @@ def convert(row: dict, source: str) -> dict | None:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("hotpot", type=Path, help="HotpotQA JSONL (question_text, answers_objects, contexts)")
+    p.add_argument("data", type=Path, help="HotpotQA JSONL (bridge conversations) or SQuAD / KorQuAD JSON "
+                                           "(subject conversations, eval.conv_squad)")
     p.add_argument("out", type=Path, help="where to write the conversations (JSON Lines)")
+    p.add_argument("--per-article", type=int, default=6, help="SQuAD / KorQuAD: conversations per article at most")
     args = p.parse_args(argv)
-    source = f"hotpot:{args.hotpot.resolve()}"
-    rows = [json.loads(line) for line in args.hotpot.read_text(encoding="utf-8").splitlines() if line.strip()]
-    conversations = [c for c in (convert(r, source) for r in rows) if c]
+    if args.data.suffix == ".json":
+        from .conv_squad import squad_conversations
+
+        conversations, looked = squad_conversations(args.data, f"squad:{args.data.resolve()}", args.per_article)
+        why = "no title in the question, or no pronoun fits"
+    else:
+        rows = [json.loads(line) for line in args.data.read_text(encoding="utf-8").splitlines() if line.strip()]
+        conversations, looked = [c for c in (convert(r, f"hotpot:{args.data.resolve()}") for r in rows) if c], len(rows)
+        why = "comparison, yes/no, answer = bridge, or no clean description to cut out"
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with open(args.out, "w", encoding="utf-8") as f:
         for c in conversations:
             f.write(json.dumps(c, ensure_ascii=False) + "\n")
-    print(f"{len(conversations)} two-turn conversations from {len(rows)} questions "
-          f"({len(rows) - len(conversations)} skipped: comparison, yes/no, answer = bridge, or no clean "
-          f"description to cut out) -> {args.out}", file=sys.stderr)
+    print(f"{len(conversations)} two-turn conversations from {looked} questions (the rest skipped: {why}) "
+          f"-> {args.out}", file=sys.stderr)
     return 0
 
 

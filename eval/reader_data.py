@@ -6,7 +6,7 @@
 
 For every question of the *fit* part (eval.split: SQuAD and KorQuAD by article, HotpotQA by question id;
 the held-out part is never written unless asked for with --part heldout), the candidates are exactly what the
-evidence ranker sees at run time: the citable sentences (rag.answer.evidence.citable_sentences) of the
+evidence ranker sees at run time: the citable sentences (rag.answer.sentences.citable_sentences) of the
 passages our retrieval and second hop read (Assistant.reading) on the dataset's own index. A sentence is
 labelled 1 when it holds a gold answer (eval.metrics.contains_answer, the same test the eval uses); with
 --baseline it also carries today's linear ranker's probability (`ranker`), the figure a reader must beat. On

@@ -22,7 +22,8 @@ from dataclasses import replace
 from rag.answer import overview as ov
 from rag.answer.abstain import other_language
 from rag.answer.compose import compose
-from rag.answer.evidence import citable_sentences, select_evidence, widened
+from rag.answer.evidence import select_evidence
+from rag.answer.sentences import citable_sentences, widened
 from rag.answer import short
 from rag.answer.reader import Reader, reads
 from rag.answer.generation import Generator, make_generator
@@ -206,16 +207,16 @@ class Assistant:
         return passages, select_evidence(page.query, passages, titles, self.embedder_for(idx), self.settings.evidence,
                                          idx.lang, [b.name for b in bridges], vector,
                                          relevant_from=self.settings.abstain_below,
-                                         reader=self._reader(idx))
+                                         reader=self.reader_for(idx))
 
-    def _reader(self, idx: LoadedIndex) -> Reader | None:
+    def reader_for(self, idx: LoadedIndex) -> Reader | None:
         """The learned reader when it is on, shipped and reads the index's language; else None (linear ranker)."""
         return Reader.default() if self.settings.reader and reads(idx.lang) else None
 
     def scorer(self, index: str | LoadedIndex | None = None) -> str:
         """What scores the evidence of this index: "reader" (learned, blended) or "ranker" (linear)."""
         idx = index if index is None or not isinstance(index, str) else self.loaded_index(index)
-        return "reader" if self._reader(idx or self.loaded_index()) is not None else "ranker"
+        return "reader" if self.reader_for(idx or self.loaded_index()) is not None else "ranker"
 
     def reading(self, page: SearchPage, idx: LoadedIndex) -> tuple[list[Passage], list[hop.Bridge], object]:
         """The passages the overview reads (rag.retrieve.hop), the bridges followed, and the query's vector."""

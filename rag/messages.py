@@ -31,6 +31,8 @@ MESSAGES: dict[str, dict[str, str | tuple[str, str]]] = {
                 "ko": "찾은 자료에는 이 질문의 답이 없습니다."},
     "found_only": {"en": "The sources found are about {listed}, but none of them says what was asked.",
                    "ko": "찾은 자료는 {listed}에 관한 것이지만, 질문의 답은 없습니다."},
+    "subject_only": {"en": "The sources describe {subject}, but do not say what was asked.",
+                     "ko": "찾은 자료에 {subject}에 대한 설명은 있지만, 질문의 답은 없습니다."},
     "other_language": {
         "en": "The index '{index}' holds English documents and was built with an English-only embedding "
               "model, so a question in this language cannot be matched to them. Ask in English, or build a "

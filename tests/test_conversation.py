@@ -6,10 +6,13 @@ the real embedder, FAISS and bm25s, and a scripted writer.
 
 import json
 
+import numpy as np
 import pytest
 
 from rag import Assistant, Conversation, FinalEvent, LinksEvent, RagError, Reply
-from rag.chat.followup import Entity, find_anaphor, fill_ellipsis, resolve, rewrite
+from rag.chat.entities import Entity
+from rag.chat import choose
+from rag.chat.followup import find_anaphor, fill_ellipsis, resolve, rewrite
 
 from conftest import ScriptedGenerator
 
@@ -95,6 +98,30 @@ def test_follow_up_with_a_pronoun_searches_for_the_answer_entity(tiny_settings, 
     third = conv.ask("Where is his mural The Last Supper?")
     assert third.resolved_query == "Where is Leonardo da Vinci's mural The Last Supper?"
     assert third.links[0].title == "Leonardo da Vinci"
+
+
+def test_the_reader_reads_the_likeliest_candidates_against_their_own_sentences(tiny_settings, embedder,
+                                                                              monkeypatch):
+    monkeypatch.setattr(choose, "SHORTLIST", 2)
+    conv = make(tiny_settings, embedder).conversation()
+    conv.ask("Who painted the Mona Lisa?")
+    idx = conv.assistant.loaded_index()
+    reader = conv.assistant.reader_for(idx)
+    assert reader is not None
+    question = "When was he born?"
+    anaphor = find_anaphor(question)
+    pool = choose.candidates(conv.turns)
+    names = [e.name for e, _ in pool]
+    assert "Leonardo da Vinci" in names and len(pool) > choose.SHORTLIST
+    rows = choose.features("When was born?", anaphor.kind, pool, idx, lambda n: rewrite(question, anaphor, n), reader)
+    read = rows[:, choose.FEATURES.index("reader")]
+    plain = choose.scores(rows, with_reader=False)
+    shortlisted = list(np.argsort(-plain, kind="stable")[:2])
+    assert names.index("Leonardo da Vinci") in shortlisted  # a person for "he", the name the answer added
+    rest = [r for r in range(len(pool)) if r not in shortlisted]
+    assert all(read[r] == min(read[shortlisted]) - 1 for r in rest)  # the unread rank below all read
+    scores = resolve(question, conv.turns, idx, reader).scores
+    assert max(scores, key=scores.get) == "Leonardo da Vinci"
 
 
 def test_it_after_a_where_question_is_the_topic(tiny_settings, embedder):

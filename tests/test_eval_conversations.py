@@ -80,3 +80,31 @@ def test_judge_measures_the_resolved_turn_against_the_ceiling(tiny_settings, emb
     assert second["contains"] and second["ceiling_contains"]
     summary = summarise([record])
     assert (summary["later_turns"], summary["recall@10"], summary["containment"]) == (1, 1.0, 1.0)
+
+
+def test_squad_questions_about_one_subject_become_a_pronoun_follow_up(tmp_path):
+    from eval.conv_squad import english_turn, korean_turn, squad_conversations
+
+    assert english_turn("What was Nikola Tesla's ethnicity?", "Nikola Tesla", "he", False) == "What was his ethnicity?"
+    assert english_turn("In what year was Nikola Tesla born?", "Nikola Tesla", "he", False) == \
+        "In what year was he born?"
+    assert english_turn("When were the Normans in Normandy?", "Normans", "they", False) == "When were they in Normandy?"
+    assert english_turn("What year was Casimir Pulaski born in Warsaw?", "Warsaw", "it", True) == \
+        "What year was Casimir Pulaski born there?"
+    assert english_turn("What is a ctenophora?", "Ctenophora", "it", False) is None  # "a it"
+    assert english_turn("What caused the emigration of Huguenot refugees?", "Huguenot", "they", False) is None
+    assert korean_turn("반기문이 졸업한 중학교의 이름은 무엇인가?", "반기문", True) == \
+        "그가 졸업한 중학교의 이름은 무엇인가?"
+    assert korean_turn("금강산의 여름 이름은?", "금강산", False) == "그것의 여름 이름은?"
+    assert korean_turn("금강산에서의 일은?", "금강산", False) is None  # no particle fits a compound
+
+    text = "Nikola Tesla (10 July 1856 – 7 January 1943) was an inventor. He was born in Smiljan."
+    qas = [{"id": "a", "question": "Who did Nikola Tesla work for?", "answers": [{"text": "Edison"}]},
+           {"id": "b", "question": "When did Nikola Tesla die?", "answers": [{"text": "7 January 1943"}]}]
+    path = tmp_path / "squad.json"
+    path.write_text(json.dumps({"data": [{"title": "Nikola_Tesla", "paragraphs": [{"context": text, "qas": qas}]}]}))
+    convs, looked = squad_conversations(path, "squad:x")
+    assert looked == 2 and len(convs) == 1
+    second = convs[0]["turns"][1]
+    assert second["question"] in ("When did he die?", "Who did he work for?")
+    assert second["entity"] == "Nikola Tesla" and convs[0]["part"] in ("fit", "heldout")

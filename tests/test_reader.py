@@ -8,9 +8,9 @@ import pytest
 
 from eval.calibration import confidence_figures, fit_curve, pick_threshold
 from rag.answer.confidence import Confidence
-from rag.answer.evidence import cut_by_chunk
+from rag.answer.sentences import cut_by_chunk
 from rag.answer.short import short_answer
-from rag.answer.subject import is_person, named_in, with_referent
+from rag.answer.subject import is_person, lacking, named_in, with_referent
 from rag.errors import RagError
 from rag.schema import Evidence, Sentence, Source
 
@@ -34,6 +34,10 @@ def test_the_subject_is_the_document_the_question_names_longest_first():
     assert named_in("Who designed the Eiffel Tower?", titles) == []
     assert is_person("Leonardo da Vinci (15 April 1452 – 2 May 1519) was an Italian polymath.")
     assert not is_person("The Mona Lisa is a portrait painting. It hangs in the Louvre; its fame is wide.")
+    # Korean: a lifespan still open ("1944년 … ~ )"), or 그는/그의 outnumbering 그것
+    assert is_person("알렉산더 헤이그(영어: Alexander Haig, 1924년 12월 2일 ~ 2010년 2월 20일)는 미국의 군인이다.")
+    assert is_person("김이수는 판사이다. 그는 고창에서 태어났다. 그의 아버지는 농부였다.")
+    assert not is_person("금강산은 산이다. 그것은 강원도에 있다. 그것의 봄 이름은 금강이다.")
 
 
 @pytest.mark.parametrize("sentence,position,count,start,cut", [
@@ -51,6 +55,36 @@ def test_sentences_cut_by_a_chunk_boundary_are_not_candidates(sentence, position
 def _short(question, quote, lead=None, decision="compose"):
     return short_answer(question, [Sentence(lead or quote, (1,), "quoted")],
                         [Source(n=1, title="t", url="", quote=quote, doc_id="d")], decision=decision)
+
+
+def test_a_run_on_is_cut_at_a_clause_and_marked_not_left_hanging():
+    from rag.answer.sentences import ELIDED, MAX_CHARS, citable_sentences
+
+    run_on = "Vasari was a painter, " + ", ".join(["an architect of many buildings in Florence"] * 12) + \
+        ", including Leonardo da Vinci and Michelangelo, although he wrote little."
+    (cut,) = citable_sentences(run_on)
+    assert len(cut) <= MAX_CHARS + 2 and cut.endswith(" " + ELIDED) and run_on.startswith(cut[:-2])
+    assert cut[:-2].endswith("Florence")  # at a comma, not "… although he"
+    assert not cut_by_chunk(cut, 1, 2, 0)  # its own cut, not the chunker's
+
+
+def ev(title, relevance, hop=1, text="A sentence."):
+    return Evidence(text=text, doc_id=f"d:{title}", title=title, url="", score=0.5, relevance=relevance, hop=hop)
+
+
+def test_the_subject_own_source_lacking_the_answer_is_said_instead_of_another_lead():
+    texts = {"d:Leonardo da Vinci": "Leonardo da Vinci was an Italian polymath.",
+             "d:Giorgio Vasari": "Vasari wrote Lives.", "d:Gustave Eiffel": "Eiffel built the Garabit Viaduct."}
+    lead, own = ev("Giorgio Vasari", 0.34), ev("Leonardo da Vinci", 0.17)
+    assert lacking("When was Leonardo da Vinci born?", [lead, ev("Michelangelo", 0.2), own], texts.__getitem__) == 3
+    assert lacking("When was Leonardo da Vinci born?", [ev("Giorgio Vasari", 0.7), own], texts.__getitem__) is None
+    assert lacking("When was Leonardo da Vinci born?", [own, lead], texts.__getitem__) is None  # its own leads
+    assert lacking("When was Leonardo da Vinci born?", [ev("Giorgio Vasari", 0.3, hop=2), own],
+                   texts.__getitem__) is None  # a second hop: the chain's end
+    bridge = ev("Garabit Viaduct", 0.3)
+    assert lacking("How long is the bridge Gustave Eiffel built?", [bridge, ev("Gustave Eiffel", 0.2)],
+                   {"d:Gustave Eiffel": texts["d:Gustave Eiffel"]}.__getitem__) is None  # his text names it
+    assert lacking("Who painted it?", [lead, own], texts.__getitem__) is None  # no subject named
 
 
 @pytest.mark.parametrize("question,quote,expected", [
@@ -135,7 +169,7 @@ def test_a_missing_reader_falls_back_to_the_ranker(tmp_path):
 
 
 def test_a_chunk_grows_to_whole_sentences_from_its_document():
-    from rag.answer.evidence import widened
+    from rag.answer.sentences import widened
     from rag.schema import Chunk, Hit, Passage
 
     doc = "The Mona Lisa is a painting. Vasari wrote that although he worked on it for years, he never finished it."

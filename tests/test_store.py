@@ -14,7 +14,8 @@ from rag.store import LoadedIndex, LocalStore, open_store
 from rag.ingest.chunking import index_text
 from rag.answer.abstain import unknown_subject
 from rag.chat.entities import kind_of
-from rag.chat.followup import Entity, _fit
+from rag.chat.choose import _fit
+from rag.chat.entities import Entity
 
 from corpus import QUERIES, documents
 from pgfixtures import start_server

@@ -9,6 +9,7 @@
         support     further evidence sentences, most likely to hold the answer first, within the word
                     budget and the point cap
         sources     one per cited document, numbered in order of first citation
+    subject_only(number, evidence)           "the sources describe A, but …" when A's own source lacks it
     found_only(question, evidence)           "the sources describe A and B, but …" when nothing
                                              in them is likely to answer
 """
@@ -22,7 +23,8 @@ from dataclasses import dataclass, replace
 from rag.answer.citations import (adds_to_question, attribute, carries_answer, content_words, degenerate,
                                   strip_citations)
 from rag.embed.embedder import Embedder
-from rag.answer.evidence import bridge_of, citable_sentences
+from rag.answer.evidence import bridge_of
+from rag.answer.sentences import citable_sentences
 from rag.answer.subject import with_referent
 from rag.answer.types import answer_type, typed_of
 from rag.messages import message
@@ -144,6 +146,12 @@ def found_only(question: str, evidence: list[Evidence], lang: str = "en") -> tup
         listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
     text = message("found_only", lang, listed=listed)
     return renumber([Part(text, tuple(n for _, n in picked), "found")], evidence)
+
+
+def subject_only(number: int, evidence: list[Evidence], lang: str = "en") -> tuple[list[Sentence], list[Source]]:
+    """What the question's subject's own source covers, said plainly (rag.answer.subject.lacking), citing it."""
+    text = message("subject_only", lang, subject=evidence[number - 1].title)
+    return renumber([Part(text, (number,), "found")], evidence)
 
 
 def renumber(parts: list[Part], evidence: list[Evidence]) -> tuple[list[Sentence], list[Source]]:

@@ -10,35 +10,27 @@ first-hop sentence that names the bridge entity is picked with it.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
 from rag.embed.embedder import Embedder
 from rag.answer.ranker import FEATURES, Ranker, feature_row
 from rag.answer.reader import Reader, reads
-from rag.answer.subject import named_in, with_referent
+from rag.answer.sentences import citable_sentences, cut_by_chunk
+from rag.answer.subject import SURE, named_in, with_referent
 from rag.retrieve.retrievers import query_terms
 from rag.schema import Evidence, Passage
-from rag.text import has_hangul, terms
-from rag.text import split_sentences as sentences_of
+from rag.text import terms
 from rag.answer.types import answer_type, has_answer_type, novelty, term_overlap, typed_pool
 
-MIN_WORDS = 4  # fragments ("See also.", "Born 1452.") carry too little to cite
 # see _subject_first. On the fit part's calibrate slice of SQuAD no ratio changed a lead; on HotpotQA's
 # held-out rows 0.3–0.9 moved top-1 by at most two questions of 91 either way once second-hop leads were kept.
 SUBJECT_RATIO = 0.7
-MAX_CHARS = 400  # a "sentence" longer than this is a run-on list; cut it for the prompt
-
-
-def citable_sentences(text: str, lang: str = "en") -> list[str]:
-    """The sentences (rag.text.split_sentences) worth citing: fragments dropped, run-ons cut."""
-    out = []
-    for s in sentences_of(text, lang):
-        if len(s.split()) >= MIN_WORDS or (has_hangul(s) and len(s) >= 10):
-            out.append(s[:MAX_CHARS])
-    return out
+# The reader reads at most this many sentences a question, the ranker's best: reading costs ~5 ms a sentence
+# on 2 cores (issue 18's budget: the overview at most 25% slower than with the ranker alone). On 100 HotpotQA
+# and 100 SQuAD questions (seed 1) 8, 12 and all (p50 20) gave containment within one question of each other.
+READ_AT_MOST = 12
 
 
 @dataclass
@@ -54,56 +46,6 @@ class Candidates:
     @property
     def cosine(self) -> np.ndarray:
         return self.features[:, FEATURES.index("cosine")]
-
-
-# A sentence ends on one of these (closing quotes and brackets allowed after it): "… Vinci." / "…다." / "…”)"
-CLOSE = r"[.!?。！？]['\"’”)\]]*"
-ENDED = re.compile(CLOSE + "$")  # a text that ends a sentence
-SENTENCE_END = re.compile(CLOSE + r"(?=\s|$)")  # a sentence's end inside a text
-
-
-def cut_by_chunk(sentence: str, position: int, count: int, start: int) -> bool:
-    """A sentence the chunker cut (it splits on spaces, not sentences): the last of several that does not
-    end as a sentence ends ("… although he"), or the first of a chunk starting inside its document that
-    opens in lower case ("painted in 1503 …"). Its whole version is in the neighbouring chunk."""
-    # (a sentence of MAX_CHARS is a run-on citable_sentences cut itself, not the chunker)
-    if position == count - 1 and count > 1 and len(sentence) < MAX_CHARS and not ENDED.search(sentence.rstrip()):
-        return True
-    return position == 0 and start > 0 and sentence[:1].islower()
-
-
-REACH = 400  # characters a chunk may grow by at either end to hold its first and last sentences whole
-
-
-def widened(passages: list[Passage], document_text) -> list[Passage]:
-    """The passages with their chunks grown to whole sentences from the document's text (the chunker cuts on
-    spaces: "… although he" ends one chunk, "painted it in 1503 …" opens the next). A chunk whose text is not
-    found at its offset (a store that normalised it) stays as it is; cut_by_chunk then drops its ragged ends."""
-    out = []
-    for p in passages:
-        chunk = p.hit.chunk
-        try:
-            doc = document_text(chunk.doc_id)
-        except KeyError:
-            out.append(p)
-            continue
-        start, end = chunk.start, chunk.start + len(chunk.text)
-        if doc[start:end] != chunk.text:
-            out.append(p)
-            continue
-        if not ENDED.search(chunk.text.rstrip()) and (stop := SENTENCE_END.search(doc, end, end + REACH)):
-            end = stop.end()
-        if start > 0 and (not doc[start - 1].isspace() or chunk.text[:1].islower()):
-            before = list(SENTENCE_END.finditer(doc, max(0, start - REACH), start))
-            if before:
-                start = before[-1].end()
-            elif start <= REACH:
-                start = 0
-            while start < len(doc) and doc[start].isspace():
-                start += 1
-        grown = replace(chunk, text=doc[start:end], start=start)
-        out.append(replace(p, hit=replace(p.hit, chunk=grown)))
-    return out
 
 
 def sentences_read(passages: list[Passage], lang: str = "en") -> tuple[list[str], list[tuple[Passage, int]]]:
@@ -181,14 +123,19 @@ def select_evidence(query: str, passages: list[Passage], titles: dict[str, tuple
     if not found.sentences:
         return []
     ranker_logit = (ranker or Ranker.default()).logit(found.features)
-    if reader is not None and reads(lang):
-        probability = reader.blend(reader.logits(query, _resolved(found, titles)), ranker_logit)
-    else:
-        probability = 1.0 / (1.0 + np.exp(-ranker_logit))
+    probability = 1.0 / (1.0 + np.exp(-ranker_logit))
     # A sentence barely related to the question (cosine under `relevant_from`, the abstention
     # floor) is no evidence, however its other features score: the linear ranker can otherwise lift
     # "… of the High Renaissance" for "how high is Mount Everest" on word overlap and a date alone.
+    # The reader reads only the related ones (the rest end at 0 whatever it says).
     related = found.cosine >= relevant_from
+    if reader is not None and reads(lang):
+        read = np.flatnonzero(related) if related.any() else np.arange(len(found.sentences))
+        read = read[np.argsort(-ranker_logit[read], kind="stable")[:READ_AT_MOST]]
+        texts = _resolved(found, titles)
+        blended = reader.blend(reader.logits(query, [texts[i] for i in read]), ranker_logit[read])
+        probability = np.zeros_like(probability)  # past READ_AT_MOST the ranker's rejects stay unread: 0
+        probability[read] = blended
     if related.any():
         probability = np.where(related, probability, 0.0)
     docs = [p.hit.chunk.doc_id for p in found.passages]
@@ -197,8 +144,8 @@ def select_evidence(query: str, passages: list[Passage], titles: dict[str, tuple
     picked = _mmr(probability / max(float(probability.max()), 1e-9), found.vectors, k, diversity, docs)
     picked = [i for i in picked if probability[i] > 0] or picked[:1]
     picked = _subject_first(picked, probability, found, query, titles, k)
-    picked = _keep_bridge(picked, probability, found, k)
-    picked = _keep_typed(picked, probability, found, query, k)
+    picked = _keep_typed(_keep_bridge(picked, probability, found, k), probability, found, query, k)
+    picked = _subject_first(picked, probability, found, query, titles, k, last=True)
     out = []
     for i in picked:
         p, doc_id = found.passages[i], docs[i]
@@ -220,11 +167,13 @@ def _resolved(found: Candidates, titles: dict[str, tuple[str, str]]) -> list[str
 
 
 def _subject_first(picked: list[int], probability: np.ndarray, found: Candidates, query: str,
-                   titles: dict[str, tuple[str, str]], k: int) -> list[int]:
+                   titles: dict[str, tuple[str, str]], k: int, last: bool = False) -> list[int]:
     """The lead comes from the document the question names ("Who painted the Mona Lisa?": Mona Lisa's
     article, not a painting called "China's Mona Lisa") when its best sentence is at least SUBJECT_RATIO as
     likely to answer as the best one. A second-hop best sentence stays: a multi-hop question names where the
-    chain starts, and its answer is in the bridge's document."""
+    chain starts, and its answer is in the bridge's document. last (after the bridge and typed keeps): an
+    unsure lead about something else brings the subject's own best sentence along, last, so that the overview
+    can say what the subject's source covers instead (rag.answer.subject.lacking)."""
     docs = [p.hit.chunk.doc_id for p in found.passages]
     named = named_in(query, {d: titles[d][0] for d in set(docs)})
     if not picked or not named or docs[picked[0]] in named or found.passages[picked[0]].hop == 2:
@@ -233,6 +182,9 @@ def _subject_first(picked: list[int], probability: np.ndarray, found: Candidates
     if not own:
         return picked
     best = max(own, key=lambda i: probability[i])
+    if last:
+        unsure = probability[picked[0]] < SURE and not any(docs[i] in named for i in picked)
+        return picked[: k - 1] + [best] if unsure else picked
     if probability[best] < SUBJECT_RATIO * probability[picked[0]]:
         return picked
     return [best] + [i for i in picked if i != best][: k - 1]

@@ -4,8 +4,9 @@
         abstain      the index cannot read the question's language; no evidence, or none close enough
                      (cosine under settings.abstain_below); the question names what the index never mentions
         compared     "Are X and Y both …?": answered by comparing what the two sources say (rag.answer.yesno)
-        found_only   no sentence is likely to answer (best probability under FOUND_BELOW): say what the
-                     sources cover instead of quoting the nearest sentence
+        found_only   no sentence is likely to answer (best probability under FOUND_BELOW), or the question's
+                     subject's own source lacks it (rag.answer.subject.lacking): say what the sources cover
+                     instead of quoting the nearest sentence
         compose      the writer may draft a lead (draft_lead), then rag.answer.compose checks and cites it
     overview(...) / abstained(...)   the Overview the FinalEvent carries
 
@@ -20,10 +21,10 @@ from dataclasses import dataclass, field, replace
 
 from rag.answer.abstain import other_language, unknown_subject
 from rag.answer.citations import degenerate
-from rag.answer.compose import LEAD_END, found_only
+from rag.answer.compose import LEAD_END, found_only, subject_only
 from rag.answer.confidence import Confidence
 from rag.answer.short import short_answer
-from rag.answer.subject import is_person
+from rag.answer.subject import is_person, lacking
 from rag.answer.generation import Generator, answer_messages
 from rag.answer.yesno import compose_yes_no
 from rag.errors import RagError
@@ -70,6 +71,11 @@ def decide(query: str, idx: LoadedIndex, passages: list[Passage], evidence: list
     if evidence[0].relevance < FOUND_BELOW:
         sentences, sources = found_only(query, evidence, lang)
         return Decision("found_only", "no sentence is likely to answer", evidence, sentences, sources)
+    own = lacking(query, evidence, idx.document_text)
+    if own:
+        sentences, sources = subject_only(own, evidence, lang)
+        return Decision("found_only", "the subject's own source does not say what was asked", evidence, sentences,
+                        sources)
     return Decision("compose", "evidence likely to hold the answer", evidence)
 
 

@@ -31,6 +31,7 @@ FOLDER = Path(__file__).with_name("reader")
 WEIGHTS, TOKENIZER, CARD = "reader-int8.onnx", "tokenizer.json", "reader.json"
 LANGS = ("en",)
 BATCH = 32
+FEEDS = ("input_ids", "attention_mask", "token_type_ids")
 
 
 class Reader:
@@ -47,7 +48,8 @@ class Reader:
         self.tokenizer = Tokenizer.from_file(str(folder / TOKENIZER))
         # the training tokenizer's pair truncation (transformers' "longest_first"): cut the longer text first
         self.tokenizer.enable_truncation(self.max_tokens, strategy="longest_first")
-        self.tokenizer.enable_padding(pad_id=self.tokenizer.token_to_id("[PAD]") or 0)
+        self.tokenizer.no_padding()  # logits() pads each batch to its own longest pair
+        self.pad_id = self.tokenizer.token_to_id("[PAD]") or 0
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads or os.cpu_count() or 1
         options.log_severity_level = 3
@@ -69,13 +71,23 @@ class Reader:
             return None
 
     def logits(self, question: str, texts: list[str]) -> np.ndarray:
+        """One logit per text. Pairs are batched by length and each batch padded only to its own longest pair:
+        on `vital` a question's candidates run from 20 to 96 tokens, and padding every pair to the longest cost
+        about a third of the reading time."""
         out = np.zeros(len(texts), dtype=np.float32)
+        encoded = self.tokenizer.encode_batch([(question, t) for t in texts])
+        order = np.argsort([len(e.ids) for e in encoded], kind="stable")
         for start in range(0, len(texts), BATCH):
-            encoded = self.tokenizer.encode_batch([(question, t) for t in texts[start:start + BATCH]])
-            feeds = {"input_ids": np.array([e.ids for e in encoded], dtype=np.int64),
-                     "attention_mask": np.array([e.attention_mask for e in encoded], dtype=np.int64),
-                     "token_type_ids": np.array([e.type_ids for e in encoded], dtype=np.int64)}
-            out[start:start + BATCH] = self.session.run(None, {k: feeds[k] for k in self.inputs})[0].reshape(-1)
+            rows = order[start:start + BATCH]
+            width = max(len(encoded[i].ids) for i in rows)
+            feeds = {name: np.zeros((len(rows), width), dtype=np.int64) for name in FEEDS}
+            feeds["input_ids"][:] = self.pad_id
+            for r, i in enumerate(rows):
+                e = encoded[i]
+                feeds["input_ids"][r, :len(e.ids)] = e.ids
+                feeds["attention_mask"][r, :len(e.ids)] = e.attention_mask
+                feeds["token_type_ids"][r, :len(e.ids)] = e.type_ids
+            out[rows] = self.session.run(None, {k: feeds[k] for k in self.inputs})[0].reshape(-1)
         return out
 
     def probability(self, question: str, texts: list[str]) -> np.ndarray:

@@ -1,6 +1,10 @@
 """What a question is about, and who a quoted pronoun stands for.
 
     is_person(text)                  a document about a person (a lifespan in its opening, or mostly he/she)
+    pronoun(text)                    he / she / it for a document (the conversations eval.make_conv writes)
+    lacking(query, evidence, document_text)
+                                     the evidence number of the question's subject when its own document does
+                                     not say what is asked and the lead is about something else
     named_in(query, titles)          the documents whose title the question names ("the Mona Lisa")
     with_referent(sentence, title, person)
                                      "He is best known …" quoted from Gustave Eiffel's article becomes
@@ -17,7 +21,11 @@ import re
 # A document reads as a person's when its opening says "(born …", "(1452–1519)" or uses he/she more than it.
 # The parenthesis must open the first sentence, right after the name: "Leonardo da Vinci (1452–1519) was",
 # not "… by the Song dynasty artist Zhang Zeduan (1085–1145)" in a painting's article.
-LIFESPAN = re.compile(r"^[^.()]{0,80}\((?:[^)]*\bborn\b|[^)]*\d{3,4}\s*[–-][^)]*\d{3,4})|\(\d{4}년")
+LIFESPAN = re.compile(r"^[^.()]{0,80}\((?:[^)]*\bborn\b|[^)]*\d{3,4}\s*[–-][^)]*\d{3,4}|[^)]*\d{4}년[^)]*[~–-])"
+                      r"|\(\d{4}년")
+# Korean says he/she with 그/그녀 and a particle ("그는", "그의"), it with 그것 ("그것은"); a bare 그 is "that".
+KO_HE = re.compile(r"(?<![\uac00-\ud7a3])(?:그녀|그)(?:는|의|가|를|에게|와|도)(?![\uac00-\ud7a3])")
+KO_IT = re.compile(r"(?<![\uac00-\ud7a3])그것")
 PERSONAL = {"he": "", "she": "", "his": "'s", "her": "'s", "him": ""}
 IMPERSONAL = {"it": "", "its": "'s"}
 # "It is believed that …", "It was not until …": an "it" that stands for nothing
@@ -28,12 +36,50 @@ OPENING = re.compile(r"^(He|She|His|Her|It|Its)\b(?!['’])")
 
 
 def is_person(text: str) -> bool:
-    """A lifespan or "born" in the opening, or he/she outnumbering it/its in the text."""
+    """A lifespan or "born" in the opening, or he/she outnumbering it/its in the text (그는/그녀의 … against
+    그것 in Korean)."""
     if LIFESPAN.search(text[:300]):
         return True
-    he = len(re.findall(r"\b(he|his|him|she|her)\b", text, re.I))
-    it = len(re.findall(r"\b(it|its)\b", text, re.I))
+    he = len(re.findall(r"\b(he|his|him|she|her)\b", text, re.I)) + len(KO_HE.findall(text))
+    it = len(re.findall(r"\b(it|its)\b", text, re.I)) + len(KO_IT.findall(text))
     return he > it and he >= 2
+
+
+def pronoun(text: str) -> str:
+    """he, she or it for a document, from its text: a person's ("Ibn Khaldun (1332–1406) was …") gets he or
+    she, whichever it uses more; anything else it. (eval.make_conv words its follow-ups with it.)"""
+    counts = {p: len(re.findall(rf"\b{p}\b", text, re.I)) for p in ("he", "she", "it")}
+    counts["he"] += len(re.findall(r"\b(his|him)\b", text, re.I))
+    counts["it"] += len(re.findall(r"\bits\b", text, re.I))
+    person = LIFESPAN.search(text) or counts["he"] + counts["she"] > counts["it"]
+    if person:
+        return "she" if counts["she"] > counts["he"] else "he"
+    return "it"
+
+
+# The lead is trusted over its subject's silence when it is at least this likely to answer (a bridge document
+# the subject's own text does not name, on HotpotQA).
+SURE = 0.5
+
+
+def lacking(query: str, evidence: list, document_text) -> int | None:
+    """"When was Leonardo da Vinci born?" on an index whose Leonardo summary gives no dates led with Vasari's
+    and Michelangelo's births (Vasari's names Leonardo in passing). The evidence number (1-based) of the
+    subject's own best sentence, when: the question names a document of the evidence, the lead is another
+    document's, first hop, and unsure (relevance under SURE), and the subject's text does not name the lead's
+    document (not a bridge). None otherwise: the lead may answer."""
+    named = named_in(query, {e.doc_id: e.title for e in evidence})
+    lead = evidence[0] if evidence else None
+    if not named or lead is None or lead.doc_id in named or lead.hop == 2 or lead.relevance >= SURE:
+        return None
+    subject = next(e for e in evidence if e.doc_id == named[0])
+    lead_name = re.sub(r"\s*\([^)]*\)\s*$", "", lead.title)
+    try:
+        if re.search(rf"(?<!\w){re.escape(lead_name)}(?!\w)", document_text(subject.doc_id)):
+            return None  # the subject leads to the lead's document: a bridge
+    except KeyError:
+        return None
+    return evidence.index(subject) + 1
 
 
 def named_in(query: str, titles: dict[str, str]) -> list[str]:

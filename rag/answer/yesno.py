@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from rag.answer.compose import Part, renumber
-from rag.answer.evidence import citable_sentences
+from rag.answer.sentences import citable_sentences
 from rag.answer.types import term_overlap
 from rag.retrieve.hop import PAREN, title_key
 from rag.retrieve.retrievers import query_terms

@@ -85,7 +85,8 @@ class Conversation:
     def resolve(self, question: str) -> followup.Resolution:
         """What would be searched for `question` now (no search is run)."""
         question, _ = self.assistant.clean_query(question)
-        return followup.resolve(question, self.turns, self._loaded_index())
+        idx = self._loaded_index()
+        return followup.resolve(question, self.turns, idx, self.assistant.reader_for(idx) if idx else None)
 
     def ask(self, question: str, search_for: str | None = None) -> Reply:
         return final_overview(self.stream(question, search_for))

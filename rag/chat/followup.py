@@ -9,9 +9,12 @@ born?". With no language model involved (the bundled 135M model cannot be truste
   2. candidates  the earlier turns' entities: names the answer stated, the cited sources' titles,
                  the bridges the second hop followed, the top links, the topic of the last query;
                  each with a prior for its role (a name the answer added is the likeliest "he").
-  3. fit         retrieval decides between them: the follow-up's own words (anaphor removed) are
-                 scored by BM25 against each candidate's own document chunks, so "How many people
-                 can it seat?" picks the arena over the team that played in it.
+  3. choose      each candidate is scored (rag.chat.choose) on its role's prior, whether its kind fits the
+                 pronoun, and how well its own documents answer the follow-up: BM25 of the follow-up's own
+                 words (anaphor removed) against its chunks, so "How many people can it seat?" picks the
+                 arena over the team that played in it, and, in English, the learned reader's score for the
+                 follow-up with the candidate written in against the candidate's own sentences. The
+                 weights are fitted on conversations made from HotpotQA, SQuAD and KorQuAD.
   4. rewrite     the anaphor is replaced by the chosen name ("his" -> "Leonardo da Vinci's",
                  "there" -> "in Paris", "그는" -> "레오나르도 다빈치는"); an ellipsis is put into the
                  last query in place of the thing of the same kind (a year for a year, a name for a name).
@@ -24,10 +27,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
 
-from rag.text import bm25_tokens
-from rag.chat.entities import HANGUL, Entity, display_name, kind_of
-from rag.retrieve.hop import names_in, title_key
+
+from rag.chat import choose
+from rag.chat.entities import HANGUL, display_name
+from rag.retrieve.hop import names_in
 
 # English pronouns that point back, with the kind of thing they point at.
 PERSONAL = {"he": "person", "him": "person", "his": "person", "she": "person", "her": "person",
@@ -49,22 +54,6 @@ KO_PERSON = frozenset({"그", "그녀", "그들"})
 # "1900년에는요?", "루브르는요?", "그럼 피카소는?": a short question that is one thing and a topic marker.
 ELLIPSIS_KO = re.compile(r"^\s*(?:그럼|그러면|그리고)?\s*(.+?)(?:은요|는요|에는요|에서는요|는|은)\s*[?？]\s*$")
 YEAR = re.compile(r"\b\d{3,4}\b|\d{3,4}년")
-# The prior of a candidate by its role in the turn it came from. After a question that asks for a
-# name ("Who painted the Mona Lisa?", "… was bought by which chain?") the follow-up's "he" or "it" is
-# most often that name, which the answer added; the things the question itself named are least likely.
-ROLE_PRIOR = {"answer": 1.0, "source": 0.6, "bridge": 0.5, "link": 0.4, "topic": 0.2}
-# After a question about a property of its topic ("Where is the Eiffel Tower?", "Is it tall?"), "it"
-# is the topic again ("How tall is it?"), not a name the answer added ("Paris").
-PROPERTY_PRIOR = {"answer": 0.5, "source": 0.5, "bridge": 0.3, "link": 0.3, "topic": 1.0}
-ASKS_FOR_PROPERTY = re.compile(
-    r"^\s*(where|when|how|why|is|are|was|were|do|does|did|can|has|have)\b"
-    r"|^\s*(what|which)\s+(is|was|are|were)\s+the\s+\w+(\s+\w+)?\s+of\b|언제|어디|얼마|몇|왜|어떻게", re.I)
-NO_DOCUMENT = 0.3  # taken off a candidate with no document of its own: retrieval cannot vouch for it
-KIND_MATCH = 1.0  # a person-like document for "he", a place for "there"; minus this for "it" on a person
-FIT_WEIGHT = 1.0  # the candidate's document's BM25 fit to the follow-up's own words, 0..1 (_fit)
-EARLIER_TURN = 0.5  # the prior of an entity from the turn before last is halved, and so on
-
-
 @dataclass(frozen=True)
 class Resolution:
     """What was searched for a follow-up, and why."""
@@ -136,40 +125,6 @@ def names_own_antecedent(question: str, anaphor: Anaphor, index) -> bool:
     return bool(names)
 
 
-def candidates(turns: list, index) -> list[tuple[Entity, float]]:
-    """(entity, prior) from the earlier turns, most recent first; one entry per name."""
-    out: dict[str, tuple[Entity, float]] = {}
-    decay = 1.0
-    for turn in reversed(turns):
-        priors = PROPERTY_PRIOR if ASKS_FOR_PROPERTY.search(turn.resolved_query) else ROLE_PRIOR
-        for entity in turn.entities:
-            key = title_key(entity.name)
-            prior = priors.get(entity.role, 0.3) * decay
-            if key and (key not in out or out[key][1] < prior):
-                out[key] = (entity, prior)
-        decay *= EARLIER_TURN
-    return sorted(out.values(), key=lambda e: -e[1])
-
-
-def _fit(entities: list[Entity], index, own: str) -> list[float]:
-    """How well each candidate's own document answers the follow-up's own words: the BM25 score of
-    its best chunk, over the best candidate's (0..1; 0 without documents or words to match).
-
-    BM25 rather than the dense encoder: one sparse scoring of the whole index costs a few
-    milliseconds, an extra MiniLM encode as much as the search itself; on the fit part of the
-    HotpotQA conversations (eval.make_conv) both picked the right entity for 11 of 12 follow-ups.
-    """
-    if index is None or not any(e.doc_ids for e in entities):
-        return [0.0] * len(entities)
-    tokens = bm25_tokens([own], index.analyzer)[0]
-    if not tokens:
-        return [0.0] * len(entities)
-    best = index.best_lexical(tokens, {d for e in entities for d in e.doc_ids})
-    raw = [max((best[d] for d in e.doc_ids), default=0.0) for e in entities]
-    top = max(raw)
-    return [r / top for r in raw] if top > 0 else [0.0] * len(entities)
-
-
 def _ko_particle(word: str, particle: str) -> str:
     """은/는, 이/가, 을/를, 과/와, 으로/로 by whether the word ends in a final consonant."""
     last = word[-1:] if word else ""
@@ -230,10 +185,12 @@ def fill_ellipsis(previous: str, thing: str, topic: str) -> str:
     return f"{stripped} {thing}?"
 
 
-def resolve(question: str, turns: list, index=None) -> Resolution:
+def resolve(question: str, turns: list, index=None, reader=None) -> Resolution:
     """The standalone query for `question` after `turns` (each with .resolved_query and .entities).
 
     index: the loaded rag.store.local.Index the conversation searches (None in web mode: no fit by documents).
+    reader: the learned reader (rag.answer.reader) when it reads the index's language: it scores the
+    shortlisted candidates (rag.chat.choose).
     """
     if not turns:
         return Resolution(question)
@@ -246,24 +203,12 @@ def resolve(question: str, turns: list, index=None) -> Resolution:
     anaphor = find_anaphor(question)
     if anaphor is None or names_own_antecedent(question, anaphor, index):
         return Resolution(question)
-    pool = candidates(turns, index)
+    pool = choose.candidates(turns)
     if not pool:
         return Resolution(question)
     own = " ".join(t for i, t in enumerate(tokens_of(question)) if i != anaphor.position)
-    fits = _fit([e for e, _ in pool], index, own)
-    scores = {}
-    for (entity, prior), fit in zip(pool, fits):
-        kind = kind_of(entity, index)
-        match = 0.0
-        if anaphor.kind == "person":
-            match = KIND_MATCH if kind == "person" else -KIND_MATCH
-        elif anaphor.kind == "thing":
-            match = -KIND_MATCH if kind == "person" else 0.0
-        elif anaphor.kind == "place":
-            match = KIND_MATCH if kind == "place" else 0.0
-        missing = NO_DOCUMENT if not entity.doc_ids else 0.0
-        scores[entity.name] = round(prior + match - missing + FIT_WEIGHT * fit, 4)
-    best = max(scores, key=lambda n: (scores[n], -list(scores).index(n)))
+    rows = choose.features(own, anaphor.kind, pool, index, lambda name: rewrite(question, anaphor, name), reader)
+    scored = choose.scores(rows, reader is not None)
+    scores = {entity.name: round(float(v), 4) for (entity, _), v in zip(pool, scored)}
+    best = pool[int(np.argmax(scored))][0].name  # ties: the earlier (likelier by prior) candidate
     return Resolution(rewrite(question, anaphor, best), True, display_name(best), anaphor.word, scores)
-
-
