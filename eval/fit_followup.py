@@ -9,7 +9,9 @@ For every conversation: turn 1 is asked through a real Conversation on the set's
 feature rows, labelled by whether the candidate is the entity the conversation means. A logistic regression
 per variant ("plain": no reader feature; "reader": with it, English only) is fitted on the conversations'
 fit part; the report gives, per set and part, how often the gold entity is among the candidates and how
-often it is chosen — by the hand weights and by the fitted ones. --write stores the fitted weights.
+often it is chosen — by the hand weights and by the fitted ones. The reader's weights are kept only when
+they choose better than the plain ones on the English held-out conversations (else null: the reader is not
+read, it costs a read per shortlisted candidate before the search). --write stores the fitted weights.
 """
 
 from __future__ import annotations
@@ -80,6 +82,7 @@ def fit(records: list[dict], columns: list[int]) -> np.ndarray:
 def accuracy(records: list[dict], weights: dict[str, float], with_reader: bool) -> dict:
     """Share of conversations with the gold entity among the candidates, and chosen."""
     vector = np.array([weights.get(f, 0.0) if with_reader or f != "reader" else 0.0 for f in choose.FEATURES])
+    # (a record read with the reader has its column filled; fitted without it, the column's weight is 0)
     chosen = [bool(r["labels"][int(np.argmax(np.array(r["rows"]) @ vector))]) if r["labels"] else False
               for r in records]
     return {"n": len(records), "in_pool": round(float(np.mean([any(r["labels"]) for r in records])), 3),
@@ -104,12 +107,18 @@ def main(argv: list[str] | None = None) -> int:
     plain = dict(zip(choose.FEATURES[:4], fit(records, [0, 1, 2, 3]).round(4).tolist()))
     with_reader = dict(zip(choose.FEATURES, fit([r for r in records if r.get("reader")], [0, 1, 2, 3, 4])
                            .round(4).tolist()))
-    fitted = {"plain": plain, "reader": with_reader}
+    english = [r for r in records if r.get("reader") and r["part"] == "heldout"]
+    gain = accuracy(english, with_reader, True)["chosen"] - accuracy(english, plain, False)["chosen"] if english else 0
+    # the reader costs a read per shortlisted candidate before the search: kept only when it resolves better
+    fitted = {"plain": plain, "reader": with_reader if gain > 0 else None}
+    print(f"reader on English held-out conversations: {gain:+.3f} chosen "
+          f"({'kept' if gain > 0 else 'not read: no gain'})")
     table = []
     for name in sorted({r["set"] for r in records}):
         for part in ("fit", "heldout"):
             some = [r for r in records if r["set"] == name and r["part"] == part]
             reader = bool(some) and all(r.get("reader") for r in some if r["labels"])
+            reader = reader and fitted["reader"] is not None
             row = {"set": name, "part": part, "reader": reader,
                    "hand": accuracy(some, choose.HAND, False),
                    "fitted": accuracy(some, fitted["reader" if reader else "plain"], reader)}

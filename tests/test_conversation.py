@@ -103,6 +103,8 @@ def test_follow_up_with_a_pronoun_searches_for_the_answer_entity(tiny_settings, 
 def test_the_reader_reads_the_likeliest_candidates_against_their_own_sentences(tiny_settings, embedder,
                                                                               monkeypatch):
     monkeypatch.setattr(choose, "SHORTLIST", 2)
+    # the shipped weights leave the reader out (it did not pay, rag/chat/followup.json); here it is weighed in
+    monkeypatch.setattr(choose, "weights", lambda: {"plain": choose.HAND, "reader": {**choose.HAND, "reader": 1.0}})
     conv = make(tiny_settings, embedder).conversation()
     conv.ask("Who painted the Mona Lisa?")
     idx = conv.assistant.loaded_index()
@@ -122,6 +124,14 @@ def test_the_reader_reads_the_likeliest_candidates_against_their_own_sentences(t
     assert all(read[r] == min(read[shortlisted]) - 1 for r in rest)  # the unread rank below all read
     scores = resolve(question, conv.turns, idx, reader).scores
     assert max(scores, key=scores.get) == "Leonardo da Vinci"
+
+
+def test_the_shipped_follow_up_weights_are_fitted_and_say_how():
+    card = json.loads(choose.WEIGHTS_FILE.read_text(encoding="utf-8"))
+    assert set(card["weights"]["plain"]) == set(choose.FEATURES[:4]) and "eval.fit_followup" in card["command"]
+    assert card["weights"]["reader"] is None or set(card["weights"]["reader"]) == set(choose.FEATURES)
+    held_out = [row for row in card["accuracy"] if row["part"] == "heldout"]
+    assert {row["set"] for row in held_out} == {"hotpot", "squad", "korquad"}
 
 
 def test_it_after_a_where_question_is_the_topic(tiny_settings, embedder):

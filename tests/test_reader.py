@@ -85,6 +85,13 @@ def test_the_subject_own_source_lacking_the_answer_is_said_instead_of_another_le
     assert lacking("How long is the bridge Gustave Eiffel built?", [bridge, ev("Gustave Eiffel", 0.2)],
                    {"d:Gustave Eiffel": texts["d:Gustave Eiffel"]}.__getitem__) is None  # his text names it
     assert lacking("Who painted it?", [lead, own], texts.__getitem__) is None  # no subject named
+    vasari = ev("Giorgio Vasari", 0.3)
+    assert lacking("Was Leonardo da Vinci born before Giorgio Vasari?", [ev("Raphael", 0.3), own, vasari],
+                   texts.__getitem__) is None  # a comparison: either subject may answer
+    assert lacking("Which painter wrote the biography whose subject was Leonardo da Vinci?", [lead, own],
+                   texts.__getitem__) is None  # named inside a description, not the question's subject
+    assert lacking("When was Leonardo da Vinci's school founded?", [ev("Leonardo da Vinci School", 0.3), own],
+                   texts.__getitem__) is None  # named after the subject
 
 
 @pytest.mark.parametrize("question,quote,expected", [

@@ -57,6 +57,7 @@ def pronoun(text: str) -> str:
     return "it"
 
 
+RELATIVE = frozenset("who whom whose which that where".split())
 # The lead is trusted over its subject's silence when it is at least this likely to answer (a bridge document
 # the subject's own text does not name, on HotpotQA).
 SURE = 0.5
@@ -65,15 +66,20 @@ SURE = 0.5
 def lacking(query: str, evidence: list, document_text) -> int | None:
     """"When was Leonardo da Vinci born?" on an index whose Leonardo summary gives no dates led with Vasari's
     and Michelangelo's births (Vasari's names Leonardo in passing). The evidence number (1-based) of the
-    subject's own best sentence, when: the question names a document of the evidence, the lead is another
-    document's, first hop, and unsure (relevance under SURE), and the subject's text does not name the lead's
-    document (not a bridge). None otherwise: the lead may answer."""
+    subject's own best sentence, when: the question names one document of the evidence, the lead is another
+    document's, first hop, and unsure (relevance under SURE), its title does not hold the subject's, and the
+    subject's text does not name the lead's document (not a bridge). None otherwise: the lead may answer."""
     named = named_in(query, {e.doc_id: e.title for e in evidence})
     lead = evidence[0] if evidence else None
-    if not named or lead is None or lead.doc_id in named or lead.hop == 2 or lead.relevance >= SURE:
-        return None
+    if len(named) != 1 or lead is None or lead.doc_id in named or lead.hop == 2 or lead.relevance >= SURE:
+        return None  # (two subjects: a comparison, which either side may answer)
     subject = next(e for e in evidence if e.doc_id == named[0])
-    lead_name = re.sub(r"\s*\([^)]*\)\s*$", "", lead.title)
+    lead_name, name = (re.sub(r"\s*\([^)]*\)\s*$", "", e.title) for e in (lead, subject))
+    before = query[: query.lower().find(name.lower())].split()[1:]
+    if RELATIVE & {w.lower().strip(",") for w in before}:
+        return None  # "… the university whose main campus is in Lawrence, Kansas": a description, not the subject
+    if name.lower() in lead_name.lower():
+        return None  # "University of Kansas" for "… in Kansas": named after the subject
     try:
         if re.search(rf"(?<!\w){re.escape(lead_name)}(?!\w)", document_text(subject.doc_id)):
             return None  # the subject leads to the lead's document: a bridge

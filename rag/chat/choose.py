@@ -17,7 +17,8 @@ FEATURES
 
 The weights are fitted by `python -m eval.fit_followup` (rag/chat/followup.json: the command, the
 conversations and the accuracy on their fit and held-out parts); "plain" when the reader does not read
-(Korean, RAG_READER=0, web mode), "reader" when it does.
+(Korean, RAG_READER=0, web mode), "reader" when it does — or null when, with the reader, the English
+held-out conversations were resolved no better than without it: then the reader is not read at all.
 """
 
 from __future__ import annotations
@@ -119,7 +120,7 @@ def features(own: str, anaphor_kind: str, pool: list[tuple[Entity, float]], inde
     rows = np.zeros((len(pool), len(FEATURES)))
     for r, ((entity, prior), fit) in enumerate(zip(pool, _fit(entities, index, own, best))):
         rows[r, :4] = (prior, _kind(anaphor_kind, kind_of(entity, index)), 0.0 if entity.doc_ids else 1.0, fit)
-    if reader is not None and asked is not None and index is not None:
+    if reader is not None and asked is not None and index is not None and weights().get("reader"):
         plain = rows[:, :4] @ np.array([weights()["plain"][f] for f in FEATURES[:4]])
         read = [r for r in np.argsort(-plain, kind="stable") if entities[r].doc_ids][:SHORTLIST]
         for r in read:
@@ -145,5 +146,7 @@ def _reader_fit(entity: Entity, index, own: str, question: str, reader, best: di
 
 
 def scores(rows: np.ndarray, with_reader: bool) -> np.ndarray:
-    w = weights()["reader" if with_reader else "plain"]
-    return rows @ np.array([w.get(f, 0.0) if with_reader or f != "reader" else 0.0 for f in FEATURES])
+    """Each candidate's weighted sum. The "reader" weights are null when the reader did not pay on held-out
+    conversations (eval.fit_followup): then it is not read and the plain weights score."""
+    w = (with_reader and weights().get("reader")) or weights()["plain"]
+    return rows @ np.array([w.get(f, 0.0) for f in FEATURES])
