@@ -12,7 +12,7 @@ import pytest
 from rag import Assistant, Conversation, FinalEvent, LinksEvent, RagError, Reply
 from rag.chat.entities import Entity
 from rag.chat import choose
-from rag.chat.followup import find_anaphor, fill_ellipsis, resolve, rewrite
+from rag.chat.followup import fill_ellipsis, find_anaphor, names_own_antecedent, resolve, rewrite
 
 from conftest import ScriptedGenerator
 
@@ -124,6 +124,19 @@ def test_the_reader_reads_the_likeliest_candidates_against_their_own_sentences(t
     assert all(read[r] == min(read[shortlisted]) - 1 for r in rest)  # the unread rank below all read
     scores = resolve(question, conv.turns, idx, reader).scores
     assert max(scores, key=scores.get) == "Leonardo da Vinci"
+
+
+def test_a_name_in_the_question_is_the_antecedent_only_when_its_kind_fits(tiny_settings, embedder):
+    idx = make(tiny_settings, embedder).loaded_index()
+
+    def own(question):
+        return names_own_antecedent(question, find_anaphor(question), idx)
+
+    assert own("Where did Leonardo da Vinci live and what did he paint?")
+    assert own("When was the Eiffel Tower built and who designed it?")
+    assert own("Where did John Smith live and what did he paint?")  # a name with no document: a person's
+    assert not own("Where did Leonardo da Vinci paint it?")  # "it" is not the painter: the conversation's
+    assert not own("How old was Newton during it?")  # no document, and "it" is no person
 
 
 def test_the_shipped_follow_up_weights_are_fitted_and_say_how():
