@@ -88,6 +88,9 @@ def test_the_subject_own_source_lacking_the_answer_is_said_instead_of_another_le
     vasari = ev("Giorgio Vasari", 0.3)
     assert lacking("Was Leonardo da Vinci born before Giorgio Vasari?", [ev("Raphael", 0.3), own, vasari],
                    texts.__getitem__) is None  # a comparison: either subject may answer
+    assert lacking("Who was born first, Leonardo da Vinci or Raphael?", [lead, own], texts.__getitem__) is None
+    assert lacking("Which painter of the High Renaissance that worked for the Sforza court was Leonardo da Vinci?",
+                   [lead, own], texts.__getitem__) is None  # long: a multi-hop description
     assert lacking("Which painter wrote the biography whose subject was Leonardo da Vinci?", [lead, own],
                    texts.__getitem__) is None  # named inside a description, not the question's subject
     assert lacking("When was Leonardo da Vinci's school founded?", [ev("Leonardo da Vinci School", 0.3), own],

@@ -18,7 +18,7 @@ from rag.embed.embedder import Embedder
 from rag.answer.ranker import FEATURES, Ranker, feature_row
 from rag.answer.reader import Reader, reads
 from rag.answer.sentences import citable_sentences, cut_by_chunk
-from rag.answer.subject import SURE, named_in, with_referent
+from rag.answer.subject import SURE, about_one, named_in, with_referent
 from rag.retrieve.retrievers import query_terms
 from rag.schema import Evidence, Passage
 from rag.text import terms
@@ -183,7 +183,7 @@ def _subject_first(picked: list[int], probability: np.ndarray, found: Candidates
         return picked
     best = max(own, key=lambda i: probability[i])
     if last:
-        unsure = probability[picked[0]] < SURE and not any(docs[i] in named for i in picked)
+        unsure = probability[picked[0]] < SURE and not any(docs[i] in named for i in picked) and about_one(query)
         return picked[: k - 1] + [best] if unsure else picked
     if probability[best] < SUBJECT_RATIO * probability[picked[0]]:
         return picked
