@@ -22,6 +22,7 @@ from types import SimpleNamespace
 
 from rag.errors import CorpusError, RagError
 from rag.retrieve.hop import title_key
+from rag.text import lang_of
 
 from .indexes import prepare_index
 from .metrics import contains_answer
@@ -85,10 +86,13 @@ def recall(links, titles: tuple[str, ...]) -> float | None:
     return float(any(link.title in titles for link in links))
 
 
-def contained(overview, answers) -> bool:
+def contained(overview, answers, question: str = "") -> bool:
+    """The answer in the overview's answering sentences, matched as the question's language needs (Korean by
+    characters: "1889년에" holds 1889)."""
     if overview.abstained:
         return False
-    return contains_answer(" ".join(s.text for s in overview.sentences if s.origin != "found"), answers)
+    text = " ".join(s.text for s in overview.sentences if s.origin != "found")
+    return contains_answer(text, answers, lang_of(question) if question else "en")
 
 
 def judge(assistant, case: ConvCase, index: str) -> dict:
@@ -99,7 +103,8 @@ def judge(assistant, case: ConvCase, index: str) -> dict:
     for n, turn in enumerate(case.turns, start=1):
         reply = conv.ask(turn.question)
         record = {"turn": n, "question": turn.question, "resolved_query": reply.resolved_query,
-                  "recall@10": recall(reply.links, turn.titles), "contains": contained(reply, turn.answers),
+                  "recall@10": recall(reply.links, turn.titles),
+                  "contains": contained(reply, turn.answers, turn.question),
                   "resolve_ms": round(reply.resolve_ms, 2), "links_ms": round(reply.timings.links_ms, 1)}
         if turn.entity:
             record["entity_put_in"] = title_key(turn.entity) in reply.resolved_query.lower()
@@ -107,7 +112,7 @@ def judge(assistant, case: ConvCase, index: str) -> dict:
             ceiling = assistant.answer(turn.spelled_out, index)
             typed = assistant.search(turn.question, index)
             record.update({"ceiling_recall@10": recall(ceiling.links, turn.titles),
-                           "ceiling_contains": contained(ceiling, turn.answers),
+                           "ceiling_contains": contained(ceiling, turn.answers, turn.question),
                            "typed_recall@10": recall(typed.links, turn.titles)})
         turns.append(record)
     return {"id": case.id, "turns": turns}
