@@ -108,3 +108,14 @@ def test_squad_questions_about_one_subject_become_a_pronoun_follow_up(tmp_path):
     second = convs[0]["turns"][1]
     assert second["question"] in ("When did he die?", "Who did he work for?")
     assert second["entity"] == "Nikola Tesla" and convs[0]["part"] in ("fit", "heldout")
+
+
+def test_a_korean_answer_is_contained_with_its_particle():
+    from types import SimpleNamespace
+
+    from eval.conversations import contained
+
+    quote = SimpleNamespace(text="그는 1889년에 태어났다.", origin="quoted")
+    said = SimpleNamespace(abstained=False, sentences=[quote])
+    assert contained(said, ["1889년"], "그는 언제 태어났나?")
+    assert not contained(said, ["1889년"], "When was he born?")  # English matches whole words
