@@ -48,13 +48,11 @@ def collect(assistant, path: Path) -> list[dict]:
         conv.ask(case.turns[0].question)
         second = case.turns[1]
         anaphor = followup.find_anaphor(second.question)
-        pool = choose.candidates(conv.turns) if anaphor else []
+        pool, rows = followup.scored_candidates(second.question, anaphor, conv.turns, idx, reader) if anaphor \
+            else ([], None)
         if not pool:
             out.append({"set": path.stem, "id": case.id, "part": _part(case, convs), "labels": [], "rows": []})
             continue
-        own = " ".join(t for i, t in enumerate(followup.tokens_of(second.question)) if i != anaphor.position)
-        rows = choose.features(own, anaphor.kind, pool, idx,
-                               lambda name: followup.rewrite(second.question, anaphor, name), reader)
         labels = [int(title_key(followup.display_name(e.name)) == title_key(second.entity)) for e, _ in pool]
         out.append({"set": path.stem, "id": case.id, "part": _part(case, convs), "reader": reader is not None,
                     "names": [e.name for e, _ in pool], "labels": labels, "rows": rows.round(4).tolist()})
@@ -81,9 +79,9 @@ def fit(records: list[dict], columns: list[int]) -> np.ndarray:
 
 def accuracy(records: list[dict], weights: dict[str, float], with_reader: bool) -> dict:
     """Share of conversations with the gold entity among the candidates, and chosen."""
-    vector = np.array([weights.get(f, 0.0) if with_reader or f != "reader" else 0.0 for f in choose.FEATURES])
-    # (a record read with the reader has its column filled; fitted without it, the column's weight is 0)
-    chosen = [bool(r["labels"][int(np.argmax(np.array(r["rows"]) @ vector))]) if r["labels"] else False
+    # (a record read with the reader has its column filled; without the reader its weight is 0)
+    w = weights if with_reader else {f: v for f, v in weights.items() if f != "reader"}
+    chosen = [bool(r["labels"][int(np.argmax(choose.weigh(np.array(r["rows"]), w)))]) if r["labels"] else False
               for r in records]
     return {"n": len(records), "in_pool": round(float(np.mean([any(r["labels"]) for r in records])), 3),
             "chosen": round(float(np.mean(chosen)), 3)}

@@ -123,7 +123,6 @@ def select_evidence(query: str, passages: list[Passage], titles: dict[str, tuple
     if not found.sentences:
         return []
     ranker_logit = (ranker or Ranker.default()).logit(found.features)
-    probability = 1.0 / (1.0 + np.exp(-ranker_logit))
     # A sentence barely related to the question (cosine under `relevant_from`, the abstention
     # floor) is no evidence, however its other features score: the linear ranker can otherwise lift
     # "… of the High Renaissance" for "how high is Mount Everest" on word overlap and a date alone.
@@ -132,10 +131,10 @@ def select_evidence(query: str, passages: list[Passage], titles: dict[str, tuple
     if reader is not None and reads(lang):
         read = np.flatnonzero(related) if related.any() else np.arange(len(found.sentences))
         read = read[np.argsort(-ranker_logit[read], kind="stable")[:READ_AT_MOST]]
-        texts = _resolved(found, titles)
-        blended = reader.blend(reader.logits(query, [texts[i] for i in read]), ranker_logit[read])
-        probability = np.zeros_like(probability)  # past READ_AT_MOST the ranker's rejects stay unread: 0
-        probability[read] = blended
+        probability = np.zeros(len(ranker_logit))  # past READ_AT_MOST the ranker's rejects stay unread: 0
+        probability[read] = reader.blend(reader.logits(query, _resolved(found, titles, read)), ranker_logit[read])
+    else:
+        probability = 1.0 / (1.0 + np.exp(-ranker_logit))
     if related.any():
         probability = np.where(related, probability, 0.0)
     docs = [p.hit.chunk.doc_id for p in found.passages]
@@ -145,7 +144,7 @@ def select_evidence(query: str, passages: list[Passage], titles: dict[str, tuple
     picked = [i for i in picked if probability[i] > 0] or picked[:1]
     picked = _subject_first(picked, probability, found, query, titles, k)
     picked = _keep_typed(_keep_bridge(picked, probability, found, k), probability, found, query, k)
-    picked = _subject_first(picked, probability, found, query, titles, k, last=True)
+    picked = _keep_subject(picked, probability, found, query, titles, k)
     out = []
     for i in picked:
         p, doc_id = found.passages[i], docs[i]
@@ -155,39 +154,52 @@ def select_evidence(query: str, passages: list[Passage], titles: dict[str, tuple
     return out
 
 
-def _resolved(found: Candidates, titles: dict[str, tuple[str, str]]) -> list[str]:
-    """What the reader reads: "title: sentence" with an opening pronoun replaced by the title. The reader does
-    not tie "It was designed by Michel Virlogeux" to its title "Millau Viaduct" (logit -1.3; +3.1 with the
-    title in its place); on the fit part's calibrate slice of SQuAD top-1 went 0.794 → 0.796."""
+def _resolved(found: Candidates, titles: dict[str, tuple[str, str]], read) -> list[str]:
+    """What the reader reads of the sentences `read`: "title: sentence" with an opening pronoun replaced by the
+    title. The reader does not tie "It was designed by Michel Virlogeux" to its title "Millau Viaduct" (logit
+    -1.3; +3.1 with the title in its place); on the fit part's calibrate slice of SQuAD top-1 went 0.794 → 0.796."""
     out = []
-    for sentence, p in zip(found.sentences, found.passages):
-        title = titles[p.hit.chunk.doc_id][0]
-        out.append(f"{title}: {with_referent(sentence, title, None, brackets=False)}")
+    for i in read:
+        title = titles[found.passages[i].hit.chunk.doc_id][0]
+        out.append(f"{title}: {with_referent(found.sentences[i], title, None, brackets=False)}")
     return out
 
 
-def _subject_first(picked: list[int], probability: np.ndarray, found: Candidates, query: str,
-                   titles: dict[str, tuple[str, str]], k: int, last: bool = False) -> list[int]:
-    """The lead comes from the document the question names ("Who painted the Mona Lisa?": Mona Lisa's
-    article, not a painting called "China's Mona Lisa") when its best sentence is at least SUBJECT_RATIO as
-    likely to answer as the best one. A second-hop best sentence stays: a multi-hop question names where the
-    chain starts, and its answer is in the bridge's document. last (after the bridge and typed keeps): an
-    unsure lead about something else brings the subject's own best sentence along, last, so that the overview
-    can say what the subject's source covers instead (rag.answer.subject.lacking)."""
+def _subject(picked: list[int], probability: np.ndarray, found: Candidates, query: str,
+             titles: dict[str, tuple[str, str]]) -> tuple[list[str], int | None]:
+    """The documents the question names, and the best sentence of the first of them, when the lead comes from
+    none of them and not from a second hop (a multi-hop question names where the chain starts, and its answer
+    is in the bridge's document); else (named, None)."""
     docs = [p.hit.chunk.doc_id for p in found.passages]
     named = named_in(query, {d: titles[d][0] for d in set(docs)})
     if not picked or not named or docs[picked[0]] in named or found.passages[picked[0]].hop == 2:
-        return picked
+        return named, None
     own = [i for i, d in enumerate(docs) if d == named[0] and probability[i] > 0]
-    if not own:
-        return picked
-    best = max(own, key=lambda i: probability[i])
-    if last:
-        unsure = probability[picked[0]] < SURE and not any(docs[i] in named for i in picked) and about_one(query)
-        return picked[: k - 1] + [best] if unsure else picked
-    if probability[best] < SUBJECT_RATIO * probability[picked[0]]:
+    return named, max(own, key=lambda i: probability[i]) if own else None
+
+
+def _subject_first(picked: list[int], probability: np.ndarray, found: Candidates, query: str,
+                   titles: dict[str, tuple[str, str]], k: int) -> list[int]:
+    """The lead comes from the document the question names ("Who painted the Mona Lisa?": Mona Lisa's
+    article, not a painting called "China's Mona Lisa") when its best sentence is at least SUBJECT_RATIO as
+    likely to answer as the best one."""
+    _, best = _subject(picked, probability, found, query, titles)
+    if best is None or probability[best] < SUBJECT_RATIO * probability[picked[0]]:
         return picked
     return [best] + [i for i in picked if i != best][: k - 1]
+
+
+def _keep_subject(picked: list[int], probability: np.ndarray, found: Candidates, query: str,
+                  titles: dict[str, tuple[str, str]], k: int) -> list[int]:
+    """After the bridge and typed keeps: an unsure lead about something else, for a short question about one
+    thing, brings the subject's own best sentence along, last, so that the overview can say what the
+    subject's source covers instead (rag.answer.subject.lacking)."""
+    named, best = _subject(picked, probability, found, query, titles)
+    docs = [p.hit.chunk.doc_id for p in found.passages]
+    if best is None or probability[picked[0]] >= SURE or any(docs[i] in named for i in picked) \
+            or not about_one(query):
+        return picked
+    return picked[: k - 1] + [best]
 
 
 def _keep_bridge(picked: list[int], probability: np.ndarray, found: Candidates, k: int) -> list[int]:

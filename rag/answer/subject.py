@@ -86,7 +86,7 @@ def lacking(query: str, evidence: list, document_text) -> int | None:
     if len(named) != 1 or lead is None or lead.doc_id in named or lead.hop == 2 or lead.relevance >= SURE:
         return None  # (two subjects: a comparison, which either side may answer)
     subject = next(e for e in evidence if e.doc_id == named[0])
-    lead_name, name = (re.sub(r"\s*\([^)]*\)\s*$", "", e.title) for e in (lead, subject))
+    lead_name, name = shown(lead.title), shown(subject.title)
     before = query[: query.lower().find(name.lower())].split()[1:]
     if RELATIVE & {w.lower().strip(",") for w in before}:
         return None  # "… the university whose main campus is in Lawrence, Kansas": a description, not the subject
@@ -100,11 +100,16 @@ def lacking(query: str, evidence: list, document_text) -> int | None:
     return evidence.index(subject) + 1
 
 
+def shown(title: str) -> str:
+    """A title as a question writes it: "Alien (film)" -> "Alien"."""
+    return re.sub(r"\s*\([^)]*\)\s*$", "", title).strip()
+
+
 def named_in(query: str, titles: dict[str, str]) -> list[str]:
     """The doc_ids whose title (without a parenthesised qualifier) the question names, longest title first."""
     found = []
     for doc_id, title in titles.items():
-        name = re.sub(r"\s*\([^)]*\)\s*$", "", title).strip()
+        name = shown(title)
         if len(name) >= 3 and re.search(rf"(?<!\w){re.escape(name)}(?!\w)", query, re.I):
             found.append((len(name), doc_id))
     return [d for _, d in sorted(found, reverse=True)]

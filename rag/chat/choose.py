@@ -4,6 +4,7 @@ conversation and on how well its own documents answer the follow-up.
     candidates(turns)                                 (entity, prior) from the earlier turns
     features(question, anaphor, pool, index, reader)  one row of FEATURES per candidate
     scores(rows, with_reader)                         the weighted sum per candidate (the best is chosen)
+    weigh(rows, weights)                              the same with given weights (eval.fit_followup)
 
 FEATURES
   prior        the candidate's role in the turn it came from (ROLE_PRIOR / PROPERTY_PRIOR), halved a turn back
@@ -62,7 +63,7 @@ def weights() -> dict:
     try:
         return json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))["weights"]
     except (OSError, ValueError, KeyError):
-        return {"plain": HAND, "reader": HAND}
+        return {"plain": HAND, "reader": None}  # HAND gives the reader no weight: it is not read
 
 
 def candidates(turns: list) -> list[tuple[Entity, float]]:
@@ -148,5 +149,9 @@ def _reader_fit(entity: Entity, index, own: str, question: str, reader, best: di
 def scores(rows: np.ndarray, with_reader: bool) -> np.ndarray:
     """Each candidate's weighted sum. The "reader" weights are null when the reader did not pay on held-out
     conversations (eval.fit_followup): then it is not read and the plain weights score."""
-    w = (with_reader and weights().get("reader")) or weights()["plain"]
+    return weigh(rows, (with_reader and weights().get("reader")) or weights()["plain"])
+
+
+def weigh(rows: np.ndarray, w: dict[str, float]) -> np.ndarray:
+    """The weighted sum of each row (a feature the weights leave out counts 0)."""
     return rows @ np.array([w.get(f, 0.0) for f in FEATURES])

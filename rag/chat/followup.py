@@ -29,7 +29,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-
 from rag.chat import choose
 from rag.chat.entities import HANGUL, Entity, display_name, kind_of
 from rag.retrieve.hop import names_in, title_key, title_table
@@ -195,6 +194,15 @@ def fill_ellipsis(previous: str, thing: str, topic: str) -> str:
     return f"{stripped} {thing}?"
 
 
+def scored_candidates(question: str, anaphor: Anaphor, turns: list, index, reader=None) -> tuple[list, np.ndarray]:
+    """The earlier turns' entities the anaphor may stand for, (entity, prior) each, and their rows of
+    rag.chat.choose.FEATURES (the follow-up's own words are the question without the anaphor)."""
+    pool = choose.candidates(turns)
+    own = " ".join(t for i, t in enumerate(tokens_of(question)) if i != anaphor.position)
+    asked = lambda name: rewrite(question, anaphor, name)  # noqa: E731
+    return pool, choose.features(own, anaphor.kind, pool, index, asked, reader) if pool else None
+
+
 def resolve(question: str, turns: list, index=None, reader=None) -> Resolution:
     """The standalone query for `question` after `turns` (each with .resolved_query and .entities).
 
@@ -213,11 +221,9 @@ def resolve(question: str, turns: list, index=None, reader=None) -> Resolution:
     anaphor = find_anaphor(question)
     if anaphor is None or names_own_antecedent(question, anaphor, index):
         return Resolution(question)
-    pool = choose.candidates(turns)
+    pool, rows = scored_candidates(question, anaphor, turns, index, reader)
     if not pool:
         return Resolution(question)
-    own = " ".join(t for i, t in enumerate(tokens_of(question)) if i != anaphor.position)
-    rows = choose.features(own, anaphor.kind, pool, index, lambda name: rewrite(question, anaphor, name), reader)
     scored = choose.scores(rows, reader is not None)
     scores = {entity.name: round(float(v), 4) for (entity, _), v in zip(pool, scored)}
     best = pool[int(np.argmax(scored))][0].name  # ties: the earlier (likelier by prior) candidate
