@@ -108,6 +108,54 @@ def test_yes_no_comparison_is_answered_only_from_both_sources(tiny_settings, emb
     lead = ov.sentences[0]
     assert lead.origin == "compared" and lead.text.startswith("Yes")
     assert {ov.sources[n - 1].title for n in lead.citations} == {"Mona Lisa", "Leonardo da Vinci"}
-    # said of one only: no "No" from an absence, the ordinary overview instead
+    # said of one only: "No", citing what each source says
     ov = a.answer("Are the Eiffel Tower and the Great Wall of China both in Paris?")
+    lead = ov.sentences[0]
+    assert lead.origin == "compared" and lead.text.startswith("No: the sources say it of Eiffel Tower but not of")
+    assert {ov.sources[n - 1].title for n in lead.citations} == {"Eiffel Tower", "Great Wall of China"}
+    # said of neither: nothing to compare, the ordinary overview instead
+    ov = a.answer("Are the Eiffel Tower and the Great Wall of China both in Argentina?")
     assert ov.sentences[0].origin != "compared"
+
+
+def _read(*docs: tuple[str, str]):
+    """Passages and titles for yes_no from (title, text) pairs."""
+    from rag.schema import Chunk, Hit, Passage
+
+    passages = [Passage(Hit(Chunk(i, f"d{i}", text, 0), 1.0), i) for i, (_, text) in enumerate(docs)]
+    return passages, {f"d{i}": title for i, (title, _) in enumerate(docs)}
+
+
+@pytest.mark.parametrize("question, docs, lead", [
+    ("Are Mauritz Stiller and Johannes Grenzfurthner of the same nationality?",
+     [("Mauritz Stiller", "Mauritz Stiller was a Finnish-Swedish film director."),
+      ("Johannes Grenzfurthner", "Johannes Grenzfurthner is an award-winning Austrian artist.")],
+     "No: Mauritz Stiller is Finnish-Swedish, Johannes Grenzfurthner is Austrian."),
+    ("Are the flowering plants Ecballium and Elatostema in the same family?",
+     [("Ecballium", "Ecballium is a genus of flowering plants in the family Cucurbitaceae."),
+      ("Elatostema", "Elatostema is a genus in the nettle family Urticaceae.")],
+     "No: Ecballium is Cucurbitaceae, Elatostema is Urticaceae."),
+    ("Are both Dictyosperma and Huernia described as a genus?",  # "described" need not be repeated
+     [("Dictyosperma", "Dictyosperma is a monotypic genus of palm."),
+      ("Huernia", "The genus Huernia consists of stem succulents.")],
+     "Yes: the sources say it of both Dictyosperma and Huernia."),
+    ("Are Scott Derrickson and Ed Wood both American?",  # the person, not the film of his name
+     [("Scott Derrickson", "Scott Derrickson is an American director."),
+      ("Ed Wood (film)", "Ed Wood is a 1994 biographical film."),
+      ("Ed Wood", "Ed Wood was an American filmmaker.")],
+     "Yes: the sources say it of both Scott Derrickson and Ed Wood."),
+    ("Are Jim McBride and Neil Jordan both American?",
+     [("Jim McBride", "Jim McBride is an American film director."),
+      ("Neil Jordan", "Neil Jordan is an Irish film director.")],
+     "No: the sources say it of Jim McBride but not of Neil Jordan."),
+    ("Are Peter Balakian and James Der Derian both teachers?",  # said of neither: not decided
+     [("Peter Balakian", "Peter Balakian is an Armenian American poet."),
+      ("James Der Derian", "James Der Derian is a professor of international studies.")],
+     None),
+])
+def test_yes_no_decides_from_what_each_source_says(question, docs, lead):
+    from rag.answer.yesno import yes_no
+
+    passages, titles = _read(*docs)
+    decided = yes_no(question, passages, titles)
+    assert (decided[0] if decided else None) == lead

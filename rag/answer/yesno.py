@@ -3,9 +3,10 @@
 "Are X and Y both Z?" and "Were X and Y of the same nationality?" are a question kind of their own
 (about a sixth of HotpotQA): no sentence holds the answer, the reader compares two sources. The
 overview answers only when the comparison is made from what the sources say: "Yes" when both
-entities' own passages say Z (every content word of it), "Yes"/"No" for a same nationality when
-both passages name one. Anything else falls back to the ordinary overview: the absence of Z in a
-passage is no evidence of "No".
+entities' own passages say Z (every content word of it); "No" when one entity's passage says Z and
+the other's, read as well, does not (both cited, so the reader sees what each says); "Yes"/"No" for
+a same nationality, country or plant family when both first sentences name one. Anything else
+(neither says Z, an entity without its own passage) falls back to the ordinary overview.
 """
 
 from __future__ import annotations
@@ -18,11 +19,18 @@ from rag.answer.types import term_overlap
 from rag.retrieve.hop import PAREN, title_key
 from rag.retrieve.retrievers import query_terms
 from rag.schema import Evidence, Passage
+from rag.text import terms
 
 AUX = re.compile(r"^\s*(is|are|was|were|do|does|did|can|could|has|have|had)\b", re.I)
-SAME = re.compile(r"\bsame (nationality|country)\b", re.I)
-DEMONYM = re.compile(r"\b(?:an?|the)\s+((?:[A-Z][a-z]+(?:an|ian|ish|ese|ch|ic|i))(?:[-–][A-Z][a-z]+)?)\b")
+SAME = re.compile(r"\bsame (nationality|country|family)\b", re.I)
+# "an American", "a 1994 American", "an award-winning Austrian", "a former Nigerian-American"
+DEMONYM = re.compile(r"\b(?:an?|the)\s+(?:[a-z0-9][\w-]*\s+){0,2}?"
+                     r"((?:[A-Z][a-z]+(?:an|ian|ish|ese|ch|ic|i))(?:[-–][A-Z][a-z]+)?)\b")
+FAMILY = re.compile(r"\b([A-Z][a-z]+aceae)\b")
 FILLER = frozenset("both same also all two either".split())
+# verbs that link the entity to the property asked about ("described as a genus", "located in England"):
+# a sentence need not repeat them to say the property
+LINKS = terms("described considered located based known included include contain classified regarded called")
 
 
 def compose_yes_no(question: str, passages: list[Passage], documents: dict, lang: str = "en"):
@@ -54,8 +62,9 @@ def yes_no(question: str, passages: list[Passage], titles: dict[str, str],
     texts = {doc: " ".join(p.hit.chunk.text for p in passages if p.hit.chunk.doc_id == doc) for doc, _ in entities}
     same = SAME.search(question)
     if same:
+        pattern = FAMILY if same.group(1).lower() == "family" else DEMONYM
         firsts = [citable_sentences(texts[doc])[:1] for doc, _ in entities]
-        found = [set(DEMONYM.findall(first[0] if first else "")) for first in firsts]
+        found = [set(pattern.findall(first[0] if first else "")) for first in firsts]
         if not all(found):
             return None
         answer = "Yes" if found[0] & found[1] else "No"
@@ -63,16 +72,21 @@ def yes_no(question: str, passages: list[Passage], titles: dict[str, str],
         lead = f"{answer}: {entities[0][1]} is {values[0]}, {entities[1][1]} is {values[1]}."
         return lead, [(d, _first(texts[d])) for d, _ in entities]
     named = {w for _, t in entities for w in query_terms(t)}
-    wanted = {t for t in query_terms(AUX.sub("", question)) if t not in named and t not in FILLER}
+    wanted = {t for t in query_terms(AUX.sub("", question)) if t not in named | FILLER | LINKS}
     if not wanted or "both" not in question.lower():
         return None
-    support = []
+    best = {}
     for doc, _ in entities:
-        best = max(citable_sentences(texts[doc]) or [""], key=lambda s: term_overlap(s, wanted))
-        if term_overlap(best, wanted) < 1.0:
-            return None  # not said of both: no answer from a comparison
-        support.append((doc, best))
-    return f"Yes: the sources say it of both {entities[0][1]} and {entities[1][1]}.", support
+        best[doc] = max(citable_sentences(texts[doc]) or [""], key=lambda s: term_overlap(s, wanted))
+    says = [term_overlap(best[doc], wanted) >= 1.0 for doc, _ in entities]
+    if all(says):
+        return (f"Yes: the sources say it of both {entities[0][1]} and {entities[1][1]}.",
+                [(doc, best[doc]) for doc, _ in entities])
+    if not any(says):
+        return None  # said of neither: nothing to compare
+    (yes_doc, yes_title), (no_doc, no_title) = entities if says[0] else entities[::-1]
+    return (f"No: the sources say it of {yes_title} but not of {no_title}.",
+            [(yes_doc, best[yes_doc]), (no_doc, _first(texts[no_doc]))])
 
 
 def _compared(question: str, passages: list[Passage], titles: dict[str, str]) -> list[tuple[str, str]]:
@@ -83,9 +97,12 @@ def _compared(question: str, passages: list[Passage], titles: dict[str, str]) ->
         title = titles[p.hit.chunk.doc_id]
         key = re.sub(r"[^\w\s]", " ", title_key(title))
         at = asked.find(f" {' '.join(key.split())} ")
-        if key.strip() and at >= 0 and title not in {t for _, t in named.values()}:
-            named.setdefault(at, (p.hit.chunk.doc_id, PAREN.sub("", title)))
-    return [named[at] for at in sorted(named)][:2]
+        if not key.strip() or at < 0:
+            continue
+        # "Ed Wood" is the person before "Ed Wood (film)": a qualified title only when no plain one is read
+        if at not in named or (named[at][2] and title == PAREN.sub("", title)):
+            named[at] = (p.hit.chunk.doc_id, PAREN.sub("", title), title != PAREN.sub("", title))
+    return [named[at][:2] for at in sorted(named)][:2]
 
 
 def _first(text: str) -> str:
