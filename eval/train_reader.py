@@ -56,6 +56,37 @@ def training_questions(specs: list[str]) -> set[tuple[str, str]]:
     return keep
 
 
+def groups(grouped: dict, seed: int) -> list[list[tuple[str, str, float]]]:
+    """Per question, the same rows as `pairs` (up to POSITIVES answer sentences, NEGATIVES others) kept
+    together, for the listwise loss: the question's answer sentences against its own other candidates,
+    which is what the reader decides at run time (the best of one question's sentences)."""
+    rng = random.Random(seed)
+    out = []
+    for rows in grouped.values():
+        positives = [r for r in rows if r["label"]]
+        negatives = [r for r in rows if not r["label"]]
+        if not positives or not negatives:
+            continue
+        chosen = rng.sample(positives, min(POSITIVES, len(positives))) + \
+            rng.sample(negatives, min(NEGATIVES, len(negatives)))
+        out.append([(r["question"], f"{r['title']}: {r['sentence']}", float(r["label"])) for r in chosen])
+    rng.shuffle(out)
+    return out
+
+
+def listwise_loss(logits, labels, sizes):
+    """Mean over questions of -log(share of the softmax on its answer sentences): per question, the answer
+    sentences against the others (sizes: rows per question, in order)."""
+    import torch
+
+    losses, first = [], 0
+    for size in sizes:
+        z, y = logits[first:first + size], labels[first:first + size]
+        losses.append(torch.logsumexp(z, 0) - torch.logsumexp(z[y > 0], 0))
+        first += size
+    return torch.stack(losses).mean()
+
+
 def pairs(grouped: dict, seed: int) -> list[tuple[str, str, float]]:
     """Training pairs (question, "title: sentence", label), shuffled; questions with no answer sentence teach
     nothing about which sentence answers and are left out."""
@@ -103,28 +134,35 @@ class Reader:
         torch.save(self.head.state_dict(), out / "head.pt")
 
 
-def train(reader: Reader, data: list[tuple[str, str, float]], minutes: float, max_steps: int | None,
-          lr: float = 3e-5) -> dict:
-    """Steps of BATCH pairs until the time or step budget is spent; the running loss."""
+def train(reader: Reader, data: list, minutes: float, max_steps: int | None, lr: float = 3e-5) -> dict:
+    """Steps of BATCH pairs until the time or step budget is spent; the running loss. `data` is pairs
+    (binary cross-entropy per pair) or groups (listwise_loss, BATCH // GROUP questions a step)."""
     import torch
+
+    listwise = bool(data) and isinstance(data[0], list)
+    per_step = max(1, BATCH // (POSITIVES + NEGATIVES)) if listwise else BATCH
 
     optimizer = torch.optim.AdamW([{"params": reader.encoder.parameters(), "lr": lr},
                                    {"params": reader.head.parameters(), "lr": lr * 30}])
     loss_fn = torch.nn.BCEWithLogitsLoss()
     reader.encoder.train()
-    started, step, running = time.perf_counter(), 0, None
+    started, step, running, seen = time.perf_counter(), 0, None, 0
     bases = [group["lr"] for group in optimizer.param_groups]
     while True:
-        for first in range(0, len(data), BATCH):
-            chunk = data[first:first + BATCH]
+        for first in range(0, len(data), per_step):
+            chunk = data[first:first + per_step]
+            sizes = [len(group) for group in chunk] if listwise else None
+            chunk = [row for group in chunk for row in group] if listwise else chunk
+            seen += len(chunk)
             # warm up over 30 steps, then decay linearly with the time spent: the budget is minutes, not steps
             spent = (time.perf_counter() - started) / (minutes * 60)
             if max_steps:
                 spent = max(spent, step / max_steps)
             for group, base in zip(optimizer.param_groups, bases):
                 group["lr"] = base * min(1.0, (step + 1) / 30) * max(0.05, 1.0 - spent)
-            loss = loss_fn(reader.logits([q for q, _, _ in chunk], [s for _, s, _ in chunk]),
-                           torch.tensor([y for _, _, y in chunk]))
+            logits = reader.logits([q for q, _, _ in chunk], [s for _, s, _ in chunk])
+            labels = torch.tensor([y for _, _, y in chunk])
+            loss = listwise_loss(logits, labels, sizes) if listwise else loss_fn(logits, labels)
             loss.backward()
             optimizer.step()
             optimizer.zero_grad()
@@ -134,7 +172,8 @@ def train(reader: Reader, data: list[tuple[str, str, float]], minutes: float, ma
             if step % 20 == 0:
                 print(f"step {step}  loss {running:.4f}  {time.perf_counter() - started:.0f} s", file=sys.stderr)
             if (max_steps and step >= max_steps) or time.perf_counter() - started > minutes * 60:
-                return {"steps": step, "pairs_seen": step * BATCH, "loss": round(running, 4),
+                return {"steps": step, "pairs_seen": seen, "loss_kind": "listwise" if listwise else "pairwise",
+                        "loss": round(running, 4),
                         "seconds": round(time.perf_counter() - started)}
 
 
@@ -171,6 +210,8 @@ def main(argv=None) -> int:
                         help="train on questions in this language only (repeatable; default: all)")
     parser.add_argument("--dataset", action="append", default=[], metavar="FORMAT:PATH",
                         help="train on the fit part's train slice of these sets only (eval.split.fit_slice)")
+    parser.add_argument("--loss", choices=("pairwise", "listwise"), default="pairwise",
+                        help="binary cross-entropy per pair, or per question its answer sentences against the rest")
     args = parser.parse_args(argv)
     import torch
 
@@ -180,8 +221,10 @@ def main(argv=None) -> int:
         reader = Reader()
         langs = tuple(args.lang or ("en", "ko"))
         keep = training_questions(args.dataset) if args.dataset else None
-        data = pairs(questions(sorted(args.data.glob("*-fit.jsonl")), langs, keep), args.seed)
-        report["training"] = {"pairs": len(data), **train(reader, data, args.minutes, args.steps)}
+        grouped = questions(sorted(args.data.glob("*-fit.jsonl")), langs, keep)
+        data = groups(grouped, args.seed) if args.loss == "listwise" else pairs(grouped, args.seed)
+        report["training"] = {"pairs": sum(map(len, data)) if args.loss == "listwise" else len(data),
+                              **train(reader, data, args.minutes, args.steps)}
         reader.save(args.out)
     else:
         reader = Reader(args.model)

@@ -71,3 +71,19 @@ def test_the_reader_trains_saves_loads_and_is_scored_against_the_ranker_on_the_s
     figures = evaluate(Reader(tmp_path / "model"), grouped)["s"]
     assert figures["questions"] == 3 and figures["ranker_top1"] == 0.0  # the ranker prefers the Louvre sentence
     assert 0.0 <= figures["reader_top1"] <= 1.0
+
+
+@pytest.mark.slow  # imports torch
+def test_the_listwise_loss_is_minus_the_log_softmax_share_of_each_questions_answer_sentences():
+    import math
+
+    import torch
+
+    from eval.train_reader import groups, listwise_loss
+
+    logits, labels = torch.tensor([2.0, 0.0, 0.0, 0.0, 1.0, 1.0]), torch.tensor([1.0, 0, 0, 0, 1, 1])
+    expected = ((math.log(math.exp(2) + 2) - 2) + (math.log(1 + 2 * math.e) - math.log(2 * math.e))) / 2
+    assert float(listwise_loss(logits, labels, [3, 3])) == pytest.approx(expected, rel=1e-5)
+    rows = {("s", "1"): [{"question": "q", "title": "t", "sentence": f"s{i}", "label": int(i == 0)} for i in range(3)],
+            ("s", "2"): [{"question": "q", "title": "t", "sentence": "s", "label": 0}]}  # no answer: left out
+    assert [sorted(y for _, _, y in g) for g in groups(rows, seed=0)] == [[0.0, 0.0, 1.0]]
