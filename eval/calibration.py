@@ -5,7 +5,7 @@ rag/answer/confidence.json.
                                containment of the overviews shown open (above the app's threshold)
     fit_curve(scores, labels)  Platt scaling: P(contains) = σ(a · logit(best probability) + b)
     pick_threshold(sets, …)    the lowest threshold at which every set's open overviews reach the target
-    spare_threshold(sets, …)   the highest threshold that folds at most a given share of right overviews
+    spare_threshold(sets, …)   the highest threshold that folds at most a given share of overviews to spare
 """
 
 from __future__ import annotations
@@ -93,13 +93,17 @@ def _pct(v: float | None) -> str:
     return "–" if v is None else f"{v:.1%}"
 
 
-def spare_threshold(sets: dict[str, list[tuple[float, bool]]], most: float) -> dict:
-    """The highest threshold (0.01 grid) at which, on every set, at most `most` of the overviews that hold the
-    answer fall under it (shown collapsed); the open containment and coverage that leaves on each set."""
+def spare_threshold(sets: dict[str, list[tuple[float, bool]]], most: float,
+                    spared: dict[str, list[tuple[float, bool]]] | None = None) -> dict:
+    """The highest threshold (0.01 grid) at which, on every set, at most `most` of the overviews to spare
+    fall under it (shown collapsed); the open containment and coverage that leaves on each set. The
+    overviews to spare are those that hold the answer, or `spared`'s flagged rows (e.g. every question
+    whose answer is in a passage read: the issue's "at most 5% of answerable questions folded")."""
+    spared = sets if spared is None else spared
     chosen = 0.0
     for t in [round(0.01 * i, 2) for i in range(1, 100)]:
         if all(sum(1 for p, y in rows if y and p < t) <= most * max(sum(y for _, y in rows), 1)
-               for rows in sets.values()):
+               for rows in spared.values()):
             chosen = t
         else:
             break

@@ -7,8 +7,8 @@
 Per scorer ("reader": English evidence, "ranker": Korean), a logistic curve from the evidence's best probability
 to "the overview holds a gold answer" (eval.calibration.fit_curve) over the runs' answered questions; then the
 app's threshold: the highest confidence that, on every run, folds at most --spare of the overviews holding the
-answer (the lowest at which every run's open overviews reach --target containment is reported beside it: on
-HotpotQA the best probability barely separates right from wrong overviews, so that one folds almost all).
+answer, or with --spare-answerable of the questions whose answer is in a passage read (the lowest at which every
+run's open overviews reach --target containment is reported beside it: on HotpotQA the best probability barely separates right from wrong overviews, so that one folds almost all).
 Use runs of questions the reader never trained on (--part calibrate); HotpotQA's fit part is all in the
 reader's training, so its run is in-sample for the reader: say so.
 """
@@ -37,6 +37,9 @@ def main(argv=None) -> int:
                         help="report the threshold at which the open overviews reach this containment on every run")
     parser.add_argument("--spare", type=float, default=0.05,
                         help="the app's threshold folds at most this share of the overviews that hold the answer")
+    parser.add_argument("--spare-answerable", action="store_true",
+                        help="--spare counts the questions whose answer is in a passage read (the issue's "
+                             "'at most 5%% of answerable questions folded'), not the overviews holding it")
     parser.add_argument("--out", type=Path, default=WEIGHTS)
     args = parser.parse_args(argv)
     by_scorer: dict[str, tuple[list[float], list[bool]]] = {}
@@ -53,7 +56,9 @@ def main(argv=None) -> int:
     calibration = Confidence({k: {"a": v["a"], "b": v["b"]} for k, v in curves.items()}, 0.0, {})
     confident = {name: [(calibration.of_best(r["best_relevance"], r["scorer"]), bool(r["contains"]))
                         for r in run["rows"]] for name, run in runs.items()}
-    chosen = spare_threshold(confident, args.spare)
+    answerable = {name: [(calibration.of_best(r["best_relevance"], r["scorer"]), bool(r["answer_in_passages"]))
+                         for r in run["rows"]] for name, run in runs.items()}
+    chosen = spare_threshold(confident, args.spare, answerable if args.spare_answerable else None)
     strict = pick_threshold(confident, args.target)
     command = "python -m eval.fit_confidence " + " ".join(argv if argv is not None else sys.argv[1:])
     data = {"curves": curves, "threshold": chosen["threshold"],

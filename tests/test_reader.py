@@ -6,7 +6,7 @@ import json
 import numpy as np
 import pytest
 
-from eval.calibration import confidence_figures, fit_curve, pick_threshold
+from eval.calibration import confidence_figures, fit_curve, pick_threshold, spare_threshold
 from rag.answer.confidence import Confidence
 from rag.answer.sentences import cut_by_chunk
 from rag.answer.short import short_answer
@@ -140,6 +140,16 @@ def test_fit_curve_and_threshold_follow_the_data():
     chosen = pick_threshold({"s": list(zip(scores, labels))}, target=0.9)
     above = [y for p, y in zip(scores, labels) if p >= chosen["threshold"]]
     assert sum(above) / len(above) >= 0.9 and 0 < chosen["coverage"]["s"] < 0.5
+
+
+def test_the_spared_threshold_folds_at_most_the_given_share_of_the_rows_to_spare():
+    # (confidence, holds the answer); the answer is in a passage read for all but the 0.05 row
+    rows = [(0.05, False), (0.1, False), (0.2, True), (0.3, False)] + [(0.5 + 0.01 * i, True) for i in range(16)]
+    answerable = [(p, p != 0.05) for p, _ in rows]
+    right_only = spare_threshold({"s": rows}, most=0.06)  # 1 of 17 right overviews may fold
+    assert right_only["threshold"] == 0.5 and right_only["sets"]["s"]["coverage"] == 0.8
+    spared = spare_threshold({"s": rows}, most=0.06, spared={"s": answerable})  # 1 of 19 answerable
+    assert spared["threshold"] == 0.2 and spared["sets"]["s"]["coverage"] == 0.9
 
 
 def test_report_figures_rank_by_confidence():
