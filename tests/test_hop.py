@@ -159,3 +159,27 @@ def test_yes_no_decides_from_what_each_source_says(question, docs, lead):
     passages, titles = _read(*docs)
     decided = yes_no(question, passages, titles)
     assert (decided[0] if decided else None) == lead
+
+
+@pytest.mark.parametrize("question, docs, lead", [
+    ("Which band was formed first, Lit or Adorable?",
+     [("Lit (band)", "Lit is an American rock band, formed in 1995 in Fullerton."),
+      ("Adorable", "Adorable were an English band formed in 1990 in Coventry.")],
+     "Adorable: 1990, against 1995 for Lit (the first year each source gives)."),
+    ("Who is younger, John Newcombe or Květa Peschke?",
+     [("John Newcombe", "John Newcombe (born 23 May 1944) is an Australian former tennis player."),
+      ("Květa Peschke", "Květa Peschke (born 9 July 1975) is a Czech tennis player.")],
+     "Květa Peschke: 1975, against 1944 for John Newcombe (the first year each source gives)."),
+    ("Which film was released first, Charley and the Angel or The Boatniks?",  # "Angel" is inside a title
+     [("Angel", "Angel is a 1982 film."), ("Charley and the Angel", "Charley and the Angel is a 1973 film."),
+      ("The Boatniks", "The Boatniks is a 1970 American comedy film.")],
+     "The Boatniks: 1970, against 1973 for Charley and the Angel (the first year each source gives)."),
+    ("Which is larger, Lit or Adorable?",  # no way to compare by a year
+     [("Lit", "Lit is a band formed in 1995."), ("Adorable", "Adorable is a band formed in 1990.")], None),
+])
+def test_which_came_first_is_decided_by_the_first_year_each_source_gives(question, docs, lead):
+    from rag.answer.yesno import which_first
+
+    passages, titles = _read(*docs)
+    decided = which_first(question, passages, titles)
+    assert (decided[0] if decided else None) == lead

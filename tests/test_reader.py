@@ -116,6 +116,10 @@ def test_the_short_answer_is_a_verbatim_span_of_the_kind_asked(question, quote, 
 
 def test_a_yes_no_comparison_gives_yes_or_no():
     assert _short("Are both X and Y in France?", "Yes, both are in France.", decision="compared").text == "Yes"
+    first = "Adorable: 1990, against 1995 for Lit (the first year each source gives)."
+    found = _short("Which band was formed first, Lit or Adorable?", "Adorable were an English band formed in 1990.",
+                   lead=first, decision="compared")
+    assert (found.text, found.citation) == ("Adorable", 1)
 
 
 def test_confidence_is_a_calibrated_curve_with_a_threshold(tmp_path):

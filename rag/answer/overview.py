@@ -3,7 +3,8 @@
     decide(query, idx, passages, evidence, ...) -> Decision, in this order:
         abstain      the index cannot read the question's language; no evidence, or none close enough
                      (cosine under settings.abstain_below); the question names what the index never mentions
-        compared     "Are X and Y both …?": answered by comparing what the two sources say (rag.answer.yesno)
+        compared     "Are X and Y both …?", "Which came first, X or Y?": decided from what the two sources say
+                     (rag.answer.yesno)
         found_only   no sentence is likely to answer (best probability under FOUND_BELOW), or the question's
                      subject's own source lacks it (rag.answer.subject.lacking): say what the sources cover
                      instead of quoting the nearest sentence
@@ -67,7 +68,7 @@ def decide(query: str, idx: LoadedIndex, passages: list[Passage], evidence: list
     compared = compose_yes_no(query, passages, idx.documents, lang)
     if compared:
         sentences, sources, rests_on = compared
-        return Decision("compared", "a yes/no comparison decided from both sources", rests_on, sentences, sources)
+        return Decision("compared", "a comparison decided from both sources", rests_on, sentences, sources)
     if evidence[0].relevance < FOUND_BELOW:
         sentences, sources = found_only(query, evidence, lang)
         return Decision("found_only", "no sentence is likely to answer", evidence, sentences, sources)

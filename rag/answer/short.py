@@ -32,7 +32,7 @@ def short_answer(question: str, sentences: list[Sentence], sources: list[Source]
         return None
     lead = sentences[0]
     if decision == "compared":
-        return _yes_no(lead, lang)
+        return _yes_no(lead, lang) or _named_first(lead, sources)
     kind = fine_type(question) or answer_type(question)
     if kind is None:
         return None
@@ -60,6 +60,14 @@ def _yes_no(lead: Sentence, lang: str) -> ShortAnswer | None:
     if first.lower() in ("no", "아니요", "아니오"):
         return ShortAnswer(no, lead.citations[0])
     return None
+
+
+def _named_first(lead: Sentence, sources: list[Source]) -> ShortAnswer | None:
+    """"Adorable: 1990, against 1995 for Lit …" (rag.answer.yesno.which_first): the entity chosen, when its
+    own cited sentence says its name."""
+    name = lead.text.split(":")[0].strip() if ":" in lead.text else ""
+    quote = next((s.quote for s in sources if s.n == lead.citations[0]), "")
+    return ShortAnswer(name, lead.citations[0]) if name and name in quote else None
 
 
 def _span(text: str, question: str, kind: str) -> str | None:

@@ -1,4 +1,4 @@
-"""Yes/no comparisons decided from what the sources say.
+"""Comparisons decided from what the sources say: yes/no, and which of two came first.
 
 "Are X and Y both Z?" and "Were X and Y of the same nationality?" are a question kind of their own
 (about a sixth of HotpotQA): no sentence holds the answer, the reader compares two sources. The
@@ -6,7 +6,9 @@ overview answers only when the comparison is made from what the sources say: "Ye
 entities' own passages say Z (every content word of it); "No" when one entity's passage says Z and
 the other's, read as well, does not (both cited, so the reader sees what each says); "Yes"/"No" for
 a same nationality, country or plant family when both first sentences name one. Anything else
-(neither says Z, an entity without its own passage) falls back to the ordinary overview.
+(neither says Z, an entity without its own passage) falls back to the ordinary overview. "Which was
+released first, X or Y?" (or older, younger, formed earlier…) is decided by the first year each entity's own
+first sentence gives (a birth, a founding, a release), both sentences cited.
 """
 
 from __future__ import annotations
@@ -26,6 +28,10 @@ SAME = re.compile(r"\bsame (nationality|country|family)\b", re.I)
 # "an American", "a 1994 American", "an award-winning Austrian", "a former Nigerian-American"
 DEMONYM = re.compile(r"\b(?:an?|the)\s+(?:[a-z0-9][\w-]*\s+){0,2}?"
                      r"((?:[A-Z][a-z]+(?:an|ian|ish|ese|ch|ic|i))(?:[-–][A-Z][a-z]+)?)\b")
+WHICH = re.compile(r"^\s*(which|who|what)\b", re.I)
+EARLIER = re.compile(r"\b(first|earlier|earliest|older|oldest|before)\b", re.I)
+LATER = re.compile(r"\b(younger|youngest|later|latest|newer|newest|more recent|last)\b", re.I)
+YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})\b")
 FAMILY = re.compile(r"\b([A-Z][a-z]+aceae)\b")
 FILLER = frozenset("both same also all two either".split())
 # verbs that link the entity to the property asked about ("described as a genus", "located in England"):
@@ -39,7 +45,7 @@ def compose_yes_no(question: str, passages: list[Passage], documents: dict, lang
     documents maps doc_id -> Document (title, url). The lead cites both sentences it rests on.
     """
     titles = {p.hit.chunk.doc_id: documents[p.hit.chunk.doc_id].title for p in passages}
-    decided = yes_no(question, passages, titles, lang)
+    decided = yes_no(question, passages, titles, lang) or which_first(question, passages, titles, lang)
     if decided is None:
         return None
     lead, rests_on = decided
@@ -89,20 +95,48 @@ def yes_no(question: str, passages: list[Passage], titles: dict[str, str],
             [(yes_doc, best[yes_doc]), (no_doc, _first(texts[no_doc]))])
 
 
+def which_first(question: str, passages: list[Passage], titles: dict[str, str],
+                lang: str = "en") -> tuple[str, list[tuple[str, str]]] | None:
+    """"Which band formed earlier, X or Y?", "Who is younger, X or Y?": the entity whose own first sentence
+    gives the earlier (or later) year, with both sentences as its grounds; None when a year is missing,
+    the years tie, or the question asks neither way."""
+    if lang != "en" or not WHICH.match(question) or " or " not in question.lower():
+        return None
+    earlier, later = EARLIER.search(question), LATER.search(question)
+    if bool(earlier) == bool(later):
+        return None
+    entities = _compared(question, passages, titles)
+    if len(entities) != 2:
+        return None
+    firsts = {doc: _first(" ".join(p.hit.chunk.text for p in passages if p.hit.chunk.doc_id == doc))
+              for doc, _ in entities}
+    years = [YEAR.findall(firsts[doc])[:1] for doc, _ in entities]
+    if not all(years) or years[0] == years[1]:
+        return None
+    order = sorted(zip((int(y[0]) for y in years), entities), reverse=bool(later))
+    (year, (doc, title)), (other_year, (other_doc, other_title)) = order
+    return (f"{title}: {year}, against {other_year} for {other_title} (the first year each source gives).",
+            [(doc, firsts[doc]), (other_doc, firsts[other_doc])])
+
+
 def _compared(question: str, passages: list[Passage], titles: dict[str, str]) -> list[tuple[str, str]]:
-    """The documents whose titles the question names, in the order it names them (first two)."""
+    """The documents whose titles the question names, in the order it names them (first two); a title named
+    only inside a longer one ("Angel" in "Charley and the Angel") is not an entity of its own."""
     asked = " " + re.sub(r"[^\w\s]", " ", question.lower()) + " "
-    named = {}
+    named = {}  # position -> (doc_id, title without qualifier, qualified, length named)
     for p in passages:
         title = titles[p.hit.chunk.doc_id]
-        key = re.sub(r"[^\w\s]", " ", title_key(title))
-        at = asked.find(f" {' '.join(key.split())} ")
-        if not key.strip() or at < 0:
+        key = " ".join(re.sub(r"[^\w\s]", " ", title_key(title)).split())
+        at = asked.find(f" {key} ")
+        if not key or at < 0:
             continue
+        plain = PAREN.sub("", title)
         # "Ed Wood" is the person before "Ed Wood (film)": a qualified title only when no plain one is read
-        if at not in named or (named[at][2] and title == PAREN.sub("", title)):
-            named[at] = (p.hit.chunk.doc_id, PAREN.sub("", title), title != PAREN.sub("", title))
-    return [named[at][:2] for at in sorted(named)][:2]
+        if at not in named or (named[at][2] and title == plain):
+            named[at] = (p.hit.chunk.doc_id, plain, title != plain, len(key))
+    inside = {at for at in named for other in named
+              if other != at and other <= at and at + named[at][3] <= other + named[other][3]}
+    return [named[at][:2] for at in sorted(named) if at not in inside][:2]
 
 
 def _first(text: str) -> str:
