@@ -165,15 +165,21 @@ def test_yes_no_decides_from_what_each_source_says(question, docs, lead):
     ("Which band was formed first, Lit or Adorable?",
      [("Lit (band)", "Lit is an American rock band, formed in 1995 in Fullerton."),
       ("Adorable", "Adorable were an English band formed in 1990 in Coventry.")],
-     "Adorable: 1990, against 1995 for Lit (the first year each source gives)."),
+     "Adorable: 1990, against 1995 for Lit (as the first sentence of each source gives them)."),
     ("Who is younger, John Newcombe or Květa Peschke?",
      [("John Newcombe", "John Newcombe (born 23 May 1944) is an Australian former tennis player."),
       ("Květa Peschke", "Květa Peschke (born 9 July 1975) is a Czech tennis player.")],
-     "Květa Peschke: 1975, against 1944 for John Newcombe (the first year each source gives)."),
+     "Květa Peschke: 1975, against 1944 for John Newcombe (as the first sentence of each source gives them)."),
     ("Which film was released first, Charley and the Angel or The Boatniks?",  # "Angel" is inside a title
      [("Angel", "Angel is a 1982 film."), ("Charley and the Angel", "Charley and the Angel is a 1973 film."),
       ("The Boatniks", "The Boatniks is a 1970 American comedy film.")],
-     "The Boatniks: 1970, against 1973 for Charley and the Angel (the first year each source gives)."),
+     "The Boatniks: 1970, against 1973 for Charley and the Angel (as the first sentence of each source gives them)."),
+    ("Who died first, Mauritz Stiller or Greta Garbo?",  # a death: the lifespan's second year
+     [("Mauritz Stiller", "Mauritz Stiller (17 July 1883 – 18 November 1928) was a film director."),
+      ("Greta Garbo", "Greta Garbo (18 September 1905 – 15 April 1990) was an actress.")],
+     "Mauritz Stiller: 1928, against 1990 for Greta Garbo (as the first sentence of each source gives them)."),
+    ("Who was the first to fly, Lit or Adorable?",  # "the first …": not a race of dates
+     [("Lit", "Lit is a band formed in 1995."), ("Adorable", "Adorable is a band formed in 1990.")], None),
     ("Which is larger, Lit or Adorable?",  # no way to compare by a year
      [("Lit", "Lit is a band formed in 1995."), ("Adorable", "Adorable is a band formed in 1990.")], None),
 ])

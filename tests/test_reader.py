@@ -116,7 +116,7 @@ def test_the_short_answer_is_a_verbatim_span_of_the_kind_asked(question, quote, 
 
 def test_a_yes_no_comparison_gives_yes_or_no():
     assert _short("Are both X and Y in France?", "Yes, both are in France.", decision="compared").text == "Yes"
-    first = "Adorable: 1990, against 1995 for Lit (the first year each source gives)."
+    first = "Adorable: 1990, against 1995 for Lit (as the first sentence of each source gives them)."
     found = _short("Which band was formed first, Lit or Adorable?", "Adorable were an English band formed in 1990.",
                    lead=first, decision="compared")
     assert (found.text, found.citation) == ("Adorable", 1)

@@ -31,6 +31,7 @@ DEMONYM = re.compile(r"\b(?:an?|the)\s+(?:[a-z0-9][\w-]*\s+){0,2}?"
 WHICH = re.compile(r"^\s*(which|who|what)\b", re.I)
 EARLIER = re.compile(r"\b(first|earlier|earliest|older|oldest|before)\b", re.I)
 LATER = re.compile(r"\b(younger|youngest|later|latest|newer|newest|more recent|last)\b", re.I)
+DIED = re.compile(r"\b(died|death|passed away)\b", re.I)
 YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})\b")
 FAMILY = re.compile(r"\b([A-Z][a-z]+aceae)\b")
 FILLER = frozenset("both same also all two either".split())
@@ -103,19 +104,20 @@ def which_first(question: str, passages: list[Passage], titles: dict[str, str],
     if lang != "en" or not WHICH.match(question) or " or " not in question.lower():
         return None
     earlier, later = EARLIER.search(question), LATER.search(question)
-    if bool(earlier) == bool(later):
-        return None
+    if bool(earlier) == bool(later) or re.search(r"\bthe first\b", question, re.I):
+        return None  # "Who was the first Russian composer to …, X or Y?" is not a race of dates
     entities = _compared(question, passages, titles)
     if len(entities) != 2:
         return None
     firsts = {doc: _first(" ".join(p.hit.chunk.text for p in passages if p.hit.chunk.doc_id == doc))
               for doc, _ in entities}
-    years = [YEAR.findall(firsts[doc])[:1] for doc, _ in entities]
+    at = 1 if DIED.search(question) else 0  # "(1883 – 1928)": a death is the second year of a lifespan
+    years = [YEAR.findall(firsts[doc])[at:at + 1] for doc, _ in entities]
     if not all(years) or years[0] == years[1]:
         return None
     order = sorted(zip((int(y[0]) for y in years), entities), reverse=bool(later))
     (year, (doc, title)), (other_year, (other_doc, other_title)) = order
-    return (f"{title}: {year}, against {other_year} for {other_title} (the first year each source gives).",
+    return (f"{title}: {year}, against {other_year} for {other_title} (as the first sentence of each source gives them).",
             [(doc, firsts[doc]), (other_doc, firsts[other_doc])])
 
 
