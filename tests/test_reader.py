@@ -26,6 +26,13 @@ def test_a_quoted_pronoun_gets_its_referent_when_the_document_fits_it():
     assert with_referent("It is believed that he drew it.", "Mona Lisa", False) == "It is believed that he drew it."
     assert with_referent("Hector was a prince.", "Troy", False) == "Hector was a prince."
     assert with_referent("그는 화가였다.", "레오나르도", True) == "그는 화가였다."
+    # the subject pronoun after a fronted phrase is the same pronoun
+    assert with_referent("A graduate of École Centrale, he made his name with bridges.", "Gustave Eiffel", True) == \
+        "A graduate of École Centrale, [Gustave Eiffel] made his name with bridges."
+    assert with_referent("In 1900, it was believed that he drew it.", "Mona Lisa", False) == \
+        "In 1900, it was believed that he drew it."
+    assert with_referent("When asked, Smith said he was fine.", "Gustave Eiffel", True) == \
+        "When asked, Smith said he was fine."
 
 
 def test_the_subject_is_the_document_the_question_names_longest_first():

@@ -34,6 +34,8 @@ EXPLETIVE = re.compile(r"^it\s+(is|was|has been|had been|would be|remains|seems|
                        r"(believed|thought|said|known|estimated|likely|unlikely|possible|not|unclear|uncertain|"
                        r"claimed|reported|argued|also|often|generally|widely|now|therefore)\b", re.I)
 OPENING = re.compile(r"^(He|She|His|Her|It|Its)\b(?!['’])")
+# a fronted phrase before the subject pronoun: "A graduate of École Centrale, he made his name …"
+FRONTED = re.compile(r"^([A-Z][^,.;:()\"“]{2,80}?,\s+)(he|she|it)\b(?!['’])")
 
 
 def is_person(text: str) -> bool:
@@ -116,15 +118,19 @@ def named_in(query: str, titles: dict[str, str]) -> list[str]:
 
 
 def with_referent(sentence: str, title: str, person: bool | None, brackets: bool = True) -> str:
-    """The sentence with an opening pronoun replaced by its document's title (in brackets: an editor's insertion),
+    """The sentence with an opening pronoun (or the subject pronoun after a fronted phrase: "A graduate of …, he")
+    replaced by its document's title (in brackets: an editor's insertion),
     when the pronoun fits the document (he/she for a person, it for anything else; any when `person` is None);
     unchanged otherwise."""
-    opening = OPENING.match(sentence)
+    fronted = FRONTED.match(sentence)
+    before = fronted.group(1) if fronted else ""
+    rest = sentence[len(before):]
+    opening = OPENING.match(rest[:1].upper() + rest[1:])
     if not opening or not title:
         return sentence
     word = opening.group(1).lower()
     table = {**PERSONAL, **IMPERSONAL} if person is None else PERSONAL if person else IMPERSONAL
-    if word not in table or (word == "it" and EXPLETIVE.match(sentence)):
+    if word not in table or (word == "it" and EXPLETIVE.match(rest)):
         return sentence
     name = re.sub(r"\s*\([^)]*\)\s*$", "", title).strip()
-    return f"{f'[{name}]' if brackets else name}{table[word]}{sentence[opening.end():]}"
+    return f"{before}{f'[{name}]' if brackets else name}{table[word]}{rest[opening.end():]}"
