@@ -8,7 +8,8 @@ Per scorer ("reader": English evidence, "ranker": Korean), a logistic curve from
 to "the overview holds a gold answer" (eval.calibration.fit_curve) over the runs' answered questions; then the
 app's threshold: the highest confidence that, on every run, folds at most --spare of the overviews holding the
 answer, or with --spare-answerable of the questions whose answer is in a passage read (the lowest at which every
-run's open overviews reach --target containment is reported beside it: on HotpotQA the best probability barely separates right from wrong overviews, so that one folds almost all).
+run's open overviews reach --target containment is reported beside it: on HotpotQA the best probability barely
+separates right from wrong overviews, so that one folds almost all).
 Use runs of questions the reader never trained on (--part calibrate); HotpotQA's fit part is all in the
 reader's training, so its run is in-sample for the reader: say so.
 """

@@ -117,7 +117,8 @@ def which_first(question: str, passages: list[Passage], titles: dict[str, str],
         return None
     order = sorted(zip((int(y[0]) for y in years), entities), reverse=bool(later))
     (year, (doc, title)), (other_year, (other_doc, other_title)) = order
-    return (f"{title}: {year}, against {other_year} for {other_title} (as the first sentence of each source gives them).",
+    return (f"{title}: {year}, against {other_year} for {other_title} "
+            "(as the first sentence of each source gives them).",
             [(doc, firsts[doc]), (other_doc, firsts[other_doc])])
 
 
