@@ -67,6 +67,8 @@ def main(argv=None) -> int:
                        "runs": {name: {"command": run["command"], "answered": len(run["rows"])}
                                 for name, run in runs.items()},
                        "threshold": chosen,
+                       "spared": "questions whose answer is in a passage read" if args.spare_answerable
+                       else "overviews that hold the answer",
                        "containment_target_instead": strict,
                        "curve": "P(contains) = 1 / (1 + exp(-(a * logit(best evidence probability) + b)))"}}
     args.out.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
