@@ -112,4 +112,4 @@ def spare_threshold(sets: dict[str, list[tuple[float, bool]]], most: float,
         open_ = [y for p, y in rows if p >= chosen]
         figures[name] = {"coverage": round(len(open_) / max(len(rows), 1), 4),
                          "open_containment": round(sum(open_) / max(len(open_), 1), 4)}
-    return {"threshold": chosen, "most_right_collapsed": most, "sets": figures}
+    return {"threshold": chosen, "most_collapsed": most, "sets": figures}

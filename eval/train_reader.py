@@ -136,7 +136,7 @@ class Reader:
 
 def train(reader: Reader, data: list, minutes: float, max_steps: int | None, lr: float = 3e-5) -> dict:
     """Steps of BATCH pairs until the time or step budget is spent; the running loss. `data` is pairs
-    (binary cross-entropy per pair) or groups (listwise_loss, BATCH // GROUP questions a step)."""
+    (binary cross-entropy per pair) or groups (listwise_loss, BATCH // (POSITIVES + NEGATIVES) questions a step)."""
     import torch
 
     listwise = bool(data) and isinstance(data[0], list)
