@@ -113,6 +113,9 @@ def test_the_subject_own_source_lacking_the_answer_is_said_instead_of_another_le
     ("세종대왕은 언제 태어났나?", "세종은 1397년 5월 15일 한양에서 태어났다.", "1397년 5월 15일"),
     ("Why is the sky blue?", "Rayleigh scattering makes the sky blue.", None),  # no kind asked: no guess
     ("When was the Mona Lisa painted?", "The Mona Lisa is a famous portrait.", None),  # no date in the source
+    # a question offering two: the answer is one of them, not another name in the sentence
+    ("Who was born first, Leonardo da Vinci or Michelangelo?",
+     "Vasari wrote Lives of the Most Excellent Painters, on Leonardo da Vinci and Michelangelo.", None),
 ])
 def test_the_short_answer_is_a_verbatim_span_of_the_kind_asked(question, quote, expected):
     found = _short(question, quote)

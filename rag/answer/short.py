@@ -23,6 +23,7 @@ DATE_KO = re.compile(r"\d{3,4}년(?:\s*\d{1,2}월)?(?:\s*\d{1,2}일)?|\d{1,2}월
 NUMBER = re.compile(r"(?<![\w.])\d[\d,.]*(?:\s*(?:million|billion|thousand|hundred|%|per cent|percent))?")
 # A run of capitalised words, with the small words names carry inside them ("Leonardo da Vinci")
 NAME_RUN = re.compile(r"[A-Z][\w'’.-]*(?:\s+(?:(?:da|de|di|del|der|van|von|of|the|la|le|y|bin|al)\s+)?[A-Z][\w'’.-]*)*")
+OFFERS = re.compile(r"\bor\b|둘 중", re.I)
 YES_NO = {"en": ("Yes", "No"), "ko": ("예", "아니요")}
 
 
@@ -71,6 +72,15 @@ def _named_first(lead: Sentence, sources: list[Source]) -> ShortAnswer | None:
 
 
 def _span(text: str, question: str, kind: str) -> str | None:
+    span = _kind_span(text, question, kind)
+    # "Who was born first, Leonardo da Vinci or Michelangelo?": the answer is one of the two offered, not
+    # "Most Excellent Painters" from a sentence naming both
+    if span and OFFERS.search(question) and span.lower() not in question.lower():
+        return None
+    return span
+
+
+def _kind_span(text: str, question: str, kind: str) -> str | None:
     asked = {w.lower() for w in WORD.findall(question)}
     if kind in ("year", "birth"):
         found = (DATE_KO if has_hangul(text) else DATE).findall(text) or YEAR_KO.findall(text)
