@@ -132,5 +132,5 @@ def with_referent(sentence: str, title: str, person: bool | None, brackets: bool
     table = {**PERSONAL, **IMPERSONAL} if person is None else PERSONAL if person else IMPERSONAL
     if word not in table or (word == "it" and EXPLETIVE.match(rest)):
         return sentence
-    name = re.sub(r"\s*\([^)]*\)\s*$", "", title).strip()
+    name = shown(title)
     return f"{before}{f'[{name}]' if brackets else name}{table[word]}{rest[opening.end():]}"

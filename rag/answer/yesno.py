@@ -66,7 +66,7 @@ def yes_no(question: str, passages: list[Passage], titles: dict[str, str],
     entities = _compared(question, passages, titles)
     if len(entities) != 2:
         return None
-    texts = {doc: " ".join(p.hit.chunk.text for p in passages if p.hit.chunk.doc_id == doc) for doc, _ in entities}
+    texts = _own_texts(passages, entities)
     same = SAME.search(question)
     if same:
         pattern = FAMILY if same.group(1).lower() == "family" else DEMONYM
@@ -109,8 +109,7 @@ def which_first(question: str, passages: list[Passage], titles: dict[str, str],
     entities = _compared(question, passages, titles)
     if len(entities) != 2:
         return None
-    firsts = {doc: _first(" ".join(p.hit.chunk.text for p in passages if p.hit.chunk.doc_id == doc))
-              for doc, _ in entities}
+    firsts = {doc: _first(text) for doc, text in _own_texts(passages, entities).items()}
     at = 1 if DIED.search(question) else 0  # "(1883 – 1928)": a death is the second year of a lifespan
     years = [YEAR.findall(firsts[doc])[at:at + 1] for doc, _ in entities]
     if not all(years) or years[0] == years[1]:
@@ -140,6 +139,11 @@ def _compared(question: str, passages: list[Passage], titles: dict[str, str]) ->
     inside = {at for at in named for other in named
               if other != at and other <= at and at + named[at][3] <= other + named[other][3]}
     return [named[at][:2] for at in sorted(named) if at not in inside][:2]
+
+
+def _own_texts(passages: list[Passage], entities: list[tuple[str, str]]) -> dict[str, str]:
+    """Each compared entity's own passages read, joined: doc_id -> text."""
+    return {doc: " ".join(p.hit.chunk.text for p in passages if p.hit.chunk.doc_id == doc) for doc, _ in entities}
 
 
 def _first(text: str) -> str:
