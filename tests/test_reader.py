@@ -104,6 +104,38 @@ def test_the_subject_own_source_lacking_the_answer_is_said_instead_of_another_le
                    texts.__getitem__) is None  # named after the subject
 
 
+def _found(rows):
+    """Candidates from (title, sentence, hop) rows, as rag.answer.evidence builds them."""
+    from rag.answer.evidence import Candidates
+    from rag.answer.ranker import FEATURES
+    from rag.schema import Chunk, Hit, Passage
+
+    passages = [Passage(Hit(Chunk(i, f"d:{t}", s, 0), 1.0), i, hop) for i, (t, s, hop) in enumerate(rows)]
+    return Candidates([s for _, s, _ in rows], passages, np.zeros((len(rows), len(FEATURES))),
+                      np.eye(len(rows)), [""] * len(rows)), {f"d:{t}": (t, "") for t, _, _ in rows}
+
+
+def test_the_reader_brings_the_subject_own_sentence_first_for_a_short_question():
+    from rag.answer.evidence import _subject_first
+
+    found, titles = _found([("Statue of Liberty", "Its framework was built by Gustave Eiffel.", 2),
+                            ("Gustave Eiffel", "Alexandre Gustave Eiffel was a French civil engineer.", 1),
+                            ("Gustave Eiffel", "A graduate of École Centrale, he built bridges.", 1)])
+    probability, judged = np.array([0.43, 0.31, 0.17]), np.array([0.8, 1.6, 1.7])
+    q = "Where did Gustave Eiffel study?"
+    assert _subject_first([0, 1, 2], probability, found, q, titles, 4, judged) == [2, 0, 1]
+    # ... unless the blend finds it far less likely than the lead (under READ_RATIO of it)
+    assert _subject_first([0, 1, 2], np.array([0.43, 0.05, 0.03]), found, q, titles, 4, judged) == [0, 1, 2]
+    # without the reader, a second-hop lead stays (a multi-hop chain's end), as does a lead the reader prefers
+    assert _subject_first([0, 1, 2], probability, found, q, titles, 4) == [0, 1, 2]
+    assert _subject_first([0, 1, 2], probability, found, q, titles, 4, np.array([2.0, 1.6, 1.7])) == [0, 1, 2]
+    # a question about a date: the subject's sentence must hold one; a long multi-hop question is not judged so
+    assert _subject_first([0, 1, 2], probability, found, "When did Gustave Eiffel study?", titles, 4,
+                          judged) == [0, 1, 2]
+    assert _subject_first([0, 1, 2], probability, found, "Where did the engineer who built the framework of "
+                          "the statue by Gustave Eiffel study?", titles, 4, judged) == [0, 1, 2]
+
+
 @pytest.mark.parametrize("question,quote,expected", [
     ("Who painted the Mona Lisa?", "The Mona Lisa is a portrait by Italian artist Leonardo da Vinci.",
      "Leonardo da Vinci"),

@@ -27,6 +27,9 @@ from rag.answer.types import answer_type, has_answer_type, novelty, term_overlap
 # see _subject_first. On the fit part's calibrate slice of SQuAD no ratio changed a lead; on HotpotQA's
 # held-out rows 0.3–0.9 moved top-1 by at most two questions of 91 either way once second-hop leads were kept.
 SUBJECT_RATIO = 0.7
+# ... or, when the reader alone puts it above the lead, at least this share: on 100 HotpotQA questions (seed 1) a
+# subject sentence at 0.03 against a lead at 0.15 naming the answer (the awards' host) displaced it.
+READ_RATIO = 0.25
 # The reader reads at most this many sentences a question, the ranker's best: reading costs ~5 ms a sentence
 # on 2 cores (issue 18's budget: the overview at most 25% slower than with the ranker alone). On 100 HotpotQA
 # and 100 SQuAD questions (seed 1) 8, 12 and all (p50 20) gave containment within one question of each other.
@@ -128,11 +131,13 @@ def select_evidence(query: str, passages: list[Passage], titles: dict[str, tuple
     # "… of the High Renaissance" for "how high is Mount Everest" on word overlap and a date alone.
     # The reader reads only the related ones (the rest end at 0 whatever it says).
     related = found.cosine >= relevant_from
+    judged = np.full(len(ranker_logit), -np.inf)  # the reader's own logit, for the sentences it read
     if reader is not None and reads(lang):
         read = np.flatnonzero(related) if related.any() else np.arange(len(found.sentences))
         read = read[np.argsort(-ranker_logit[read], kind="stable")[:READ_AT_MOST]]
         probability = np.zeros(len(ranker_logit))  # past READ_AT_MOST the ranker's rejects stay unread: 0
-        probability[read] = reader.blend(reader.logits(query, _resolved(found, titles, read)), ranker_logit[read])
+        judged[read] = reader.logits(query, _resolved(found, titles, read))
+        probability[read] = reader.blend(judged[read], ranker_logit[read])
     else:
         probability = 1.0 / (1.0 + np.exp(-ranker_logit))
     if related.any():
@@ -142,7 +147,7 @@ def select_evidence(query: str, passages: list[Passage], titles: dict[str, tuple
     # whatever the question's absolute probabilities are
     picked = _mmr(probability / max(float(probability.max()), 1e-9), found.vectors, k, diversity, docs)
     picked = [i for i in picked if probability[i] > 0] or picked[:1]
-    picked = _subject_first(picked, probability, found, query, titles, k)
+    picked = _subject_first(picked, probability, found, query, titles, k, judged)
     picked = _keep_typed(_keep_bridge(picked, probability, found, k), probability, found, query, k)
     picked = _keep_subject(picked, probability, found, query, titles, k)
     out = []
@@ -166,25 +171,41 @@ def _resolved(found: Candidates, titles: dict[str, tuple[str, str]], read) -> li
 
 
 def _subject(picked: list[int], probability: np.ndarray, found: Candidates, query: str,
-             titles: dict[str, tuple[str, str]]) -> tuple[list[str], int | None]:
+             titles: dict[str, tuple[str, str]], judged: np.ndarray | None = None) -> tuple[list[str], int | None]:
     """The documents the question names, and the best sentence of the first of them, when the lead comes from
     none of them and not from a second hop (a multi-hop question names where the chain starts, and its answer
-    is in the bridge's document); else (named, None)."""
+    is in the bridge's document); else (named, None). For a short question about one thing that the reader
+    read (`judged`), a second-hop lead counts too, and the best sentence is the reader's: see _subject_first."""
     docs = [p.hit.chunk.doc_id for p in found.passages]
     named = named_in(query, {d: titles[d][0] for d in set(docs)})
-    if not picked or not named or docs[picked[0]] in named or found.passages[picked[0]].hop == 2:
+    reader_judges = judged is not None and about_one(query)
+    if not picked or not named or docs[picked[0]] in named or (found.passages[picked[0]].hop == 2
+                                                              and not reader_judges):
         return named, None
     own = [i for i, d in enumerate(docs) if d == named[0] and probability[i] > 0]
-    return named, max(own, key=lambda i: probability[i]) if own else None
+    by = judged if reader_judges and any(np.isfinite(judged[i]) for i in own) else probability
+    return named, max(own, key=lambda i: by[i]) if own else None
 
 
 def _subject_first(picked: list[int], probability: np.ndarray, found: Candidates, query: str,
-                   titles: dict[str, tuple[str, str]], k: int) -> list[int]:
+                   titles: dict[str, tuple[str, str]], k: int, judged: np.ndarray | None = None) -> list[int]:
     """The lead comes from the document the question names ("Who painted the Mona Lisa?": Mona Lisa's
     article, not a painting called "China's Mona Lisa") when its best sentence is at least SUBJECT_RATIO as
-    likely to answer as the best one."""
-    _, best = _subject(picked, probability, found, query, titles)
-    if best is None or probability[best] < SUBJECT_RATIO * probability[picked[0]]:
+    likely to answer as the best one — or, for a short question about one thing, when the reader alone
+    (`judged`) puts it above the lead, it is at least READ_RATIO as likely, and it holds the kind of thing
+    asked (a date for "when"). Within one
+    document the ranker's features say little the reader does not (same title, same rank), and its answer
+    typing misleads: for "Where did Gustave Eiffel study?" it put the Statue of Liberty's "… built by
+    Gustave Eiffel" (blend 0.42) over Eiffel's own "A graduate of École Centrale …" (0.07; reader logits
+    +0.70 and +1.75)."""
+    _, best = _subject(picked, probability, found, query, titles, judged)
+    if best is None:
+        return picked
+    likely = probability[best] >= SUBJECT_RATIO * probability[picked[0]]
+    expects = answer_type(query)
+    read_above = judged is not None and about_one(query) and judged[best] > judged[picked[0]] \
+        and probability[best] >= READ_RATIO * probability[picked[0]] and (expects is None or has_answer_type(found.sentences[best], expects, query_terms(query)))
+    if not (likely or read_above):
         return picked
     return [best] + [i for i in picked if i != best][: k - 1]
 
@@ -230,7 +251,9 @@ def _keep_typed(picked: list[int], probability: np.ndarray, found: Candidates, q
 
 
 def _append(picked: list[int], extra: int, k: int) -> list[int]:
-    """picked plus one more, the last pick giving way when k are picked already."""
+    """picked plus one more, the last pick giving way when k are picked already (unchanged when it is picked)."""
+    if extra in picked:
+        return picked
     return (picked[: k - 1] if len(picked) >= k else picked) + [extra]
 
 
