@@ -104,6 +104,19 @@ def test_the_subject_own_source_lacking_the_answer_is_said_instead_of_another_le
                    texts.__getitem__) is None  # named after the subject
 
 
+def test_an_overview_that_never_names_the_question_subject_is_folded():
+    from rag.answer.abstain import off_subject
+
+    piercy = ev("Marge Piercy", 0.3, text="Her work includes Woman on the Edge of Time.")
+    assert off_subject("What nationality was Arthur Woolf?", [piercy])
+    woolf = ev("Arthur Woolf", 0.3, text="He was a Cornish engineer.")
+    assert not off_subject("What nationality was Arthur Woolf?", [piercy, woolf])  # his own title names him
+    assert not off_subject("What nationality was Arthur Woolf?",
+                           [ev("Engines", 0.3, text="Arthur Woolf built engines.")])  # the sentence does
+    assert not off_subject("what nationality was he", [piercy])  # no name asked: nothing to miss
+    assert not off_subject("What nationality was Arthur Woolf?", [])
+
+
 def _found(rows):
     """Candidates from (title, sentence, hop) rows, as rag.answer.evidence builds them."""
     from rag.answer.evidence import Candidates

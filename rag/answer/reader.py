@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 FOLDER = Path(__file__).with_name("reader")
 WEIGHTS, TOKENIZER, CARD = "reader-int8.onnx", "tokenizer.json", "reader.json"
 LANGS = ("en",)
+BATCH = 32
+FEEDS = ("input_ids", "attention_mask", "token_type_ids")
 
 
 class Reader:
@@ -46,7 +48,8 @@ class Reader:
         self.tokenizer = Tokenizer.from_file(str(folder / TOKENIZER))
         # the training tokenizer's pair truncation (transformers' "longest_first"): cut the longer text first
         self.tokenizer.enable_truncation(self.max_tokens, strategy="longest_first")
-        self.tokenizer.no_padding()  # logits() runs each pair alone
+        self.tokenizer.no_padding()  # logits() pads each batch to its own longest pair
+        self.pad_id = self.tokenizer.token_to_id("[PAD]") or 0
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads or os.cpu_count() or 1
         options.log_severity_level = 3
@@ -68,16 +71,27 @@ class Reader:
             return None
 
     def logits(self, question: str, texts: list[str]) -> np.ndarray:
-        """One logit per text, each pair run alone. The graph is dynamically quantized: every matrix product
-        quantizes its input with one scale for the whole tensor, so in a padded batch a sentence's logit
-        depended on its neighbours and their padding ("A graduate of École Centrale …" for "Where did Gustave
-        Eiffel study?": 1.17 among six candidates, 1.27 alone, 2.05 beside one other). Alone it is one number
-        whatever else is read, and no slower: 12 candidates took 154 ms batched and 157 ms alone (AMD EPYC,
-        2 cores, an eval running beside)."""
+        """One logit per text. Pairs are batched by length and each batch padded only to its own longest pair:
+        on `vital` a question's candidates run from 20 to 96 tokens, and padding every pair to the longest cost
+        about a third of the reading time. The graph is dynamically quantized (one activation scale per tensor),
+        so a logit moves with its batch ("A graduate of École Centrale …" for "Where did Gustave Eiffel study?":
+        1.17 among six candidates, 1.27 alone). Each pair alone took the same time but measured no better (100
+        SQuAD / 100 HotpotQA questions, seed 1: containment 0.870 → 0.860, 0.660 → 0.650; the blend was fitted
+        on batched logits), so batches stay."""
         out = np.zeros(len(texts), dtype=np.float32)
-        for i, e in enumerate(self.tokenizer.encode_batch([(question, t) for t in texts])):
-            feeds = {"input_ids": e.ids, "attention_mask": e.attention_mask, "token_type_ids": e.type_ids}
-            out[i] = self.session.run(None, {k: np.array([feeds[k]], dtype=np.int64) for k in self.inputs})[0].item()
+        encoded = self.tokenizer.encode_batch([(question, t) for t in texts])
+        order = np.argsort([len(e.ids) for e in encoded], kind="stable")
+        for start in range(0, len(texts), BATCH):
+            rows = order[start:start + BATCH]
+            width = max(len(encoded[i].ids) for i in rows)
+            feeds = {name: np.zeros((len(rows), width), dtype=np.int64) for name in FEEDS}
+            feeds["input_ids"][:] = self.pad_id
+            for r, i in enumerate(rows):
+                e = encoded[i]
+                feeds["input_ids"][r, :len(e.ids)] = e.ids
+                feeds["attention_mask"][r, :len(e.ids)] = e.attention_mask
+                feeds["token_type_ids"][r, :len(e.ids)] = e.type_ids
+            out[rows] = self.session.run(None, {k: feeds[k] for k in self.inputs})[0].reshape(-1)
         return out
 
     def probability(self, question: str, texts: list[str]) -> np.ndarray:
