@@ -131,8 +131,9 @@ def select_evidence(query: str, passages: list[Passage], titles: dict[str, tuple
     # "… of the High Renaissance" for "how high is Mount Everest" on word overlap and a date alone.
     # The reader reads only the related ones (the rest end at 0 whatever it says).
     related = found.cosine >= relevant_from
-    judged = np.full(len(ranker_logit), -np.inf)  # the reader's own logit, for the sentences it read
+    judged = None  # the reader's own logit, for the sentences it read (-inf for the rest)
     if reader is not None and reads(lang):
+        judged = np.full(len(ranker_logit), -np.inf)
         read = np.flatnonzero(related) if related.any() else np.arange(len(found.sentences))
         read = read[np.argsort(-ranker_logit[read], kind="stable")[:READ_AT_MOST]]
         probability = np.zeros(len(ranker_logit))  # past READ_AT_MOST the ranker's rejects stay unread: 0
