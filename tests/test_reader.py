@@ -119,7 +119,8 @@ def test_an_overview_that_never_names_the_question_subject_is_folded():
     q = "지루는 2013년 사우샘프턴을 상대로 몇골을 넣었나?"
     assert not off_subject(q, [ev("올리비에 지루", 0.3, text="4일 뒤 사우샘프턴과의 경기에서 다시 득점에 성공했다.")])
     assert off_subject(q, [ev("아스널", 0.3, text="아스널은 2-1로 승리했다.")])
-    assert not off_subject("IOC에서 평가단을 언제 만들었나?", [ev("평가단", 0.3, text="IOC는 2002년 평가단을 만들었다.")])
+    assert not off_subject("IOC에서 평가단을 언제 만들었나?",
+                           [ev("평가단", 0.3, text="IOC는 2002년 평가단을 만들었다.")])
 
 
 def _found(rows):
