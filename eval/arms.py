@@ -104,7 +104,7 @@ class Judge:
         supported = self.supported(sentences, [[e for d, _ in docs for e in evidence_by_doc.get(d, [])]
                                                for docs in cited[: len(sentences)]])
         lead = overview.sentences[0] if overview.sentences and not overview.abstained else None
-        base = self._answer_record(q, " ".join(sentences), cited, texts, supported, overview.abstained,
+        base = self._answer_record(q, sentences, cited, texts, supported, overview.abstained,
                                    overview.short_answer.text if overview.short_answer else None, verbatim=True)
         has = lambda text: contains_answer(text, q.answers, q.lang)  # noqa: E731
         found = any(s.origin == "found" for s in overview.sentences)
@@ -130,6 +130,18 @@ class Judge:
                       for e in overview.evidence],
         )
 
+    @staticmethod
+    def effort(pieces: list[str], q: Question) -> float:
+        """Words read down to the answer, as for the links (their snippets read down to the one holding it):
+        the pieces in the order shown (the short answer, then each sentence) down to the first holding a gold
+        answer. Until the fourth round the whole overview was counted, wherever its answer stood."""
+        read = 0
+        for piece in pieces:
+            read += _words(piece)
+            if contains_answer(piece, q.answers, q.lang):
+                return read
+        return read  # the answer only across two pieces: all of it was read
+
     def supported(self, sentences: list[str], evidence: list[list[Evidence]]) -> list[bool]:
         """The project's own checker, re-run: is each sentence supported by a sentence of a source it cites?
 
@@ -145,11 +157,13 @@ class Judge:
             offset += len(group)
         return out
 
-    def _answer_record(self, q: Question, text: str, cited: list[list[tuple[str, str]]],
+    def _answer_record(self, q: Question, sentences: list[str], cited: list[list[tuple[str, str]]],
                        texts: dict[str, str], supported: list[bool], abstained: bool, lead: str | None,
                        verbatim: bool = False) -> AnswerRecord:
         """Gold-based figures shared by the overview and the naive arm; `lead`: the short answer itself when
-        `verbatim` (the overview's), else a sentence to cut one from (the naive arm's)."""
+        `verbatim` (the overview's, shown in bold above its sentences), else a sentence to cut one from (the
+        naive arm's)."""
+        text = " ".join(sentences)
         contains = bool(text) and contains_answer(text, q.answers, q.lang)
         marks = [Citation(d, self.is_gold(q, d, u, texts.get(d, "")) if q.relevant else None,
                           contains_answer(texts.get(d, ""), q.answers, q.lang))
@@ -158,7 +172,7 @@ class Judge:
         short = lead if verbatim else (short_answer(lead, q.question) if lead else None)
         return AnswerRecord(
             text=text, words=_words(text), contains=contains, abstained=abstained,
-            effort_words=_words(text) if contains else INF,
+            effort_words=self.effort(([lead] if verbatim and lead else []) + sentences, q) if contains else INF,
             citations=marks,
             citation_precision=sum(good) / len(good) if good else None,
             cites_gold=any(m.gold for m in marks) if q.relevant else None,
@@ -203,7 +217,7 @@ class Judge:
             [Evidence(t, c.doc_id, links[c.doc_id].title, links[c.doc_id].url, 0.0)
              for c in chunks if c.doc_id in {d for d, _ in docs} for t in citable_sentences(c.text, lang)]
             for docs in cited])
-        base = self._answer_record(q, " ".join(sentences), cited, texts, supported, not sentences,
+        base = self._answer_record(q, sentences, cited, texts, supported, not sentences,
                                    sentences[0] if sentences else None)
         timings = {"links_ms": round(page.timings.links_ms, 1),
                    "first_token_ms": None if first_ms is None else round(first_ms, 1), "total_ms": round(total_ms, 1)}

@@ -92,7 +92,8 @@ def test_a_supported_generated_lead_counts_as_an_answer(squad_run):
     assert ov["short_answer"] == "Leonardo da Vinci" and ov["em"] == 1.0
     assert ov["citation_precision"] == 1.0 and ov["cites_gold"]
     assert all(ov["supported"])
-    assert ov["effort_words"] == ov["words"] < 80
+    # read down to the answer, as for the links: the bold short answer holds it
+    assert ov["effort_words"] == len("Leonardo da Vinci".split()) < ov["words"] < 80
 
 
 def test_an_invented_lead_is_replaced_and_still_judged_on_gold(squad_run):

@@ -73,3 +73,15 @@ def test_yes_no_answers_count_only_when_the_text_opens_with_them():
     assert not contains_answer("There is no evidence; no one knows.", ["no"])
     assert not contains_answer("No: one is American, the other British.", ["yes"])
     assert contains_answer("No: one is American, the other British.", ["no"])
+
+
+def test_reading_effort_counts_words_down_to_the_answer_as_for_the_links():
+    from eval.arms import Judge
+    from eval.datasets import Question
+
+    q = Question("q", "Who painted the Mona Lisa?", ("Leonardo da Vinci",))
+    lead, other = "The Mona Lisa is a portrait by Leonardo da Vinci.", "It hangs in the Louvre in Paris."
+    assert Judge.effort([other, lead], q) == 7 + 10  # the second sentence answers: both are read
+    assert Judge.effort(["Leonardo da Vinci", lead, other], q) == 3  # the bold short answer first
+    assert Judge.effort([lead, other], q) == 10
+    assert Judge.effort([other], q) == 7  # never held by one piece: all of it read

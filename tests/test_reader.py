@@ -2,6 +2,7 @@
 confidence and its report figures. The shipped ONNX reader itself is exercised (slow) at the end."""
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -121,6 +122,17 @@ def test_an_overview_that_never_names_the_question_subject_is_folded():
     assert off_subject(q, [ev("아스널", 0.3, text="아스널은 2-1로 승리했다.")])
     assert not off_subject("IOC에서 평가단을 언제 만들었나?",
                            [ev("평가단", 0.3, text="IOC는 2002년 평가단을 만들었다.")])
+
+
+def test_the_chain_a_lead_starts_is_kept_under_the_floor():
+    from rag.answer.evidence import chain_of
+
+    lead = ev("Farrukhzad Khosrau V", 0.84, text="Farrukhzad Khosrau V was briefly king of the Sasanian Empire.")
+    nxt = ev("Sasanian Empire", 0.39, hop=2, text="The Sasanian Empire succeeded the Parthian Empire.")
+    other = ev("Samo's Empire", 0.19, hop=2, text="Samo's Empire was a Slavic union.")
+    assert chain_of([lead, other, nxt], lead) == 3
+    assert chain_of([lead, replace(nxt, hop=1)], lead) is None  # a first-hop document: no chain followed
+    assert chain_of([lead, other], lead) is None  # a second hop the lead does not name
 
 
 def _found(rows):

@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from rag.answer.citations import (adds_to_question, attribute, carries_answer, content_words, degenerate,
                                   strip_citations)
 from rag.embed.embedder import Embedder
-from rag.answer.evidence import bridge_of
+from rag.answer.evidence import bridge_of, chain_of
 from rag.answer.sentences import citable_sentences
 from rag.answer.subject import with_referent
 from rag.answer.types import answer_type, typed_of
@@ -66,8 +66,10 @@ def compose(question: str, draft: str, evidence: list[Evidence], embedder: Embed
     words = len(parts[0].text.split())
     used = {n for n in parts[0].cited if words >= 0.7 * len(evidence[n - 1].text.split())}
     best = evidence[parts[0].cited[0] - 1] if parts[0].cited else evidence[0]
-    # kept whatever their probability: the bridge of a multi-hop lead, the date or number asked for
-    kept = [n for n in (bridge_of(evidence, best), typed_of(evidence, question, best)) if n]
+    # kept whatever their probability: the bridge of a multi-hop lead, the date or number asked for, the next
+    # link of a chain the lead starts
+    kept = [n for n in dict.fromkeys((bridge_of(evidence, best), typed_of(evidence, question, best),
+                                       chain_of(evidence, best))) if n]
     order = kept + [n for n in range(1, len(evidence) + 1) if n not in kept]
     floor = SUPPORT_RATIO * evidence[0].relevance
     for n in order:
