@@ -122,7 +122,8 @@ def test_korean_supporting_points_have_a_lower_floor_than_english(embedder):
     from rag.schema import Evidence
 
     def evidence(lead, point):
-        return [Evidence(lead, "d:a", "A", "", 0.6, relevance=0.8), Evidence(point, "d:b", "B", "", 0.5, relevance=0.28)]
+        return [Evidence(lead, "d:a", "A", "", 0.6, relevance=0.8),
+                Evidence(point, "d:b", "B", "", 0.5, relevance=0.28)]
 
     ko = evidence("금강산의 지질층은 태고계로부터 신생계에 걸친 오랜 지층이다.", "가장 널리 분포된 암석은 화강암이다.")
     sentences, _ = compose("금강산을 주로 이루고 있는 암석은?", "", ko, embedder, "ko")
