@@ -195,18 +195,18 @@ def _subject_first(picked: list[int], probability: np.ndarray, found: Candidates
     article, not a painting called "China's Mona Lisa") when its best sentence is at least SUBJECT_RATIO as
     likely to answer as the best one — or, for a short question about one thing, when the reader alone
     (`judged`) puts it above the lead, it is at least READ_RATIO as likely, and it holds the kind of thing
-    asked (a date for "when"). Within one
-    document the ranker's features say little the reader does not (same title, same rank), and its answer
-    typing misleads: for "Where did Gustave Eiffel study?" it put the Statue of Liberty's "… built by
-    Gustave Eiffel" (blend 0.42) over Eiffel's own "A graduate of École Centrale …" (0.07; reader logits
-    +0.70 and +1.75)."""
+    asked (a date for "when"). The ranker's features are mostly about documents (title, rank, hop), which the
+    reader reads too: for the follow-up "Where did Gustave Eiffel study?" the blend led with the second hop's
+    Statue of Liberty sentence "… built by Gustave Eiffel" (0.42; reader logit 0.83), over every sentence of
+    Eiffel's own article (reader logits up to 2.60)."""
     _, best = _subject(picked, probability, found, query, titles, judged)
     if best is None:
         return picked
     likely = probability[best] >= SUBJECT_RATIO * probability[picked[0]]
     expects = answer_type(query)
-    read_above = judged is not None and about_one(query) and judged[best] > judged[picked[0]] \
-        and probability[best] >= READ_RATIO * probability[picked[0]] and (expects is None or has_answer_type(found.sentences[best], expects, query_terms(query)))
+    typed = expects is None or has_answer_type(found.sentences[best], expects, query_terms(query))
+    read_above = judged is not None and about_one(query) and judged[best] > judged[picked[0]] and typed \
+        and probability[best] >= READ_RATIO * probability[picked[0]]
     if not (likely or read_above):
         return picked
     return [best] + [i for i in picked if i != best][: k - 1]
