@@ -116,12 +116,11 @@ def test_an_overview_that_never_names_the_question_subject_is_folded():
                            [ev("Engines", 0.3, text="Arthur Woolf built engines.")])  # the sentence does
     assert not off_subject("what nationality was he", [piercy])  # no name asked: nothing to miss
     assert not off_subject("What nationality was Arthur Woolf?", [])
-    # Korean: a name inside a word with its particle; Latin letters in any case
-    q = "지루는 2013년 사우샘프턴을 상대로 몇골을 넣었나?"
-    assert not off_subject(q, [ev("올리비에 지루", 0.3, text="4일 뒤 사우샘프턴과의 경기에서 다시 득점에 성공했다.")])
-    assert off_subject(q, [ev("아스널", 0.3, text="아스널은 2-1로 승리했다.")])
-    assert not off_subject("IOC에서 평가단을 언제 만들었나?",
-                           [ev("평가단", 0.3, text="IOC는 2002년 평가단을 만들었다.")])
+    # a name one letter off (a typo, a plural) is named; Korean is not judged (particles, misspellings)
+    assert not off_subject("What is a PPP also known as?", [ev("Construction", 0.3, text="PPPs are partnerships.")])
+    assert not off_subject("What does the Nederrikn's name change into?",
+                           [ev("Rhine", 0.3, text="At Wijk the Nederrijn changes its name.")])
+    assert not off_subject("2010년 전지현이 전속 계약을 맺은 회사는 어디인가?", [ev("아스널", 0.3, text="아스널은 승리했다.")])
 
 
 def test_the_chain_a_lead_starts_is_kept_under_the_floor():
