@@ -114,20 +114,3 @@ def test_real_model_answers_with_in_range_citations(tiny_settings, embedder, smo
         assert_well_cited(ov)
         assert len(ov.text.split()) <= MAX_WORDS + 10
 
-
-def test_korean_supporting_points_have_a_lower_floor_than_english(embedder):
-    """Korean evidence is scored by the linear ranker, whose probabilities are flatter (compose.SUPPORT_RATIO_KO):
-    a point at 0.35 of the lead's probability is quoted for a Korean question, not for an English one."""
-    from rag.answer.compose import compose
-    from rag.schema import Evidence
-
-    def evidence(lead, point):
-        return [Evidence(lead, "d:a", "A", "", 0.6, relevance=0.8),
-                Evidence(point, "d:b", "B", "", 0.5, relevance=0.28)]
-
-    ko = evidence("금강산의 지질층은 태고계로부터 신생계에 걸친 오랜 지층이다.", "가장 널리 분포된 암석은 화강암이다.")
-    sentences, _ = compose("금강산을 주로 이루고 있는 암석은?", "", ko, embedder, "ko")
-    assert [s.text for s in sentences][1:] == ["가장 널리 분포된 암석은 화강암이다."]
-    en = evidence("The mountain's strata are very old.", "The most widespread rock is granite.")
-    sentences, _ = compose("What rock mostly makes up the mountain?", "", en, embedder, "en")
-    assert len(sentences) == 1

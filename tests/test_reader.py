@@ -120,7 +120,8 @@ def test_an_overview_that_never_names_the_question_subject_is_folded():
     assert not off_subject("What is a PPP also known as?", [ev("Construction", 0.3, text="PPPs are partnerships.")])
     assert not off_subject("What does the Nederrikn's name change into?",
                            [ev("Rhine", 0.3, text="At Wijk the Nederrijn changes its name.")])
-    assert not off_subject("2010년 전지현이 전속 계약을 맺은 회사는 어디인가?", [ev("아스널", 0.3, text="아스널은 승리했다.")])
+    assert not off_subject("2010년 전지현이 전속 계약을 맺은 회사는 어디인가?",
+                           [ev("아스널", 0.3, text="아스널은 승리했다.")])
 
 
 def test_the_chain_a_lead_starts_is_kept_under_the_floor():

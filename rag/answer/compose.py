@@ -43,13 +43,6 @@ LEAD_END = re.compile(r"^\s*\S+(\s+\S+){3,}?[^\s.]{2,}(\s*\[\d+(,\s*\d+)*\])*[.!
 # 0.5 gave 0.436 / 0.798, 0.735 / 0.839, 46 / 38 words and more questions where the overview
 # reaches the answer in fewer words than the links (SQuAD 57% vs 50%); 0.7 cost 5 points of containment.
 SUPPORT_RATIO = 0.5
-# Korean evidence is scored by the linear ranker alone (the reader reads English), whose probabilities there
-# are flatter: a KorQuAD answer sentence at a third of the lead's was dropped for 11 of 100 questions (seed 1).
-# Chosen on that sample's fit part (46 questions; replayed on the eval records): 0.5 / 0.4 / 0.3 / 0.2 gave
-# containment 0.761 / 0.783 / 0.826 / 0.848, cited sentences holding the answer or from the gold paragraph
-# 0.833 / 0.842 / 0.835 / 0.773, 29 / 29 / 32 / 42 words; 0.3 is the last before that share falls (held-out
-# part, 54 questions: containment 0.852 → 0.907).
-SUPPORT_RATIO_KO = 0.3
 
 
 @dataclass(frozen=True)
@@ -78,7 +71,7 @@ def compose(question: str, draft: str, evidence: list[Evidence], embedder: Embed
     kept = [n for n in dict.fromkeys((bridge_of(evidence, best), typed_of(evidence, question, best),
                                        chain_of(evidence, best))) if n]
     order = kept + [n for n in range(1, len(evidence) + 1) if n not in kept]
-    floor = (SUPPORT_RATIO_KO if lang == "ko" else SUPPORT_RATIO) * evidence[0].relevance
+    floor = SUPPORT_RATIO * evidence[0].relevance
     for n in order:
         e = evidence[n - 1]
         if len(parts) > MAX_SUPPORT or n in used or (e.relevance < floor and n not in kept):
