@@ -176,16 +176,16 @@ def _subject(picked: list[int], probability: np.ndarray, found: Candidates, quer
              titles: dict[str, tuple[str, str]], judged: np.ndarray | None = None) -> tuple[list[str], int | None]:
     """The documents the question names, and the best sentence of the first of them, when the lead comes from
     none of them and not from a second hop (a multi-hop question names where the chain starts, and its answer
-    is in the bridge's document); else (named, None). For a short question about one thing that the reader
-    read (`judged`), a second-hop lead counts too, and the best sentence is the reader's: see _subject_first."""
+    is in the bridge's document); else (named, None). With the reader's logits (`judged`, given by
+    _subject_first for a short question about one thing), a second-hop lead counts too, and the best sentence
+    is the reader's."""
     docs = [p.hit.chunk.doc_id for p in found.passages]
     named = named_in(query, {d: titles[d][0] for d in set(docs)})
-    reader_judges = judged is not None and about_one(query)
     if not picked or not named or docs[picked[0]] in named or (found.passages[picked[0]].hop == 2
-                                                              and not reader_judges):
+                                                              and judged is None):
         return named, None
     own = [i for i, d in enumerate(docs) if d == named[0] and probability[i] > 0]
-    by = judged if reader_judges and any(np.isfinite(judged[i]) for i in own) else probability
+    by = judged if judged is not None and any(np.isfinite(judged[i]) for i in own) else probability
     return named, max(own, key=lambda i: by[i]) if own else None
 
 
@@ -199,13 +199,14 @@ def _subject_first(picked: list[int], probability: np.ndarray, found: Candidates
     reader reads too: for the follow-up "Where did Gustave Eiffel study?" the blend led with the second hop's
     Statue of Liberty sentence "… built by Gustave Eiffel" (0.42; reader logit 0.83), over every sentence of
     Eiffel's own article (reader logits up to 2.60)."""
+    judged = judged if about_one(query) else None
     _, best = _subject(picked, probability, found, query, titles, judged)
     if best is None:
         return picked
     likely = probability[best] >= SUBJECT_RATIO * probability[picked[0]]
     expects = answer_type(query)
     typed = expects is None or has_answer_type(found.sentences[best], expects, query_terms(query))
-    read_above = judged is not None and about_one(query) and judged[best] > judged[picked[0]] and typed \
+    read_above = judged is not None and judged[best] > judged[picked[0]] and typed \
         and probability[best] >= READ_RATIO * probability[picked[0]]
     if not (likely or read_above):
         return picked
