@@ -24,6 +24,7 @@ from collections import defaultdict
 from pathlib import Path
 
 POSITIVES, NEGATIVES = 2, 6  # per question: the answer sentences are few, the negatives many and easy
+BLEND_ROWS, CONFIDENCE_RUN = 600, 300  # calibrate-slice questions kept from training (see `calibrating`)
 MAX_TOKENS = 96  # question + "title: sentence": 95% of SQuAD pairs fit; longer ones lose the sentence's tail
 BATCH = 32
 
@@ -42,24 +43,45 @@ def questions(paths: list[Path], langs: tuple[str, ...] = ("en", "ko"),
     return grouped
 
 
-def training_questions(specs: list[str]) -> set[tuple[str, str]]:
+def training_questions(specs: list[str], calibrate_rest: bool = False) -> set[tuple[str, str]]:
     """The fit questions of the "train" slice (eval.split.fit_slice): SQuAD's other half is kept for
-    calibrating the confidence; HotpotQA's fit part is small, so all of it trains."""
+    calibrating the confidence; HotpotQA's fit part is small, so all of it trains. With `calibrate_rest`, the
+    calibrate slice trains too, all but the questions the blend and the confidence are fitted on (`calibrating`)."""
     from .datasets import load_dataset
     from .split import fit_slice, part
 
     keep = set()
     for spec in specs:
         dataset = load_dataset(spec)
+        spared = calibrating(dataset) if calibrate_rest else set()
         keep |= {(dataset.name, q.id) for q in dataset.questions if part(q, dataset) == "fit"
-                 and (spec.startswith("hotpot:") or fit_slice(q, dataset) == "train")}
+                 and (spec.startswith("hotpot:") or fit_slice(q, dataset) == "train"
+                      or (calibrate_rest and q.id not in spared))}
     return keep
 
 
-def groups(grouped: dict, seed: int) -> list[list[tuple[str, str, float]]]:
+def calibrating(dataset) -> set[str]:
+    """Ids of the calibrate-slice questions the reader must never see: the blend's rows (eval.reader_data
+    --slice calibrate --limit BLEND_ROWS) and the confidence's run (rag eval --part calibrate --limit
+    CONFIDENCE_RUN), both with seed 0 — the same draws those commands make."""
+    from .datasets import Dataset
+    from .harness import in_part
+    from .metrics import YES_NO, normalize_answer
+
+    pool = in_part(dataset, "calibrate")
+    blend = [q for q in pool if not all(normalize_answer(a) in YES_NO for a in q.answers)]
+    return {q.id for q in Dataset(dataset.name, dataset.spec, blend).sample(BLEND_ROWS, 0)} | \
+        {q.id for q in Dataset(dataset.name, dataset.spec, pool).sample(CONFIDENCE_RUN, 0)}
+
+
+def groups(grouped: dict, seed: int, hard: bool = False) -> list[list[tuple[str, str, float]]]:
     """Per question, the same rows as `pairs` (up to POSITIVES answer sentences, NEGATIVES others) kept
     together, for the listwise loss: the question's answer sentences against its own other candidates,
-    which is what the reader decides at run time (the best of one question's sentences)."""
+    which is what the reader decides at run time (the best of one question's sentences). With `hard`, the
+    negatives come first from the linear ranker's best READ_AT_MOST rows (the `ranker` field of reader_data
+    --baseline): at run time the reader only ever reads those."""
+    from rag.answer.evidence import READ_AT_MOST
+
     rng = random.Random(seed)
     out = []
     for rows in grouped.values():
@@ -67,8 +89,15 @@ def groups(grouped: dict, seed: int) -> list[list[tuple[str, str, float]]]:
         negatives = [r for r in rows if not r["label"]]
         if not positives or not negatives:
             continue
-        chosen = rng.sample(positives, min(POSITIVES, len(positives))) + \
-            rng.sample(negatives, min(NEGATIVES, len(negatives)))
+        if hard and all("ranker" in r for r in rows):
+            shown = {id(r) for r in sorted(rows, key=lambda r: -r["ranker"])[:READ_AT_MOST]}
+            read = [r for r in negatives if id(r) in shown]
+            first = rng.sample(read, min(NEGATIVES, len(read)))
+            rest = [r for r in negatives if id(r) not in shown]
+            chosen_negatives = first + rng.sample(rest, min(NEGATIVES - len(first), len(rest)))
+        else:
+            chosen_negatives = rng.sample(negatives, min(NEGATIVES, len(negatives)))
+        chosen = rng.sample(positives, min(POSITIVES, len(positives))) + chosen_negatives
         out.append([(r["question"], f"{r['title']}: {r['sentence']}", float(r["label"])) for r in chosen])
     rng.shuffle(out)
     return out
@@ -212,6 +241,12 @@ def main(argv=None) -> int:
                         help="train on the fit part's train slice of these sets only (eval.split.fit_slice)")
     parser.add_argument("--loss", choices=("pairwise", "listwise"), default="pairwise",
                         help="binary cross-entropy per pair, or per question its answer sentences against the rest")
+    parser.add_argument("--hard", action="store_true",
+                        help="listwise: negatives from the linear ranker's best rows first (reader_data --baseline)")
+    parser.add_argument("--calibrate-rest", action="store_true",
+                        help="also train on the calibrate slice, all but the blend's and the confidence's questions")
+    parser.add_argument("--epochs", type=int, default=1,
+                        help="listwise: draw the questions' rows afresh this many times (new negatives each pass)")
     args = parser.parse_args(argv)
     import torch
 
@@ -220,9 +255,10 @@ def main(argv=None) -> int:
     if args.model is None:
         reader = Reader()
         langs = tuple(args.lang or ("en", "ko"))
-        keep = training_questions(args.dataset) if args.dataset else None
+        keep = training_questions(args.dataset, args.calibrate_rest) if args.dataset else None
         grouped = questions(sorted(args.data.glob("*-fit.jsonl")), langs, keep)
-        data = groups(grouped, args.seed) if args.loss == "listwise" else pairs(grouped, args.seed)
+        data = [group for epoch in range(args.epochs) for group in groups(grouped, args.seed + epoch, args.hard)] \
+            if args.loss == "listwise" else pairs(grouped, args.seed)
         report["training"] = {"pairs": sum(map(len, data)) if args.loss == "listwise" else len(data),
                               **train(reader, data, args.minutes, args.steps)}
         reader.save(args.out)

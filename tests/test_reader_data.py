@@ -87,3 +87,39 @@ def test_the_listwise_loss_is_minus_the_log_softmax_share_of_each_questions_answ
     rows = {("s", "1"): [{"question": "q", "title": "t", "sentence": f"s{i}", "label": int(i == 0)} for i in range(3)],
             ("s", "2"): [{"question": "q", "title": "t", "sentence": "s", "label": 0}]}  # no answer: left out
     assert [sorted(y for _, _, y in g) for g in groups(rows, seed=0)] == [[0.0, 0.0, 1.0]]
+
+
+def test_hard_negatives_come_from_the_rows_the_ranker_would_show_the_reader():
+    from rag.answer.evidence import READ_AT_MOST
+
+    from eval.train_reader import NEGATIVES, groups
+
+    rows = [{"question": "q", "title": "t", "sentence": f"s{i}", "label": int(i == 0), "ranker": 1.0 - i / 100}
+            for i in range(40)]  # s1 … s{READ_AT_MOST - 1} are the negatives the ranker shows
+    shown = {f"t: s{i}" for i in range(1, READ_AT_MOST)}
+    for seed in range(5):
+        [group] = groups({("s", "1"): rows}, seed=seed, hard=True)
+        negatives = [s for _, s, y in group if not y]
+        assert len(negatives) == NEGATIVES and set(negatives) <= shown
+    many = [{**r, "label": int(i < READ_AT_MOST - 2)} for i, r in enumerate(rows)]  # two shown negatives
+    [group] = groups({("s", "1"): many}, seed=0, hard=True)
+    negatives = [s for _, s, y in group if not y]
+    shown_negatives = {f"t: s{i}" for i in (READ_AT_MOST - 2, READ_AT_MOST - 1)}
+    assert len(negatives) == NEGATIVES and shown_negatives <= set(negatives)
+
+
+def test_the_calibrate_rest_never_holds_the_blends_or_the_confidences_questions(monkeypatch):
+    from eval import train_reader
+    from eval.harness import in_part
+    from eval.train_reader import calibrating, training_questions
+
+    monkeypatch.setattr(train_reader, "BLEND_ROWS", 1)  # the fixture's calibrate slice holds two questions
+    monkeypatch.setattr(train_reader, "CONFIDENCE_RUN", 1)
+
+    spec = f"squad:{FIXTURES / 'tiny-squad.json'}"
+    dataset = load_dataset(spec)
+    spared = calibrating(dataset)
+    keep = {qid for _, qid in training_questions([spec], calibrate_rest=True)}
+    calibrate = {q.id for q in in_part(dataset, "calibrate")}
+    assert spared < calibrate and not keep & spared
+    assert keep == {qid for _, qid in training_questions([spec])} | (calibrate - spared)
