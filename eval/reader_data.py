@@ -63,16 +63,22 @@ def mark_bridges(rows: list[dict], relevant: tuple[str, ...]) -> None:
         r["bridge"] = int(r["gold_doc"] and any(t.lower() in r["sentence"].lower() for t in others))
 
 
+def written(dataset: Dataset, which: str, limit: int | None, seed: int, slice_: str | None = None) -> list[Question]:
+    """The questions `write_set` writes rows for: the part (and slice) asked, yes/no questions left out, then
+    `limit` of them drawn with `seed` (eval.train_reader.calibrating draws the blend's questions with this)."""
+    chosen = [q for q in dataset.questions if part(q, dataset) == which
+              and not all(normalize_answer(a) in YES_NO for a in q.answers)
+              and (slice_ is None or fit_slice(q, dataset) == slice_)]
+    return Dataset(dataset.name, dataset.spec, chosen).sample(limit, seed)
+
+
 def write_set(assistant, dataset: Dataset, which: str, out: Path, limit: int | None, seed: int,
               baseline: bool = False, slice_: str | None = None) -> dict:
     """Write one set's candidates for one part; the counts."""
     from tqdm import tqdm
 
     index = prepare_index(dataset, assistant, None, True)
-    chosen = [q for q in dataset.questions if part(q, dataset) == which
-              and not all(normalize_answer(a) in YES_NO for a in q.answers)
-              and (slice_ is None or fit_slice(q, dataset) == slice_)]
-    chosen = Dataset(dataset.name, dataset.spec, chosen).sample(limit, seed)
+    chosen = written(dataset, which, limit, seed, slice_)
     counts = {"questions": len(chosen), "sentences": 0, "positives": 0, "questions_with_a_positive": 0,
               "bridges": 0}
     path = out / f"{dataset.name.replace(':', '-')}-{slice_ or which}.jsonl"

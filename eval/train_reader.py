@@ -66,12 +66,10 @@ def calibrating(dataset) -> set[str]:
     CONFIDENCE_RUN), both with seed 0 — the same draws those commands make."""
     from .datasets import Dataset
     from .harness import in_part
-    from .metrics import YES_NO, normalize_answer
+    from .reader_data import written
 
-    pool = in_part(dataset, "calibrate")
-    blend = [q for q in pool if not all(normalize_answer(a) in YES_NO for a in q.answers)]
-    return {q.id for q in Dataset(dataset.name, dataset.spec, blend).sample(BLEND_ROWS, 0)} | \
-        {q.id for q in Dataset(dataset.name, dataset.spec, pool).sample(CONFIDENCE_RUN, 0)}
+    run = Dataset(dataset.name, dataset.spec, in_part(dataset, "calibrate")).sample(CONFIDENCE_RUN, 0)
+    return {q.id for q in written(dataset, "fit", BLEND_ROWS, 0, "calibrate")} | {q.id for q in run}
 
 
 def groups(grouped: dict, seed: int, hard: bool = False) -> list[list[tuple[str, str, float]]]:
@@ -253,12 +251,14 @@ def main(argv=None) -> int:
     torch.manual_seed(args.seed)
     report = {"command": "python -m eval.train_reader " + " ".join(argv if argv is not None else sys.argv[1:])}
     if args.model is None:
-        reader = Reader()
         langs = tuple(args.lang or ("en", "ko"))
         keep = training_questions(args.dataset, args.calibrate_rest) if args.dataset else None
         grouped = questions(sorted(args.data.glob("*-fit.jsonl")), langs, keep)
+        if args.hard and not any("ranker" in r for rows in grouped.values() for r in rows):
+            parser.error(f"--hard needs rows written with eval.reader_data --baseline; {args.data} has none")
         data = [group for epoch in range(args.epochs) for group in groups(grouped, args.seed + epoch, args.hard)] \
             if args.loss == "listwise" else pairs(grouped, args.seed)
+        reader = Reader()
         report["training"] = {"pairs": sum(map(len, data)) if args.loss == "listwise" else len(data),
                               **train(reader, data, args.minutes, args.steps)}
         reader.save(args.out)

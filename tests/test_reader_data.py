@@ -123,3 +123,14 @@ def test_the_calibrate_rest_never_holds_the_blends_or_the_confidences_questions(
     calibrate = {q.id for q in in_part(dataset, "calibrate")}
     assert spared < calibrate and not keep & spared
     assert keep == {qid for _, qid in training_questions([spec])} | (calibrate - spared)
+
+
+def test_hard_negatives_asked_of_rows_without_the_rankers_probability_is_a_one_line_error(tmp_path, capsys):
+    from eval.train_reader import main as train_main
+
+    row = {"set": "s", "qid": "1", "question": "q", "title": "t", "sentence": "s", "label": 1, "lang": "en"}
+    (tmp_path / "s-fit.jsonl").write_text(json.dumps(row) + "\n", encoding="utf-8")
+    with pytest.raises(SystemExit):
+        train_main(["--data", str(tmp_path), "--loss", "listwise", "--hard", "--out", str(tmp_path / "m")])
+    assert "--hard needs rows written with eval.reader_data --baseline" in capsys.readouterr().err
+    assert not (tmp_path / "m").exists()
