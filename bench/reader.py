@@ -7,8 +7,8 @@ On the default index, for the questions of bench/bench.py, alternating the two s
 (so both see the same machine load): the evidence step alone (read the passages, score, pick: warm) and the
 whole overview (links, evidence, the model's draft, checks: total time), p50/p95 for each. Target (issue 18):
 overview total p50 no more than 25% above the ranker's, as it was when the issue was filed: reading five
-passages (`--ranker-passages`; the reader reads RAG_PASSAGES, eight by default). CPU time beside wall time: a shared machine inflates
-wall time, not the work itself.
+passages (`--ranker-passages`; the reader reads RAG_PASSAGES). CPU time beside wall time: a shared machine
+inflates wall time, not the work itself.
 """
 
 from __future__ import annotations
