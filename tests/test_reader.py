@@ -125,7 +125,7 @@ def test_an_overview_that_never_names_the_question_subject_is_folded():
 
 
 def test_the_chain_a_lead_starts_is_kept_under_the_floor():
-    from rag.answer.evidence import chain_of
+    from rag.answer.compose import chain_of
 
     lead = ev("Farrukhzad Khosrau V", 0.84, text="Farrukhzad Khosrau V was briefly king of the Sasanian Empire.")
     nxt = ev("Sasanian Empire", 0.39, hop=2, text="The Sasanian Empire succeeded the Parthian Empire.")
@@ -133,6 +133,26 @@ def test_the_chain_a_lead_starts_is_kept_under_the_floor():
     assert chain_of([lead, other, nxt], lead) == 3
     assert chain_of([lead, replace(nxt, hop=1)], lead) is None  # a first-hop document: no chain followed
     assert chain_of([lead, other], lead) is None  # a second hop the lead does not name
+
+
+def test_a_first_hop_lead_naming_a_bridge_brings_the_bridge_likeliest_sentence():
+    from rag.answer.evidence import Candidates, _keep_next
+    from rag.answer.ranker import FEATURES
+    from rag.schema import Chunk, Hit, Passage
+
+    rows = [("Columba de Dunbar", "Columba de Dunbar died at Spynie Palace near Elgin.", 1, ""),
+            ("Elgin", "Elgin is a cathedral city.", 1, ""),
+            ("Spynie Palace", "Spynie Palace was the seat of the Bishops of Moray.", 2, "Spynie Palace"),
+            ("Spynie Palace", "The founding of the palace dates back to the late 12th Century.", 2, "Spynie Palace"),
+            ("Moray", "Moray is a council area of Scotland.", 2, "Moray")]
+    passages = [Passage(Hit(Chunk(i, f"d:{t}", s, 0), 1.0), i, hop, b) for i, (t, s, hop, b) in enumerate(rows)]
+    found = Candidates([r[1] for r in rows], passages, np.zeros((5, len(FEATURES))), np.eye(5), [r[3] for r in rows])
+    probability = np.array([0.8, 0.3, 0.1, 0.2, 0.4])
+    assert _keep_next([0, 1], probability, found, 4) == [0, 1, 3]  # the palace's likeliest, not Moray (unnamed)
+    assert _keep_next([0, 1, 4, 2], probability, found, 4) == [0, 1, 4, 2]  # one of its sentences is picked already
+    assert _keep_next([1, 0], probability, found, 4) == [1, 0]  # the lead names no bridge
+    assert _keep_next([3, 0], probability, found, 4) == [3, 0]  # a second-hop lead: _keep_bridge's case
+    assert _keep_next([0, 1, 4], np.array([0.8, 0.3, 0.0, 0.0, 0.4]), found, 4) == [0, 1, 4]  # unrelated: 0
 
 
 def _found(rows):
