@@ -2,6 +2,9 @@
 confidence and its report figures. The shipped ONNX reader itself is exercised (slow) at the end."""
 
 import json
+import os
+import subprocess
+import sys
 from dataclasses import replace
 
 import numpy as np
@@ -205,6 +208,16 @@ def test_the_short_answer_is_a_verbatim_span_of_the_kind_asked(question, quote, 
     assert (found.text if found else None) == expected
     if found:
         assert found.text in quote and found.citation == 1
+
+
+@pytest.mark.slow  # each process loads kiwi
+def test_a_korean_short_answer_is_the_same_whatever_the_hash_seed():
+    pytest.importorskip("kiwipiepy")
+    code = ("from rag.answer.short import _kind_span; print(_kind_span('2010년 전지현은 문화창고와 전속 계약을 맺었고, "
+            "이전에는 제이앤코 소속이었다.', '2010년 전지현이 전속 계약을 맺은 회사는 어디인가?', 'place'))")
+    seen = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout.strip() for seed in range(4)}
+    assert seen == {"문화창고"}  # of two four-syllable names, the first in the sentence
 
 
 def test_a_yes_no_comparison_gives_yes_or_no():

@@ -94,7 +94,9 @@ def _kind_span(text: str, question: str, kind: str) -> str | None:
     if kind in ("name", "place"):
         if has_hangul(text):
             names = [n for n in korean_names(text) if n not in question.lower() and n in text]
-            return max(names, key=len) if names else None
+            # the longest, the first in the text of equals: korean_names is a set, whose order changes with
+            # the process's hash seed (KorQuAD's short answers moved between runs of the same overviews)
+            return min(names, key=lambda n: (-len(n), text.find(n))) if names else None
         runs = [r.strip().rstrip(".,;:") for r in NAME_RUN.findall(text)]
         fresh = [r for r in runs if not any(w.lower() in asked or w.lower() in STOP for w in r.split()[:1])
                  and any(w.lower() not in asked for w in r.split())]
