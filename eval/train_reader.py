@@ -84,7 +84,7 @@ def groups(grouped: dict, seed: int, hard: bool = False,
 
     rng = random.Random(seed)
     out = []
-    for (name, _), rows in [item for item in grouped.items() for _ in range((repeat or {}).get(item[0][0], 1))]:
+    for rows in [rows for (name, _), rows in grouped.items() for _ in range((repeat or {}).get(name, 1))]:
         positives = [r for r in rows if r["label"]]
         negatives = [r for r in rows if not r["label"]]
         if not positives or not negatives:
