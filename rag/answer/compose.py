@@ -24,7 +24,7 @@ from rag.answer.citations import (adds_to_question, attribute, carries_answer, c
                                   strip_citations)
 from rag.embed.embedder import Embedder
 from rag.answer.sentences import citable_sentences
-from rag.answer.subject import shown, with_referent
+from rag.answer.subject import mentions, shown, with_referent
 from rag.answer.types import answer_type, typed_of
 from rag.messages import message
 from rag.schema import Evidence, Sentence, Source
@@ -188,7 +188,6 @@ def chain_of(evidence: list[Evidence], lead: Evidence) -> int | None:
     documents; on 100 SQuAD questions two such sentences, one holding the answer."""
     for n, e in enumerate(evidence, 1):
         name = shown(e.title)
-        if e.hop == 2 and e.doc_id != lead.doc_id and len(name) >= 3 and \
-                re.search(rf"(?<!\w){re.escape(name)}(?!\w)", lead.text):
+        if e.hop == 2 and e.doc_id != lead.doc_id and len(name) >= 3 and mentions(name, lead.text):
             return n
     return None

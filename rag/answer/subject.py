@@ -95,7 +95,7 @@ def lacking(query: str, evidence: list, document_text) -> int | None:
     if name.lower() in lead_name.lower():
         return None  # "University of Kansas" for "… in Kansas": named after the subject
     try:
-        if re.search(rf"(?<!\w){re.escape(lead_name)}(?!\w)", document_text(subject.doc_id)):
+        if mentions(lead_name, document_text(subject.doc_id)):
             return None  # the subject leads to the lead's document: a bridge
     except KeyError:
         return None
@@ -107,12 +107,17 @@ def shown(title: str) -> str:
     return re.sub(r"\s*\([^)]*\)\s*$", "", title).strip()
 
 
+def mentions(name: str, text: str, flags: int = 0) -> bool:
+    """Whether `text` holds `name` as whole words ("Elgin" in "near Elgin.", not in "Elginshire")."""
+    return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text, flags) is not None
+
+
 def named_in(query: str, titles: dict[str, str]) -> list[str]:
     """The doc_ids whose title (without a parenthesised qualifier) the question names, longest title first."""
     found = []
     for doc_id, title in titles.items():
         name = shown(title)
-        if len(name) >= 3 and re.search(rf"(?<!\w){re.escape(name)}(?!\w)", query, re.I):
+        if len(name) >= 3 and mentions(name, query, re.I):
             found.append((len(name), doc_id))
     return [d for _, d in sorted(found, reverse=True)]
 
