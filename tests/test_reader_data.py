@@ -125,11 +125,16 @@ def test_the_calibrate_rest_never_holds_the_blends_or_the_confidences_questions(
     assert keep == {qid for _, qid in training_questions([spec])} | (calibrate - spared)
 
 
+def _one_row(folder):
+    """A reader_data folder holding one fit row, without the ranker's probability."""
+    row = {"set": "s", "qid": "1", "question": "q", "title": "t", "sentence": "s", "label": 1, "lang": "en"}
+    (folder / "s-fit.jsonl").write_text(json.dumps(row) + "\n", encoding="utf-8")
+
+
 def test_hard_negatives_asked_of_rows_without_the_rankers_probability_is_a_one_line_error(tmp_path, capsys):
     from eval.train_reader import main as train_main
 
-    row = {"set": "s", "qid": "1", "question": "q", "title": "t", "sentence": "s", "label": 1, "lang": "en"}
-    (tmp_path / "s-fit.jsonl").write_text(json.dumps(row) + "\n", encoding="utf-8")
+    _one_row(tmp_path)
     with pytest.raises(SystemExit):
         train_main(["--data", str(tmp_path), "--loss", "listwise", "--hard", "--out", str(tmp_path / "m")])
     assert "--hard needs rows written with eval.reader_data --baseline" in capsys.readouterr().err
@@ -153,8 +158,7 @@ def test_a_repeated_set_is_drawn_that_many_times_a_pass_with_fresh_negatives():
 def test_a_repeat_without_a_count_is_a_one_line_error(tmp_path, capsys):
     from eval.train_reader import main as train_main
 
-    row = {"set": "s", "qid": "1", "question": "q", "title": "t", "sentence": "s", "label": 1, "lang": "en"}
-    (tmp_path / "s-fit.jsonl").write_text(json.dumps(row) + "\n", encoding="utf-8")
+    _one_row(tmp_path)
     with pytest.raises(SystemExit):
         train_main(["--data", str(tmp_path), "--loss", "listwise", "--repeat", "s", "--out", str(tmp_path / "m")])
     assert "--repeat takes SET=N" in capsys.readouterr().err
