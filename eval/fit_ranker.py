@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.answer.evidence import candidates
+from rag.answer.candidates import candidates
 from rag.answer.ranker import FEATURES, WEIGHTS, Ranker
 
 from .datasets import load_dataset

@@ -31,10 +31,10 @@ from .split import fit_slice, part
 
 def candidates(assistant, q: Question, index: str, baseline: bool = False) -> tuple[str, list[dict]]:
     """The cleaned question and one row per candidate sentence, in the order the evidence ranker sees them
-    (rag.answer.evidence.sentences_read). With `baseline`, each row also carries today's linear ranker's
+    (rag.answer.candidates.sentences_read). With `baseline`, each row also carries today's linear ranker's
     probability (`ranker`: the figure a learned reader has to beat on the same rows; it embeds every sentence)."""
-    from rag.answer.evidence import candidates as ranked
-    from rag.answer.evidence import sentences_read
+    from rag.answer.candidates import candidates as ranked
+    from rag.answer.candidates import sentences_read
     from rag.answer.ranker import Ranker
 
     page, idx = assistant.search_page(q.question, index)

@@ -139,7 +139,8 @@ def test_the_chain_a_lead_starts_is_kept_under_the_floor():
 
 
 def test_a_first_hop_lead_naming_a_bridge_brings_the_bridge_likeliest_sentence():
-    from rag.answer.evidence import Candidates, _keep_next
+    from rag.answer.candidates import Candidates
+    from rag.answer.evidence import _keep_next
     from rag.answer.ranker import FEATURES
     from rag.schema import Chunk, Hit, Passage
 
@@ -159,8 +160,8 @@ def test_a_first_hop_lead_naming_a_bridge_brings_the_bridge_likeliest_sentence()
 
 
 def _found(rows):
-    """Candidates from (title, sentence, hop) rows, as rag.answer.evidence builds them."""
-    from rag.answer.evidence import Candidates
+    """Candidates from (title, sentence, hop) rows, as rag.answer.candidates builds them."""
+    from rag.answer.candidates import Candidates
     from rag.answer.ranker import FEATURES
     from rag.schema import Chunk, Hit, Passage
 
