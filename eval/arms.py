@@ -182,6 +182,7 @@ class Judge:
             f1=round(best_f1(short, q.answers, q.lang), 4) if short else None,
             # KorQuAD's character F1 of the whole overview against the gold spans
             overview_char_f1=(round(best_f1(text, q.answers, "ko"), 4) if text else 0.0) if q.lang == "ko" else None,
+            answer_named=contains_answer(q.question, q.answers, q.lang),
         )
 
     # -- naive baseline -------------------------------------------------------------------------

@@ -54,6 +54,9 @@ class AnswerRecord:
     em: float | None
     f1: float | None
     overview_char_f1: float | None = None  # Korean only: character F1 of the whole text
+    # the question itself names a gold answer ("Which band, Letters to Cleo or Screaming Trees, …?"): any text
+    # quoting both sides holds it, so report.py also gives containment without these questions
+    answer_named: bool = False
     draft: str = ""
     timings: dict = field(default_factory=dict)
 

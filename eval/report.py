@@ -62,6 +62,7 @@ def answer_figures(arm: list[dict], lang: str) -> dict:
     with_short = [a for a in arm if a["short_answer"]]
     figures = {
         "answer_containment": share(a["contains"] for a in arm),
+        "answer_containment_unnamed": share(a["contains"] for a in arm if not a.get("answer_named")),
         "citation_precision": mean(a["citation_precision"] for a in answered),
         "citation_recall": share(a["cites_gold"] for a in arm),
         "supported_rate": share(shown),
@@ -98,7 +99,8 @@ def part_figures(records: list[dict], modes: list[str], lang: str) -> dict:
             figures.update({k: l[k] for k in ("recall@10", "all_gold@10", "answer@10")})
         if "overview" in modes:
             o = answer_figures([r["overview"] for r in rows], lang)
-            figures.update({k: o[k] for k in ("answer_containment", "citation_precision", "median_words")})
+            figures.update({k: o[k] for k in ("answer_containment", "answer_containment_unnamed", "citation_precision",
+                                              "median_words")})
             c = confidence_figures([r["overview"] for r in rows]) or {}
             figures.update({k: c.get(k) for k in ("open_coverage", "open_containment", "brier")})
             e = effort_figures(rows, modes)
@@ -228,7 +230,9 @@ def markdown(report: dict) -> str:
                                                            "ndcg@10", "answer@1", "answer@5", "answer@10")) + " |", ""]
     arms = [a for a in ANSWER_ARMS if a in report]
     if arms:
-        rows = [("answer containment", "answer_containment", True), ("citation precision", "citation_precision", True),
+        rows = [("answer containment", "answer_containment", True),
+                ("… where the question does not name the answer (not \"X or Y?\")", "answer_containment_unnamed", True),
+                ("citation precision", "citation_precision", True),
                 ("citation recall", "citation_recall", True), ("supported sentences (own checker)", "supported_rate", True),
                 ("abstention rate", "abstention_rate", True),
                 ("abstained with the answer in the evidence", "abstained_with_answer_in_evidence", False),
@@ -274,7 +278,8 @@ def _parts_markdown(parts: dict | None) -> list[str]:
     if not parts:
         return []
     lines: list[str] = []
-    keys = ["n", "recall@10", "all_gold@10", "answer_containment", "citation_precision", "median_words",
+    keys = ["n", "recall@10", "all_gold@10", "answer_containment", "answer_containment_unnamed", "citation_precision",
+            "median_words",
             "overview_fewer_words_share", "links_fewer_words_than_overview_share", "open_coverage",
             "open_containment"]
     lines += ["## By part of the ranker's split (heldout: never fitted on)", "",

@@ -85,3 +85,15 @@ def test_reading_effort_counts_words_down_to_the_answer_as_for_the_links():
     assert Judge.effort(["Leonardo da Vinci", lead, other], q) == 3  # the bold short answer first
     assert Judge.effort([lead, other], q) == 10
     assert Judge.effort([other], q) == 7  # never held by one piece: all of it read
+
+
+def test_containment_is_also_given_without_questions_that_name_their_answer():
+    from eval.report import answer_figures
+
+    def arm(contains, named):
+        return {"contains": contains, "answer_named": named, "abstained": False, "supported": [], "short_answer": None,
+                "citation_precision": 1.0, "cites_gold": True, "words": 10, "effort_words": 10}
+
+    figures = answer_figures([arm(True, True), arm(True, True), arm(True, False), arm(False, False)], "en")
+    assert figures["answer_containment"] == 0.75
+    assert figures["answer_containment_unnamed"] == 0.5  # "Letters to Cleo or Screaming Trees?" left out

@@ -159,6 +159,38 @@ def test_a_first_hop_lead_naming_a_bridge_brings_the_bridge_likeliest_sentence()
     assert _keep_next([0, 1, 4], np.array([0.8, 0.3, 0.0, 0.0, 0.4]), found, 4) == [0, 1, 4]  # unrelated: 0
 
 
+def test_a_comparison_keeps_the_best_sentence_of_each_side():
+    from rag.answer.compose import sides_of
+    from rag.answer.evidence import _keep_sides
+    from rag.answer.subject import sides
+
+    titles = {"a": "Letters to Cleo", "b": "Screaming Trees", "c": "Cleo (band)", "d": "Grunge"}
+    q = "Which band, Letters to Cleo or Screaming Trees, had more members?"
+    assert sides(q, titles) == ["a", "b"]  # in the question's order; "Cleo" only inside "Letters to Cleo"
+    assert sides("Which band had more members than Letters to Cleo?", titles) == []  # one thing named
+    assert sides("Who founded Letters to Cleo and Screaming Trees?", titles) == []  # named, not compared
+    assert sides("Are Grunge and Screaming Trees both from Seattle?", titles) == ["d", "b"]
+    # initials and apostrophes: "H. L. Mencken", "P. J. O'Rourke" are found as the question spells them
+    people = {"m": "H. L. Mencken", "c": "Albert Camus", "o": "P. J. O'Rourke"}
+    assert sides("What profession does H. L. Mencken and Albert Camus have in common?", people) == ["m", "c"]
+    assert sides("Who was born first, P. J. O'Rourke or Albert Camus?", people) == ["o", "c"]
+    found, titles = _found([("Letters to Cleo", "The band's members are Kay Hanley and five others.", 1),
+                            ("Grunge", "Grunge is a rock genre.", 1),
+                            ("Grunge", "Grunge grew in Seattle.", 1),
+                            ("Screaming Trees", "Screaming Trees was formed in 1985.", 1),
+                            ("Screaming Trees", "Screaming Trees had four members.", 1)])
+    probability = np.array([0.6, 0.3, 0.2, 0.05, 0.1])
+    # the other side's likeliest sentence takes the place of the last pick from neither side
+    assert _keep_sides([0, 1, 2], probability, found, q, titles, 3) == [0, 1, 4]
+    assert _keep_sides([0, 1], probability, found, q, titles, 4) == [0, 1, 4]
+    assert _keep_sides([0, 3, 1], probability, found, q, titles, 4) == [0, 3, 1]  # both sides picked already
+    assert _keep_sides([0, 1], probability, found, "Who had more members?", titles, 4) == [0, 1]
+    # compose keeps each side's best evidence but the lead's, whatever its probability
+    evidence = [ev("Letters to Cleo", 0.6), ev("Grunge", 0.3), ev("Screaming Trees", 0.05)]
+    assert sides_of(evidence, q, evidence[0]) == [3]
+    assert sides_of(evidence, "Who had more members?", evidence[0]) == []
+
+
 def _found(rows):
     """Candidates from (title, sentence, hop) rows, as rag.answer.candidates builds them."""
     from rag.answer.candidates import Candidates

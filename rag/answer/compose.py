@@ -24,7 +24,7 @@ from rag.answer.citations import (adds_to_question, attribute, carries_answer, c
                                   strip_citations)
 from rag.embed.embedder import Embedder
 from rag.answer.sentences import citable_sentences
-from rag.answer.subject import mentions, shown, with_referent
+from rag.answer.subject import mentions, shown, sides, with_referent
 from rag.answer.types import answer_type, typed_of
 from rag.messages import message
 from rag.schema import Evidence, Sentence, Source
@@ -66,9 +66,9 @@ def compose(question: str, draft: str, evidence: list[Evidence], embedder: Embed
     used = {n for n in parts[0].cited if words >= 0.7 * len(evidence[n - 1].text.split())}
     best = evidence[parts[0].cited[0] - 1] if parts[0].cited else evidence[0]
     # kept whatever their probability: the bridge of a multi-hop lead, the date or number asked for, the next
-    # link of a chain the lead starts
+    # link of a chain the lead starts, the other sides of a comparison
     kept = [n for n in dict.fromkeys((bridge_of(evidence, best), typed_of(evidence, question, best),
-                                       chain_of(evidence, best))) if n]
+                                       chain_of(evidence, best), *sides_of(evidence, question, best))) if n]
     order = kept + [n for n in range(1, len(evidence) + 1) if n not in kept]
     floor = SUPPORT_RATIO * evidence[0].relevance
     for n in order:
@@ -178,6 +178,13 @@ def bridge_of(evidence: list[Evidence], lead: Evidence) -> int | None:
     if lead.hop != 2 or not lead.bridge:
         return None
     return next((n for n, e in enumerate(evidence, 1) if e.hop == 1 and e.bridge == lead.bridge), None)
+
+
+def sides_of(evidence: list[Evidence], question: str, lead: Evidence) -> list[int]:
+    """1-based numbers of the best evidence of each document a comparison is between, but the lead's
+    (rag.answer.subject.sides): each side is read before the two are compared."""
+    between = sides(question, {e.doc_id: e.title for e in evidence})
+    return [next(n for n, e in enumerate(evidence, 1) if e.doc_id == d) for d in between if d != lead.doc_id]
 
 
 def chain_of(evidence: list[Evidence], lead: Evidence) -> int | None:

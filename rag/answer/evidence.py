@@ -17,7 +17,7 @@ from rag.embed.embedder import Embedder
 from rag.answer.candidates import Candidates, candidates
 from rag.answer.ranker import Ranker
 from rag.answer.reader import Reader, reads
-from rag.answer.subject import SURE, about_one, named_in, with_referent
+from rag.answer.subject import SURE, about_one, named_in, sides, with_referent
 from rag.schema import Evidence, Passage
 from rag.answer.types import answer_type, has_answer_type, typed_pool
 from rag.retrieve.retrievers import query_terms
@@ -74,6 +74,7 @@ def select_evidence(query: str, passages: list[Passage], titles: dict[str, tuple
     picked = _keep_typed(_keep_bridge(picked, probability, found, k), probability, found, query, k)
     picked = _keep_next(picked, probability, found, k)
     picked = _keep_subject(picked, probability, found, query, titles, k)
+    picked = _keep_sides(picked, probability, found, query, titles, k)
     out = []
     for i in picked:
         p, doc_id = found.passages[i], docs[i]
@@ -146,6 +147,24 @@ def _keep_subject(picked: list[int], probability: np.ndarray, found: Candidates,
             or not about_one(query):
         return picked
     return picked[: k - 1] + [best]
+
+
+def _keep_sides(picked: list[int], probability: np.ndarray, found: Candidates, query: str,
+                titles: dict[str, tuple[str, str]], k: int) -> list[int]:
+    """A comparison keeps the best sentence of each document it is between (rag.answer.subject.sides) that
+    no pick comes from: "Which band, Letters to Cleo or Screaming Trees, had more members?" is answered by
+    reading both. They take the places of the last picks that are neither the lead nor from a side."""
+    docs = [p.hit.chunk.doc_id for p in found.passages]
+    between = sides(query, {d: titles[d][0] for d in dict.fromkeys(docs)})
+    extra = [max((i for i, d in enumerate(docs) if d == side), key=lambda i: (probability[i], found.cosine[i]))
+             for side in between if not any(docs[i] == side for i in picked)]
+    out = picked + extra
+    for i in reversed(picked[1:]):
+        if len(out) <= k:
+            break
+        if docs[i] not in between:
+            out.remove(i)
+    return out[:k]
 
 
 def _keep_bridge(picked: list[int], probability: np.ndarray, found: Candidates, k: int) -> list[int]:

@@ -7,6 +7,8 @@
                                      the evidence number of the question's subject when its own document does
                                      not say what is asked and the lead is about something else
     named_in(query, titles)          the documents whose title the question names ("the Mona Lisa")
+    sides(query, titles)             the documents a comparison is between ("Letters to Cleo or Screaming Trees")
+    compared(question, titles)       the documents a question names, in its order (rag.answer.yesno's entities)
     with_referent(sentence, title, person)
                                      "He is best known …" quoted from Gustave Eiffel's article becomes
                                      "[Gustave Eiffel] is best known …": a quote read out of its passage
@@ -18,6 +20,8 @@ English only for the pronouns: a Korean quote keeps its words (그는 … stays 
 from __future__ import annotations
 
 import re
+
+from rag.retrieve.hop import PAREN, title_key
 
 # A document reads as a person's when its opening says "(born …", "(1452–1519)" or uses he/she more than it.
 # The parenthesis must open the first sentence, right after the name: "Leonardo da Vinci (1452–1519) was",
@@ -120,6 +124,33 @@ def named_in(query: str, titles: dict[str, str]) -> list[str]:
         if len(name) >= 3 and mentions(name, query, re.I):
             found.append((len(name), doc_id))
     return [d for _, d in sorted(found, reverse=True)]
+
+
+def sides(query: str, titles: dict[str, str]) -> list[str]:
+    """The doc_ids a comparison is between (rag.answer.subject.compared) when the question compares ("Which band,
+    Letters to Cleo or Screaming Trees, had more members?", "… both …", "… in common"); else []."""
+    between = compared(query, titles) if COMPARES.search(query) else []
+    return [doc for doc, _ in between] if len(between) == 2 else []
+
+
+def compared(question: str, titles: dict[str, str]) -> list[tuple[str, str]]:
+    """(doc_id, title without qualifier) of the documents whose titles the question names, in the order it names
+    them (first two); a title named only inside a longer one ("Angel" in "Charley and the Angel") is not an entity
+    of its own. `titles` (doc_id -> title) in reading order."""
+    asked = " " + " ".join(re.sub(r"[^\w\s]", " ", question.lower()).split()) + " "  # "h l mencken", as keys are
+    named = {}  # position -> (doc_id, title without qualifier, qualified, length named)
+    for doc_id, title in titles.items():
+        key = " ".join(re.sub(r"[^\w\s]", " ", title_key(title)).split())
+        at = asked.find(f" {key} ")
+        if not key or at < 0:
+            continue
+        plain = PAREN.sub("", title)
+        # "Ed Wood" is the person before "Ed Wood (film)": a qualified title only when no plain one is read
+        if at not in named or (named[at][2] and title == plain):
+            named[at] = (doc_id, plain, title != plain, len(key))
+    inside = {at for at in named for other in named
+              if other != at and other <= at and at + named[at][3] <= other + named[other][3]}
+    return [named[at][:2] for at in sorted(named) if at not in inside][:2]
 
 
 def with_referent(sentence: str, title: str, person: bool | None, brackets: bool = True) -> str:

@@ -17,8 +17,8 @@ import re
 
 from rag.answer.compose import Part, renumber
 from rag.answer.sentences import citable_sentences
+from rag.answer.subject import compared
 from rag.answer.types import term_overlap
-from rag.retrieve.hop import PAREN, title_key
 from rag.retrieve.retrievers import query_terms
 from rag.schema import Evidence, Passage
 from rag.text import terms
@@ -63,7 +63,7 @@ def yes_no(question: str, passages: list[Passage], titles: dict[str, str],
     """A Yes/No lead and the (doc_id, sentence) pairs it rests on, or None when it cannot be decided."""
     if lang != "en" or not AUX.match(question) or " and " not in question.lower():
         return None
-    entities = _compared(question, passages, titles)
+    entities = compared(question, _in_order(passages, titles))
     if len(entities) != 2:
         return None
     texts = _own_texts(passages, entities)
@@ -106,7 +106,7 @@ def which_first(question: str, passages: list[Passage], titles: dict[str, str],
     earlier, later = EARLIER.search(question), LATER.search(question)
     if bool(earlier) == bool(later) or re.search(r"\bthe first\b", question, re.I):
         return None  # "Who was the first Russian composer to …, X or Y?" is not a race of dates
-    entities = _compared(question, passages, titles)
+    entities = compared(question, _in_order(passages, titles))
     if len(entities) != 2:
         return None
     firsts = {doc: _first(text) for doc, text in _own_texts(passages, entities).items()}
@@ -121,24 +121,9 @@ def which_first(question: str, passages: list[Passage], titles: dict[str, str],
             [(doc, firsts[doc]), (other_doc, firsts[other_doc])])
 
 
-def _compared(question: str, passages: list[Passage], titles: dict[str, str]) -> list[tuple[str, str]]:
-    """The documents whose titles the question names, in the order it names them (first two); a title named
-    only inside a longer one ("Angel" in "Charley and the Angel") is not an entity of its own."""
-    asked = " " + re.sub(r"[^\w\s]", " ", question.lower()) + " "
-    named = {}  # position -> (doc_id, title without qualifier, qualified, length named)
-    for p in passages:
-        title = titles[p.hit.chunk.doc_id]
-        key = " ".join(re.sub(r"[^\w\s]", " ", title_key(title)).split())
-        at = asked.find(f" {key} ")
-        if not key or at < 0:
-            continue
-        plain = PAREN.sub("", title)
-        # "Ed Wood" is the person before "Ed Wood (film)": a qualified title only when no plain one is read
-        if at not in named or (named[at][2] and title == plain):
-            named[at] = (p.hit.chunk.doc_id, plain, title != plain, len(key))
-    inside = {at for at in named for other in named
-              if other != at and other <= at and at + named[at][3] <= other + named[other][3]}
-    return [named[at][:2] for at in sorted(named) if at not in inside][:2]
+def _in_order(passages: list[Passage], titles: dict[str, str]) -> dict[str, str]:
+    """doc_id -> title of the passages read, in reading order."""
+    return {p.hit.chunk.doc_id: titles[p.hit.chunk.doc_id] for p in passages}
 
 
 def _own_texts(passages: list[Passage], entities: list[tuple[str, str]]) -> dict[str, str]:
