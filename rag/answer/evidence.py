@@ -17,7 +17,7 @@ from rag.embed.embedder import Embedder
 from rag.answer.candidates import Candidates, candidates
 from rag.answer.ranker import Ranker
 from rag.answer.reader import Reader, reads
-from rag.answer.subject import SURE, about_one, named_in, sides, with_referent
+from rag.answer.subject import SURE, about_one, mentions, named_in, sides, with_referent
 from rag.schema import Evidence, Passage
 from rag.answer.types import answer_type, has_answer_type, typed_pool
 from rag.retrieve.retrievers import query_terms
@@ -175,7 +175,7 @@ def _keep_bridge(picked: list[int], probability: np.ndarray, found: Candidates, 
             continue
         if any(found.passages[j].hop == 1 and found.bridges[j] == bridge for j in picked):
             return picked
-        namers = [j for j, p in enumerate(found.passages) if p.hop == 1 and bridge in found.sentences[j]]
+        namers = [j for j, p in enumerate(found.passages) if p.hop == 1 and mentions(bridge, found.sentences[j])]
         if namers:
             return _append(picked, max(namers, key=lambda j: probability[j]), k)
     return picked
@@ -189,7 +189,8 @@ def _keep_next(picked: list[int], probability: np.ndarray, found: Candidates, k:
     if not picked or found.passages[picked[0]].hop != 1:
         return picked
     lead = found.sentences[picked[0]]
-    after = [j for j, p in enumerate(found.passages) if p.hop == 2 and p.bridge and p.bridge in lead and probability[j] > 0]
+    after = [j for j, p in enumerate(found.passages) if p.hop == 2 and p.bridge and mentions(p.bridge, lead)
+             and probability[j] > 0]
     if not after or any(j in picked for j in after):
         return picked
     return _append(picked, max(after, key=lambda j: probability[j]), k)
