@@ -24,6 +24,7 @@ from rag.answer.abstain import other_language
 from rag.answer.compose import compose
 from rag.answer.evidence import select_evidence
 from rag.answer.sentences import citable_sentences, widened
+from rag.answer.subject import COMPARES
 from rag.answer import short
 from rag.answer.reader import Reader, reads
 from rag.answer.generation import Generator, make_generator
@@ -225,7 +226,7 @@ class Assistant:
         retriever = self._for_language(idx, self._retriever(idx), page.query)
         passages, bridges = hop.read(page.query, page.hits, idx, retriever, vector,
                                      query_terms(page.query), lambda text: citable_sentences(text, idx.lang),
-                                     s.passages, s.bridges)
+                                     s.passages, s.bridges, compares=bool(COMPARES.search(page.query)))
         return widened(passages, idx.document_text), bridges, vector
 
     def _for_language(self, idx: LoadedIndex, retriever: Retriever, query: str) -> Retriever:

@@ -60,6 +60,18 @@ def test_no_second_hop_when_bridges_are_off(one_passage):
     assert [p.hit.chunk.doc_id for p in passages] == ["t:0"] and bridges == []
 
 
+def test_a_comparison_reads_the_document_of_each_thing_it_names(one_passage):
+    a, _ = one_passage(bridges=0, generate=False)
+    q = "Which is taller, Mount Everest or the Eiffel Tower?"
+    page, idx = a.search_page(q)
+    passages, _, _ = a.reading(page, idx)
+    assert {(p.hit.chunk.doc_id, p.hop) for p in passages} == {("t:4", 1), ("t:2", 1)}  # one passage each
+    page, idx = a.search_page("How tall is Mount Everest, not the Eiffel Tower?")  # names both, compares nothing
+    assert len(a.reading(page, idx)[0]) == 1
+    cited = {s.title for s in a.answer(q).sources}
+    assert cited == {"Mount Everest", "Eiffel Tower"}  # both sides quoted, whatever their probability
+
+
 def test_a_multi_hop_answer_cites_the_answer_and_the_bridge(one_passage):
     a, _ = one_passage(generate=False)
     ov = a.answer("When was the painter of the Mona Lisa born?")

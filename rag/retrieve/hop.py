@@ -12,6 +12,9 @@ holds the answer. With no language model involved:
                other bridge is searched for together with the question;
   3. merge     the first hop's passages, then one passage per bridge, never the same chunk twice.
 
+A question that compares two things ("Were X and Y of the same nationality?") reads each one's own document too,
+when the first hop missed it: with one side missing, no sentence can compare them.
+
 read(...) returns the passages the overview reads, each marked with its hop and bridge.
 """
 
@@ -42,6 +45,9 @@ PAREN = re.compile(r"\s*\([^)]*\)\s*$")
 SITE = re.compile(r"\s[|–—-]\s")
 BRIDGE_PASSAGES = 3  # bridges are looked for in the first hop's top passages only
 TITLE_BONUS = 1.0  # a name that is the title of another document is what the hop is for
+# A comparison reads the documents it names (the first two): "Were Scott Derrickson and Ed Wood of the same
+# nationality?" found Ed Wood's article, not Scott Derrickson's, and no sentence can compare one side.
+COMPARED = 2
 
 
 @dataclass(frozen=True)
@@ -154,14 +160,22 @@ def _asked(name: str, asked: set[str]) -> bool:
 
 
 def read(query: str, first: list[Hit], index, retriever, query_vector: np.ndarray, terms: set[str],
-         split, passages: int, bridges: int) -> tuple[list[Passage], list[Bridge]]:
-    """The passages the overview reads: the first hop's top passages, then one per bridge."""
+         split, passages: int, bridges: int, compares: bool = False) -> tuple[list[Passage], list[Bridge]]:
+    """The passages the overview reads: the first hop's top passages, then (when the question `compares`) the
+    documents it names that are not read yet, then one per bridge."""
     out = [Passage(hit=h, rank=r, hop=1) for r, h in enumerate(first[:passages])]
+    seen = {p.hit.chunk.id for p in out}
+    docs_seen = {p.hit.chunk.doc_id for p in out}
+    if compares and out:
+        for doc_ids in named_documents(query, index)[:COMPARED]:
+            hit = _title_hop(Bridge("", 0.0, doc_ids), index, query_vector, docs_seen)
+            if hit is not None and hit.chunk.id not in seen:
+                seen.add(hit.chunk.id)
+                docs_seen.add(hit.chunk.doc_id)
+                out.append(Passage(hit=hit, rank=len(out), hop=1))
     if bridges <= 0 or not out:
         return out, []
     found = find_bridges(first[:passages], index, terms, split, bridges)
-    seen = {p.hit.chunk.id for p in out}
-    docs_seen = {p.hit.chunk.doc_id for p in out}
     for bridge in found:
         hit = _title_hop(bridge, index, query_vector, docs_seen) if bridge.doc_ids else \
             _search_hop(bridge, query, retriever, seen)
@@ -171,6 +185,13 @@ def read(query: str, first: list[Hit], index, retriever, query_vector: np.ndarra
             out.append(Passage(hit=hit, rank=len(out), hop=2, bridge=bridge.name))
     log.debug("bridges for %r: %s", query, [(b.name, b.score, bool(b.doc_ids)) for b in found])
     return out, found
+
+
+def named_documents(query: str, index) -> list[tuple[str, ...]]:
+    """The documents whose titles the question names as capitalised spans ("Were Scott Derrickson and Ed Wood of
+    the same nationality?": Scott Derrickson's, Ed Wood's and Ed Wood (film)'s), in the question's order."""
+    table = title_table(index)
+    return [docs for name in names_in(query) for _, docs in _title_matches(name, table)]
 
 
 def _title_hop(bridge: Bridge, index, query_vector: np.ndarray, docs_seen: set[str]) -> Hit | None:
