@@ -4,7 +4,7 @@ import pytest
 
 from rag import Assistant, FinalEvent, TokenEvent
 from rag.answer.citations import adds_to_question, degenerate
-from rag.retrieve.hop import names_in, title_key
+from rag.retrieve.hop import named_documents, names_in, title_key
 
 from conftest import ScriptedGenerator
 
@@ -70,6 +70,9 @@ def test_a_comparison_reads_the_document_of_each_thing_it_names(one_passage):
     assert len(a.reading(page, idx)[0]) == 1
     cited = {s.title for s in a.answer(q).sources}
     assert cited == {"Mount Everest", "Eiffel Tower"}  # both sides quoted, whatever their probability
+    # the titles a question names: the longest runs of its words, holding a capitalised word that is no opener
+    assert named_documents("Were Python and the Great Wall of China both built in 1991?", idx) == [("t:5",), ("t:6",)]
+    assert named_documents("Were python and the great wall both built in 1991?", idx) == []
 
 
 def test_a_multi_hop_answer_cites_the_answer_and_the_bridge(one_passage):

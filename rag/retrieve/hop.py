@@ -40,6 +40,7 @@ OPENERS = frozenset(
     "the a an in on at by for from with as after before during while when where what which who this that these "
     "those he she it they his her its their we our i you there here however although since but and or also "
     "born according some many most both each other such then thus".split())
+ASKING = frozenset("is are was were do does did can could has have had how why whom whose".split())
 TOKEN = re.compile(r"[\w][\w'’.\-]*", re.UNICODE)
 PAREN = re.compile(r"\s*\([^)]*\)\s*$")
 SITE = re.compile(r"\s[|–—-]\s")
@@ -188,10 +189,13 @@ def read(query: str, first: list[Hit], index, retriever, query_vector: np.ndarra
 
 
 def named_documents(query: str, index) -> list[tuple[str, ...]]:
-    """The documents whose titles the question names as capitalised spans ("Were Scott Derrickson and Ed Wood of
-    the same nationality?": Scott Derrickson's, Ed Wood's and Ed Wood (film)'s), in the question's order."""
-    table = title_table(index)
-    return [docs for name in names_in(query) for _, docs in _title_matches(name, table)]
+    """The documents whose titles the question names ("Were Scott Derrickson and Ed Wood of the same
+    nationality?": Scott Derrickson's, Ed Wood's and Ed Wood (film)'s), in the question's order: the longest runs
+    of its words that are titles, holding a capitalised word that is not an opener ("This Is Elvis", "St Paul's
+    Cathedral", which names_in would cut to "Is Elvis" and "St Paul")."""
+    found = _title_matches(" ".join(TOKEN.findall(query)), title_table(index))
+    return [docs for text, docs in found
+            if any(w[:1].isupper() and w.lower() not in OPENERS | ASKING for w in text.split())]
 
 
 def _title_hop(bridge: Bridge, index, query_vector: np.ndarray, docs_seen: set[str]) -> Hit | None:
