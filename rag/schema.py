@@ -69,6 +69,7 @@ class Evidence:
     relevance: float = 0.0  # the fitted ranker's probability that the sentence holds the answer (rag.answer.ranker)
     hop: int = 1  # 2: from a passage a bridge entity brought in
     bridge: str = ""  # hop 2: the bridge name; hop 1: a bridge name the sentence mentions, if any
+    position: int = -1  # its place among its passage's citable sentences (-1: unknown)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ rag.answer.evidence picks from them; eval.fit_ranker and eval.reader_data build 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -30,6 +30,7 @@ class Candidates:
     features: np.ndarray  # one row per sentence, columns rag.answer.ranker.FEATURES
     vectors: np.ndarray
     bridges: list[str]  # per sentence: the bridge it names or came from ("" if none)
+    positions: list[int] = field(default_factory=list)  # per sentence: its place among its passage's sentences
 
     @property
     def cosine(self) -> np.ndarray:
@@ -80,7 +81,7 @@ def candidates(query: str, passages: list[Passage], titles: dict[str, tuple[str,
         values = features[:, FEATURES.index(column)]
         if len(values):
             features[:, FEATURES.index(gap)] = values - values.max()
-    return Candidates(sentences, [p for p, _ in owners], features, sv, named)
+    return Candidates(sentences, [p for p, _ in owners], features, sv, named, [i for _, i in owners])
 
 
 def _chains(sentences: list[str], owners, cosine: np.ndarray, terms_: set[str]) -> dict[str, tuple[float, set[str]]]:
