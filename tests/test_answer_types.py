@@ -15,3 +15,19 @@ from rag.answer.types import has_answer_type
 ])
 def test_a_measurement_needs_a_unit_that_ends_where_the_number_ends(sentence, holds):
     assert has_answer_type(sentence, "measure", frozenset()) is holds
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("Where did Gustave Eiffel study?", "school"), ("Where did he go to college?", "school"),
+    ("Where was Tesla educated?", "school"), ("Which university did Tesla audit in 1880?", "school"),
+    ("What did Eiffel study?", None),  # a subject, not a school
+    ("Where was the 2000 study conducted?", None),  # "study" the noun
+])
+def test_a_question_about_where_someone_studied_asks_for_a_school(question, kind):
+    from rag.answer.types import fine_type, typed_pool
+
+    assert fine_type(question) == kind
+    if kind:
+        texts = ["Gustave Eiffel is best known for the Eiffel Tower.",
+                 "A graduate of École Centrale des Arts et Métiers, he made his name with bridges."]
+        assert typed_pool(question, texts, ["d", "d"], "d") == [1]  # the school sentence, kept beside the lead

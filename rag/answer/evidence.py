@@ -214,7 +214,7 @@ def _keep_following(picked: list[int], found: Candidates, k: int) -> list[int]:
 
 
 def _keep_typed(picked: list[int], probability: np.ndarray, found: Candidates, query: str, k: int) -> list[int]:
-    """A question asking for a date or a number keeps the likeliest sentence that holds one, when no
+    """A question asking for a date, a number or a school keeps the likeliest sentence that holds one, when no
     pick does ("how high is Mount Everest": the elevation sentence, not only "the highest mountain")."""
     if not picked:
         return picked

@@ -1,9 +1,9 @@
 """Answer typing: what kind of thing a question asks for, and which sentences hold one.
 
     answer_type(q)        "year" | "number" | "name" | "place" | None      (coarse: a ranker feature)
-    fine_type(q)          "birth" | "measure" | None                        (finer: keeps the one sentence)
+    fine_type(q)          "birth" | "measure" | "school" | None             (finer: keeps the one sentence)
     has_answer_type(s, kind, terms)    does the sentence hold that kind of thing
-    typed_pool / typed_of              the sentences (evidence) holding the date or number asked for
+    typed_pool / typed_of              the sentences (evidence) holding the date, number or school asked for
     term_overlap, novelty              how much of the question a sentence holds, and how much it adds
 """
 
@@ -37,12 +37,20 @@ YEAR_KO = re.compile(r"\d+\s*(년|월|일|세기)")
 
 
 # Finer kinds, used to keep the one sentence that answers (never as ranker features, which were
-# fitted with the coarse kinds above): a birth date, a measurement with its unit.
+# fitted with the coarse kinds above): a birth date, a measurement with its unit, a school.
 BIRTH_Q = re.compile(r"\bborn\b|\bbirth|태어난|출생|탄생", re.I)
 MEASURE_Q = re.compile(r"\bhow (high|tall|far|long|deep|large|big|heavy|wide)\b", re.I)
 # "높이는 얼마인가" (how high), "길이는 몇 km" (how long): a Korean measurement question
 MEASURE_KO = re.compile(r"(높이|길이|넓이|면적|깊이|무게|거리|키|고도)\S*\s*(는|은|가|이)?\s*(얼마|몇)")
 BIRTH = re.compile(r"\bborn\b|\(\s*(c\.\s*)?\d{3,4}\s*[–-]\s*\d{2,4}\s*\)")
+# "Where did Gustave Eiffel study?", "Which university did she attend?": a school is the answer, and the sentence
+# naming one ("A graduate of École Centrale …") is kept beside a lead that names none
+SCHOOL_Q = re.compile(r"^\s*where (did|does|do)\b.*\b(study|attend|graduate|go to (school|college|university))\b"
+                      r"|^\s*where\b.*\b(studied|attended|graduated|educated|enrolled)\b"
+                      r"|^\s*(which|what) (school|college|university) (did|does|do|was|were|is|has|had)\b", re.I)
+SCHOOL = re.compile(r"\b(graduated? (of|from)|graduates of|studied (at|in)|educated at|attended|alumn(us|a|i) of|"
+                    r"enrolled (at|in))\b|\b(École|University|College|School|Institute|Academy|Polytechnic|"
+                    r"Conservatory|Lycée|Gymnasium)\b")
 UNIT = re.compile(r"\d[\d,.]*\s*(metres|meters|m|km|kilometres|kilometers|feet|ft|foot|miles|mi|inches|in|cm|mm|"
                   r"kg|tonnes|tons|pounds|lb|acres|hectares|ha|square|sq|km2|m2|%|per cent|percent|years|days|"
                   r"hours|minutes|months|weeks)\b|\d[\d,.]*\s*(미터|킬로미터|센티미터|킬로그램|톤|평방|제곱|마일|피트|"
@@ -65,6 +73,8 @@ def fine_type(query: str) -> str | None:
         return "birth"
     if MEASURE_Q.search(query) or MEASURE_KO.search(query):
         return "measure"
+    if SCHOOL_Q.search(query):
+        return "school"
     return None
 
 
@@ -89,6 +99,8 @@ def has_answer_type(sentence: str, kind: str | None, terms: set[str]) -> bool:
         return bool(BIRTH.search(sentence))
     if kind == "measure":
         return bool(UNIT.search(sentence))
+    if kind == "school":
+        return bool(SCHOOL.search(sentence))
     return False
 
 
@@ -108,7 +120,7 @@ def term_overlap(sentence: str, terms_: frozenset[str], title: str = "") -> floa
 
 
 def typed_of(evidence: list[Evidence], question: str, lead: Evidence) -> int | None:
-    """1-based number of the evidence holding the date or number asked for, when the lead holds none:
+    """1-based number of the evidence holding the date, number or school asked for, when the lead holds none:
     from the lead's source, or for a birth date or a measurement from any source."""
     kind = fine_type(question) or answer_type(question)
     if has_answer_type(lead.text, kind, query_terms(question)):
@@ -119,13 +131,13 @@ def typed_of(evidence: list[Evidence], question: str, lead: Evidence) -> int | N
 
 def typed_pool(question: str, texts: list[str], docs: list[str], lead_doc: str,
                allowed: list[int] | None = None) -> list[int]:
-    """Indices of the texts holding the date or number the question asks for, in order, from the
+    """Indices of the texts holding the date, number or school the question asks for, in order, from the
     lead's own source first: a date from another document answers another question; a birth date or a
     measurement is specific enough to be taken from any source read (a second hop). Empty when the
     question asks for no date or number."""
     asked = query_terms(question)
     kind = fine_type(question) or answer_type(question)
-    if kind not in ("year", "number", "birth", "measure"):
+    if kind not in ("year", "number", "birth", "measure", "school"):
         return []
     eligible = [i for i in (range(len(texts)) if allowed is None else allowed) if has_answer_type(texts[i], kind, asked)]
     wording = dimension(question)
