@@ -108,7 +108,7 @@ def lacking(query: str, evidence: list, document_text) -> int | None:
 
 def shown(title: str) -> str:
     """A title as a question writes it: "Alien (film)" -> "Alien"."""
-    return re.sub(r"\s*\([^)]*\)\s*$", "", title).strip()
+    return PAREN.sub("", title).strip()
 
 
 def mentions(name: str, text: str, flags: int = 0) -> bool:

@@ -126,7 +126,9 @@ def entities_of(query: str, overview, index, limit: int = 8) -> list[Entity]:
 
     answer = " ".join(s.text for s in overview.sentences if s.origin != "abstain") if overview else ""
     named = titles_in(answer, index) if index is not None else []
-    for piece in re.split(r"[,;:()]", answer):  # names with no document: cut at punctuation first
+    # names with no document: cut at punctuation, brackets and sentence ends first ("… Leonardo da Vinci. [Mona
+    # Lisa] has been …" is two names, not "Leonardo da Vinci Mona Lisa")
+    for piece in re.split(r"[,;:()\[\]]|(?<=[.!?])\s", answer):
         named += [(name, ()) for name in names_in(piece) if title_key(name) not in table]
     for text, ids in named:
         new = not all(w.lower() in asked for w in TOKEN.findall(text))
