@@ -150,7 +150,8 @@ def test_a_first_hop_lead_naming_a_bridge_brings_the_bridge_likeliest_sentence()
             ("Spynie Palace", "The founding of the palace dates back to the late 12th Century.", 2, "Spynie Palace"),
             ("Moray", "Moray is a council area of Scotland.", 2, "Moray")]
     passages = [Passage(Hit(Chunk(i, f"d:{t}", s, 0), 1.0), i, hop, b) for i, (t, s, hop, b) in enumerate(rows)]
-    found = Candidates([r[1] for r in rows], passages, np.zeros((5, len(FEATURES))), np.eye(5), [r[3] for r in rows])
+    found = Candidates([r[1] for r in rows], passages, np.zeros((5, len(FEATURES))), np.eye(5), [r[3] for r in rows],
+                       [0] * 5)  # one passage a sentence
     probability = np.array([0.8, 0.3, 0.1, 0.2, 0.4])
     assert _keep_next([0, 1], probability, found, 4) == [0, 1, 3]  # the palace's likeliest, not Moray (unnamed)
     assert _keep_next([0, 1, 4, 2], probability, found, 4) == [0, 1, 4, 2]  # one of its sentences is picked already
@@ -224,7 +225,7 @@ def _found(rows):
 
     passages = [Passage(Hit(Chunk(i, f"d:{t}", s, 0), 1.0), i, hop) for i, (t, s, hop) in enumerate(rows)]
     return Candidates([s for _, s, _ in rows], passages, np.zeros((len(rows), len(FEATURES))),
-                      np.eye(len(rows)), [""] * len(rows)), {f"d:{t}": (t, "") for t, _, _ in rows}
+                      np.eye(len(rows)), [""] * len(rows), [0] * len(rows)), {f"d:{t}": (t, "") for t, _, _ in rows}
 
 
 def test_the_reader_brings_the_subject_own_sentence_first_for_a_short_question():

@@ -9,7 +9,7 @@ rag.answer.evidence picks from them; eval.fit_ranker and eval.reader_data build 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -30,7 +30,7 @@ class Candidates:
     features: np.ndarray  # one row per sentence, columns rag.answer.ranker.FEATURES
     vectors: np.ndarray
     bridges: list[str]  # per sentence: the bridge it names or came from ("" if none)
-    positions: list[int] = field(default_factory=list)  # per sentence: its place among its passage's sentences
+    positions: list[int]  # per sentence: its place among its passage's citable sentences
 
     @property
     def cosine(self) -> np.ndarray:

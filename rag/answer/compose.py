@@ -192,7 +192,9 @@ def following_of(evidence: list[Evidence], lead: Evidence) -> int | None:
     next sentence says of it ("The company installed electrical arc light based illumination systems …" after the
     sentence founding Tesla Electric Light & Manufacturing). Put first, it displaced supporting points that held
     answers (SQuAD 300: seven gained, seven lost; HotpotQA four lost); last, none lost."""
-    return next((n for n, e in enumerate(evidence, 1) if e.chunk_id == lead.chunk_id and lead.position >= 0
+    if lead.position < 0:
+        return None
+    return next((n for n, e in enumerate(evidence, 1) if e.chunk_id == lead.chunk_id
                  and e.position == lead.position + 1), None)
 
 

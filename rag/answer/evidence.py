@@ -82,7 +82,7 @@ def select_evidence(query: str, passages: list[Passage], titles: dict[str, tuple
         out.append(Evidence(text=found.sentences[i], doc_id=doc_id, title=titles[doc_id][0], url=titles[doc_id][1],
                             score=float(found.cosine[i]), chunk_id=p.hit.chunk.id,
                             relevance=float(probability[i]), hop=p.hop, bridge=found.bridges[i],
-                            position=found.positions[i] if found.positions else -1))
+                            position=found.positions[i]))
     return out
 
 
@@ -203,7 +203,7 @@ def _keep_following(picked: list[int], found: Candidates, k: int) -> list[int]:
     and sides keeps after it may), so that compose can quote it when the supporting points leave room
     (compose.following_of): "… ordained by the Methodist Church." is followed by "They were licensed by St.
     George's Church in 1784." On SQuAD 300 three answers gained, none lost."""
-    if not picked or not found.positions:
+    if not picked:
         return picked
     lead = picked[0]
     after = lead + 1

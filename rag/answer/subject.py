@@ -137,10 +137,10 @@ def compared(question: str, titles: dict[str, str]) -> list[tuple[str, str]]:
     """(doc_id, title without qualifier) of the documents whose titles the question names, in the order it names
     them (first two); a title named only inside a longer one ("Angel" in "Charley and the Angel") is not an entity
     of its own. `titles` (doc_id -> title) in reading order."""
-    asked = " " + " ".join(re.sub(r"[^\w\s]", " ", question.lower()).split()) + " "  # "h l mencken", as keys are
+    asked = f" {_bare(question.lower())} "
     named = {}  # position -> (doc_id, title without qualifier, qualified, length named)
     for doc_id, title in titles.items():
-        key = " ".join(re.sub(r"[^\w\s]", " ", title_key(title)).split())
+        key = _bare(title_key(title))
         at = asked.find(f" {key} ")
         if not key or at < 0:
             continue
@@ -151,6 +151,11 @@ def compared(question: str, titles: dict[str, str]) -> list[tuple[str, str]]:
     inside = {at for at in named for other in named
               if other != at and other <= at and at + named[at][3] <= other + named[other][3]}
     return [named[at][:2] for at in sorted(named) if at not in inside][:2]
+
+
+def _bare(text: str) -> str:
+    """Words only, single-spaced: "h. l. mencken" -> "h l mencken" (in a question and in a title alike)."""
+    return " ".join(re.sub(r"[^\w\s]", " ", text).split())
 
 
 def with_referent(sentence: str, title: str, person: bool | None, brackets: bool = True) -> str:

@@ -40,7 +40,8 @@ OPENERS = frozenset(
     "the a an in on at by for from with as after before during while when where what which who this that these "
     "those he she it they his her its their we our i you there here however although since but and or also "
     "born according some many most both each other such then thus".split())
-ASKING = frozenset("is are was were do does did can could has have had how why whom whose".split())
+# ... nor, opening a question's title run, are its question words
+UNNAMING = OPENERS | frozenset("is are was were do does did can could has have had how why whom whose".split())
 TOKEN = re.compile(r"[\w][\w'’.\-]*", re.UNICODE)
 PAREN = re.compile(r"\s*\([^)]*\)\s*$")
 SITE = re.compile(r"\s[|–—-]\s")
@@ -195,7 +196,7 @@ def named_documents(query: str, index) -> list[tuple[str, ...]]:
     Cathedral", which names_in would cut to "Is Elvis" and "St Paul")."""
     found = _title_matches(" ".join(TOKEN.findall(query)), title_table(index))
     return [docs for text, docs in found
-            if any(w[:1].isupper() and w.lower() not in OPENERS | ASKING for w in text.split())]
+            if any(w[:1].isupper() and w.lower() not in UNNAMING for w in text.split())]
 
 
 def _title_hop(bridge: Bridge, index, query_vector: np.ndarray, docs_seen: set[str]) -> Hit | None:
