@@ -261,6 +261,28 @@ def test_the_reader_brings_the_subject_own_sentence_first_for_a_short_question()
     # a question offering two: the answer is one of them, not another name in the sentence
     ("Who was born first, Leonardo da Vinci or Michelangelo?",
      "Vasari wrote Lives of the Most Excellent Painters, on Leonardo da Vinci and Michelangelo.", None),
+    # where: a place, not the birth date beside it
+    ("Where was Napoleon born?", "Napoleon was born on 15 August 1769 in Ajaccio, Corsica.", "Ajaccio"),
+    ("Where was Napoleon born?", "Napoleon was Emperor of the French from 18 May 1804.", None),
+    # how many: the number counting what is asked, nearest before it; a measurement beside it is no count
+    ("How many players are on a soccer team?", "It is played between two teams of 11 players.", "11"),
+    ("How many moons does Mars have?", "Mars's mean diameter, 6,779 km, is about half the Earth's.", None),
+    ("How many touchdowns did he score?", "He scored six touchdowns in 13 games.", "six"),
+    ("노르드어에는 몇 개의 파열음이 있나?", "노르드어에는 6개의 파열음이 있다.", "6개"),
+    ("그의 등번호는 몇인가?", "그는 1998년부터 등번호 10을 달았다.", "10"),  # 몇인가: no counter ("10을", not "인")
+    ("시리아는 몇년 만에 해제되었는가?", "1963년 선포된 비상사태는 43년 만에 해제되었다.", "43년"),
+    # how much: money, or none ("how much higher" is no amount of money)
+    ("How much did the bridge cost?", "Built in 1932, it cost $4.2 million.", "$4.2 million"),
+    ("How much higher was the figure?", "The figure was 42% in 2000.", None),
+    # a name the question says, or an initial before one, is no answer; a possessive is not part of a name
+    ("Who discovered penicillin?",
+     "A number are known, but two are in use: penicillin G and penicillin V. Penicillins were among the first drugs.",
+     None),
+    ("Who did Luther say grants forgiveness?", "Luther said that it was God's alone.", "God"),
+    # the date beside the question's words; a year asked for is the year alone
+    ("When did the Berlin Wall fall?", "He led the GDR from 1971 until the fall of the Berlin Wall in November 1989.",
+     "November 1989"),
+    ("In what year was it declared?", "It was declared on June 4, 2014.", "2014"),
 ])
 def test_the_short_answer_is_a_verbatim_span_of_the_kind_asked(question, quote, expected):
     found = _short(question, quote)

@@ -2,10 +2,14 @@
 
     short_answer(question, sentences, sources, lang) -> ShortAnswer | None
 
-Checked by construction: the question must ask for a kind of thing (rag.answer.types: a date, a number or a
-measurement, a person's or a place's name), the span is cut from the lead's own cited quote (so it is in the
-source, word for word), it holds that kind of thing, and it is not something the question already said. A yes/no
-comparison gives "Yes" / "No" ("예" / "아니요"). Anything else gets no short answer rather than a guess.
+Checked by construction: the question must ask for a kind of thing (kind_of: a date, a number or a measurement,
+a person's or a place's name), the span is cut from the lead's own cited quote (so it is in the source, word for
+word), it holds that kind of thing, and it is not something the question already said. The kinds are read
+narrowly, a wrong answer in bold being worse than none: "Where …?" takes a place named after "in", "at", "from"
+(never the birth date beside it); "How many moons …?" / "몇 개의 …" the number that counts moons (with its
+Korean counter, "6개"), none if the sentence counts something else; "How old …" an age; "How much …" / "얼마"
+an amount of money; a date is the one nearest the question's words, and "In what year …?" gets the year alone.
+A yes/no comparison gives "Yes" / "No" ("예" / "아니요"). Anything else gets no short answer rather than a guess.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import re
 
 from rag.answer.types import UNIT, YEAR_KO, answer_type, fine_type
 from rag.schema import Evidence, Sentence, ShortAnswer, Source
-from rag.text import STOP, WORD, has_hangul, korean_names
+from rag.text import STOP, WORD, has_hangul, korean_names, stem
 
 MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 DATE = re.compile(rf"\b(?:\d{{1,2}}\s+{MONTH}\s+\d{{3,4}}|{MONTH}\s+\d{{1,2}},\s+\d{{3,4}}|{MONTH}\s+\d{{3,4}}|"
@@ -23,6 +27,33 @@ DATE_KO = re.compile(r"\d{3,4}년(?:\s*\d{1,2}월)?(?:\s*\d{1,2}일)?|\d{1,2}월
 NUMBER = re.compile(r"(?<![\w.])\d[\d,.]*(?:\s*(?:million|billion|thousand|hundred|%|per cent|percent))?")
 # A run of capitalised words, with the small words names carry inside them ("Leonardo da Vinci")
 NAME_RUN = re.compile(r"[A-Z][\w'’.-]*(?:\s+(?:(?:da|de|di|del|der|van|von|of|the|la|le|y|bin|al)\s+)?[A-Z][\w'’.-]*)*")
+PLACE_RUN = re.compile(rf"\b(?:in|at|near|from|on|into)\s+(?:the\s+)?({NAME_RUN.pattern})")
+CALENDAR = re.compile(rf"{MONTH}|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day", re.I)
+# "Where …?", "In what city …?": a place is asked for (English; Korean 어디 is rag.answer.types' "place")
+PLACE_Q = re.compile(r"^\s*where\b|\b(?:in|at) (?:what|which) (?:city|town|village|country|state|province|region|"
+                     r"county|place|location)\b", re.I)
+YEAR_ONLY_Q = re.compile(r"\b(?:what|which) year\b|연도|년도", re.I)
+YEAR_OF = re.compile(r"\d{3,4}(?:s|년)?")
+# "How many moons does …?": the words after "how many" up to the first stop word; the last is what is counted
+COUNTED = re.compile(r"\bhow many\s+(.*)", re.I)
+WORDS_OF_NUMBERS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+                    "sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
+                    "hundred|dozen")
+COUNT = re.compile(rf"(?<![\w.])\d[\d,.]*(?:\s+(?:million|billion|thousand|hundred))?|\b(?:{WORDS_OF_NUMBERS})\b", re.I)
+# "몇 개의", "몇위를", "몇 명": the counter the question puts after 몇, without its particle ("몇인가" has none);
+# 몇 년 is a year unless it is counted ("몇 년 만에", "몇 년간")
+COUNTER_KO = re.compile(r"몇\s*(?!년(?!\s*(?:만|간|동안|째)))(?![이인][가까]?\b)([가-힣]+?)"
+                        r"(?:인가|인지|였나|이었나|이나|부터|까지|에서|으로|를|을|의|가|이|은|는|에|로|나)?(?=[\s?.,]|$)")
+AUXILIARY = frozenset("can could would should had may might must shall".split())
+HOW_OLD = re.compile(r"\bhow old\b|몇\s*살", re.I)
+AGE = re.compile(r"\b(?:aged?|age of)\s+(\d{1,3})\b|\b(\d{1,3})[\s-]years?[\s-]old\b", re.I)
+PERCENT_Q = re.compile(r"\bpercent|\bper cent|\bshare\b|%|퍼센트|비율", re.I)
+PERCENT = re.compile(r"\d[\d,.]*\s*(?:%|per cent|percent|퍼센트)")
+YEAR = re.compile(r"1\d{3}|20\d{2}")
+AMOUNT_Q = re.compile(r"\bhow much\b|\bwhat (?:price|amount|sum)\b|얼마", re.I)
+MONEY = re.compile(r"[$£€¥]\s?\d[\d,.]*(?:\s+(?:million|billion|trillion|thousand))?|\d[\d,.]*"
+                   r"(?:\s+(?:million|billion|trillion|thousand))?\s+(?:dollars|pounds|euros|yen|francs)\b", re.I)
+MONEY_KO = re.compile(r"\d[\d,.]*(?:\s*[만억천백](?:\s*\d[\d,.]*)?)*\s*(?:원|달러|파운드|엔|유로|위안|프랑)")
 OFFERS = re.compile(r"\bor\b|둘 중", re.I)
 YES_NO = {"en": ("Yes", "No"), "ko": ("예", "아니요")}
 
@@ -34,7 +65,7 @@ def short_answer(question: str, sentences: list[Sentence], sources: list[Source]
     lead = sentences[0]
     if decision == "compared":
         return _yes_no(lead, lang) or _named_first(lead, sources)
-    kind = fine_type(question) or answer_type(question)
+    kind = kind_of(question)
     if kind is None:
         return None
     quote = next((s.quote for s in sources if s.n == lead.citations[0]), "")
@@ -49,7 +80,7 @@ def short_answer(question: str, sentences: list[Sentence], sources: list[Source]
 def hint(question: str, evidence: list[Evidence]) -> str | None:
     """The short answer the best evidence sentence holds, before anything is written: given to the writer, and
     a drafted lead that says it and cites that sentence passes the check (rag.answer.compose.lead)."""
-    kind = fine_type(question) or answer_type(question)
+    kind = kind_of(question)
     return _span(evidence[0].text, question, kind) if evidence and kind else None
 
 
@@ -71,6 +102,17 @@ def _named_first(lead: Sentence, sources: list[Source]) -> ShortAnswer | None:
     return ShortAnswer(name, lead.citations[0]) if name and name in quote else None
 
 
+def kind_of(question: str) -> str | None:
+    """The kind of thing a short answer must be: where first ("Where was Napoleon born?" asks for a place, not
+    the birth date rag.answer.types.fine_type keeps the sentence for), then the finer and the coarse kinds."""
+    if PLACE_Q.search(question):
+        return "place"
+    counter = COUNTER_KO.search(question)
+    if counter and counter.group(1) == "년":  # "몇 년 만에": how many years
+        return "number"
+    return fine_type(question) or answer_type(question)
+
+
 def _span(text: str, question: str, kind: str) -> str | None:
     span = _kind_span(text, question, kind)
     # "Who was born first, Leonardo da Vinci or Michelangelo?": the answer is one of the two offered, not
@@ -84,22 +126,85 @@ def _kind_span(text: str, question: str, kind: str) -> str | None:
     asked = {w.lower() for w in WORD.findall(question)}
     if kind in ("year", "birth"):
         found = (DATE_KO if has_hangul(text) else DATE).findall(text) or YEAR_KO.findall(text)
-        return next((d for d in found if isinstance(d, str) and d.lower() not in asked), None)
+        dates = sorted((d for d in found if isinstance(d, str) and d.lower() not in asked),
+                       key=lambda d: _distance(text, d, asked))
+        if dates and YEAR_ONLY_Q.search(question):  # "In what year …?": "2014", not "June 4, 2014"
+            dates = [y.group(0) for y in map(YEAR_OF.search, dates) if y]
+        return dates[0] if dates else None
     if kind == "measure":
         hit = UNIT.search(text)
         return hit.group(0).strip() if hit else None
     if kind == "number":
-        hit = UNIT.search(text) or next((n for n in NUMBER.finditer(text) if n.group(0) not in question), None)
-        return hit.group(0).strip().rstrip(".,") if hit else None
+        return _number(text, question)
     if kind in ("name", "place"):
         if has_hangul(text):
             names = [n for n in korean_names(text) if n not in question.lower() and n in text]
             # the longest, the first in the text of equals: korean_names is a set, whose order changes with
             # the process's hash seed (KorQuAD's short answers moved between runs of the same overviews)
             return min(names, key=lambda n: (-len(n), text.find(n))) if names else None
-        runs = [r.strip().rstrip(".,;:") for r in NAME_RUN.findall(text)]
-        fresh = [r for r in runs if not any(w.lower() in asked or w.lower() in STOP for w in r.split()[:1])
-                 and any(w.lower() not in asked for w in r.split())]
+        known = {stem(w) for w in asked}
+        if kind == "place":  # somewhere named after "in", "at", "near", "from": "born in Ajaccio"
+            return next((r for r in _runs(PLACE_RUN, text) if _fresh(r, known)), None)
+        fresh = [r for r in _runs(NAME_RUN, text) if _fresh(r, known)]
         # the longest fresh name ("Leonardo da Vinci" over "Italian"), the first of equals
         return max(fresh, key=lambda r: len(r.split())) if fresh else None
     return None
+
+
+def _distance(text: str, span: str, asked: set[str]) -> int:
+    """Words between the span and the nearest word the question asks about: "from 1971 until … the fall of the
+    Berlin Wall in November 1989" answers "When did the Berlin Wall fall?" with the date beside its words."""
+    words = WORD.findall(text)
+    at = len(WORD.findall(text[:text.find(span)]))
+    known = {stem(w) for w in asked if w not in STOP}
+    return min((abs(i - at) for i, w in enumerate(words) if stem(w) in known), default=len(words))
+
+
+def _runs(pattern: re.Pattern, text: str) -> list[str]:
+    """Capitalised runs, without a trailing possessive or stop: "God's" is the name "God"."""
+    return [re.sub(r"['’]s$", "", m.group(m.lastindex or 0).strip().rstrip(".,;:")) for m in pattern.finditer(text)]
+
+
+def _fresh(run: str, known: set[str]) -> bool:
+    """A name the question does not already say: its first word is neither asked nor a stop word, a word
+    beyond the asked ones is not a lone initial ("penicillin V. Penicillins" is no name), and no month or day."""
+    words = run.split()
+    new = [w for w in words if stem(w) not in known and len(w.rstrip(".")) > 1]
+    return (bool(words) and stem(words[0]) not in known and words[0].lower() not in STOP and bool(new)
+            and not any(CALENDAR.fullmatch(w) for w in words))
+
+
+def _number(text: str, question: str) -> str | None:
+    """The number asked for: one that counts what "how many …" / "몇 …" names ("2,500 seats", "6개"), an age,
+    an amount of money, else (a question naming nothing to count) the first quantity the question lacks.
+    A number beside something else ("3 km" for "how many seats") is no answer: none is given."""
+    counted = COUNTED.search(question)
+    if counted:
+        words = [w.lower() for w in WORD.findall(counted.group(1))]
+        named = words[:next((i for i, w in enumerate(words) if w in STOP or w in AUXILIARY), len(words))]
+        if not named:
+            return None
+        head = named[-1]
+        # the number nearest before what is counted: "two teams of 11 players" counts players with 11
+        near = {}
+        for hit in COUNT.finditer(text):
+            after = [stem(w) for w in WORD.findall(text[hit.end():])[:4]]
+            if hit.group(0) not in question and after[:1] != ["of"] and stem(head) in after:
+                near.setdefault(after.index(stem(head)), hit.group(0).strip())
+        return near[min(near)] if near else None
+    counter = COUNTER_KO.search(question)
+    if counter:
+        # "몇 년 만에" asks how many years, not which: a count of years is not a date ("43년", not "1963년")
+        size = r"(?<!\d)\d{1,3}" if counter.group(1) == "년" else r"\d[\d,.]*"
+        hit = re.search(rf"{size}(?:\s*[만억천백])*\s*{re.escape(counter.group(1))}", text)
+        return hit.group(0) if hit else None
+    if HOW_OLD.search(question):
+        hit = AGE.search(text)
+        return (hit.group(1) or hit.group(2)) if hit else None
+    if AMOUNT_Q.search(question):  # money, or a share when one is asked: "how much higher" gets none
+        hit = (MONEY_KO if has_hangul(text) else MONEY).search(text) or \
+            (PERCENT.search(text) if PERCENT_Q.search(question) else None)
+        return hit.group(0).strip() if hit else None
+    hit = PERCENT.search(text) if PERCENT_Q.search(question) else \
+        next((n for n in NUMBER.finditer(text) if n.group(0) not in question and not YEAR.fullmatch(n.group(0))), None)
+    return hit.group(0).strip().rstrip(".,") if hit else None
