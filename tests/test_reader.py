@@ -283,12 +283,22 @@ def test_the_reader_brings_the_subject_own_sentence_first_for_a_short_question()
     ("When did the Berlin Wall fall?", "He led the GDR from 1971 until the fall of the Berlin Wall in November 1989.",
      "November 1989"),
     ("In what year was it declared?", "It was declared on June 4, 2014.", "2014"),
+    # "who" and a verb: the agent a passive names, not a longer name in the title
+    ("Who wrote Hamlet?", "The Tragedy of Hamlet, Prince of Denmark, is a tragedy written by William Shakespeare.",
+     "William Shakespeare"),
 ])
 def test_the_short_answer_is_a_verbatim_span_of_the_kind_asked(question, quote, expected):
     found = _short(question, quote)
     assert (found.text if found else None) == expected
     if found:
         assert found.text in quote and found.citation == 1
+
+
+def test_a_short_answer_may_be_the_referent_the_lead_put_for_a_pronoun():
+    quote = "He co-founded the software company Microsoft in 1975 with his childhood friend Paul Allen."
+    found = _short("Who founded Microsoft?", quote, lead=quote.replace("He", "[Bill Gates]"))
+    assert (found.text, found.citation) == ("Bill Gates", 1)
+    assert _short("Who founded Microsoft?", quote).text == "Paul Allen"  # without the referent: the one named
 
 
 @pytest.mark.slow  # each process loads kiwi

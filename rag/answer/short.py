@@ -8,7 +8,9 @@ word), it holds that kind of thing, and it is not something the question already
 narrowly, a wrong answer in bold being worse than none: "Where …?" takes a place named after "in", "at", "from"
 (never the birth date beside it); "How many moons …?" / "몇 개의 …" the number that counts moons (with its
 Korean counter, "6개"), none if the sentence counts something else; "How old …" an age; "How much …" / "얼마"
-an amount of money; a date is the one nearest the question's words, and "In what year …?" gets the year alone.
+an amount of money; a date is the one nearest the question's words, and "In what year …?" gets the year alone;
+"Who wrote …?" the name a passive gives ("written by William Shakespeare"), and a lead whose pronoun was replaced
+by its source's title ("[Bill Gates] co-founded Microsoft … with Paul Allen") is read as shown.
 A yes/no comparison gives "Yes" / "No" ("예" / "아니요"). Anything else gets no short answer rather than a guess.
 """
 
@@ -54,6 +56,9 @@ AMOUNT_Q = re.compile(r"\bhow much\b|\bwhat (?:price|amount|sum)\b|얼마", re.I
 MONEY = re.compile(r"[$£€¥]\s?\d[\d,.]*(?:\s+(?:million|billion|trillion|thousand))?|\d[\d,.]*"
                    r"(?:\s+(?:million|billion|trillion|thousand))?\s+(?:dollars|pounds|euros|yen|francs)\b", re.I)
 MONEY_KO = re.compile(r"\d[\d,.]*(?:\s*[만억천백](?:\s*\d[\d,.]*)?)*\s*(?:원|달러|파운드|엔|유로|위안|프랑)")
+# "Who wrote …?" (who and a verb other than to be or do): the agent of a passive, a name within six words after "by"
+AGENT_Q = re.compile(r"^\s*who\s+(?!(?:is|was|were|are|did|does|do|has|had|have)\b)\w+", re.I)
+AGENT = re.compile(r"\bby(?:\W+\w+){0,5}\W*$")
 OFFERS = re.compile(r"\bor\b|둘 중", re.I)
 YES_NO = {"en": ("Yes", "No"), "ko": ("예", "아니요")}
 
@@ -69,8 +74,10 @@ def short_answer(question: str, sentences: list[Sentence], sources: list[Source]
     if kind is None:
         return None
     quote = next((s.quote for s in sources if s.n == lead.citations[0]), "")
-    # the lead's own sentence within the quote first (a quote joins the source's cited sentences)
-    for text in sorted(quote.split(" … "), key=lambda t: t not in lead.text and lead.text not in t):
+    # the lead's own sentence within the quote first (a quote joins the source's cited sentences); a quote whose
+    # pronoun the lead replaced by its source's title ("[Bill Gates] co-founded Microsoft … with Paul Allen") as shown
+    shown = [lead.text.replace("[", "").replace("]", "")] if lead.origin == "quoted" and "[" in lead.text else []
+    for text in shown + sorted(quote.split(" … "), key=lambda t: t not in lead.text and lead.text not in t):
         span = _span(text, question, kind)
         if span:
             return ShortAnswer(span, lead.citations[0])
@@ -144,10 +151,14 @@ def _kind_span(text: str, question: str, kind: str) -> str | None:
             return min(names, key=lambda n: (-len(n), text.find(n))) if names else None
         known = {stem(w) for w in asked}
         if kind == "place":  # somewhere named after "in", "at", "near", "from": "born in Ajaccio"
-            return next((r for r in _runs(PLACE_RUN, text) if _fresh(r, known)), None)
-        fresh = [r for r in _runs(NAME_RUN, text) if _fresh(r, known)]
+            return next((r for _, r in _runs(PLACE_RUN, text) if _fresh(r, known)), None)
+        fresh = [(at, r) for at, r in _runs(NAME_RUN, text) if _fresh(r, known)]
+        # "Who wrote Hamlet?": the one a passive names ("a tragedy written by William Shakespeare"), not
+        # "Prince of Denmark" in its title
+        if AGENT_Q.search(question):
+            fresh = [(at, r) for at, r in fresh if AGENT.search(text[:at])] or fresh
         # the longest fresh name ("Leonardo da Vinci" over "Italian"), the first of equals
-        return max(fresh, key=lambda r: len(r.split())) if fresh else None
+        return max(fresh, key=lambda f: len(f[1].split()))[1] if fresh else None
     return None
 
 
@@ -160,9 +171,11 @@ def _distance(text: str, span: str, asked: set[str]) -> int:
     return min((abs(i - at) for i, w in enumerate(words) if stem(w) in known), default=len(words))
 
 
-def _runs(pattern: re.Pattern, text: str) -> list[str]:
-    """Capitalised runs, without a trailing possessive or stop: "God's" is the name "God"."""
-    return [re.sub(r"['’]s$", "", m.group(m.lastindex or 0).strip().rstrip(".,;:")) for m in pattern.finditer(text)]
+def _runs(pattern: re.Pattern, text: str) -> list[tuple[int, str]]:
+    """Capitalised runs and where they start, without a trailing possessive or stop: "God's" is the name "God"."""
+    group = pattern.groups and 1
+    return [(m.start(group), re.sub(r"['’]s$", "", m.group(group).strip().rstrip(".,;:")))
+            for m in pattern.finditer(text)]
 
 
 def _fresh(run: str, known: set[str]) -> bool:
