@@ -274,6 +274,8 @@ def test_the_reader_brings_the_subject_own_sentence_first_for_a_short_question()
     # how much: money, or none ("how much higher" is no amount of money)
     ("How much did the bridge cost?", "Built in 1932, it cost $4.2 million.", "$4.2 million"),
     ("How much higher was the figure?", "The figure was 42% in 2000.", None),
+    ("How much does an elephant weigh?", "Adult males weigh up to 6,000 kg.", "6,000 kg"),
+    ("The lander weighed how much in kgs?", "It weighed 33,300 pounds (15,100 kg).", "15,100 kg"),  # the unit asked
     # a name the question says, or an initial before one, is no answer; a possessive is not part of a name
     ("Who discovered penicillin?",
      "A number are known, but two are in use: penicillin G and penicillin V. Penicillins were among the first drugs.",

@@ -54,7 +54,7 @@ PERCENT = re.compile(r"\d[\d,.]*\s*(?:%|per cent|percent|퍼센트)")
 YEAR = re.compile(r"1\d{3}|20\d{2}")
 AMOUNT_Q = re.compile(r"\bhow much\b|\bwhat (?:price|amount|sum)\b|얼마", re.I)
 MONEY = re.compile(r"[$£€¥]\s?\d[\d,.]*(?:\s+(?:million|billion|trillion|thousand))?|\d[\d,.]*"
-                   r"(?:\s+(?:million|billion|trillion|thousand))?\s+(?:dollars|pounds|euros|yen|francs)\b", re.I)
+                   r"(?:\s+(?:million|billion|trillion|thousand))?\s+(?:dollars|euros|yen|francs)\b", re.I)
 MONEY_KO = re.compile(r"\d[\d,.]*(?:\s*[만억천백](?:\s*\d[\d,.]*)?)*\s*(?:원|달러|파운드|엔|유로|위안|프랑)")
 # "Who wrote …?" (who and a verb other than to be or do): the agent of a passive, a name within six words after "by"
 AGENT_Q = re.compile(r"^\s*who\s+(?!(?:is|was|were|are|did|does|do|has|had|have)\b)\w+", re.I)
@@ -214,10 +214,20 @@ def _number(text: str, question: str) -> str | None:
     if HOW_OLD.search(question):
         hit = AGE.search(text)
         return (hit.group(1) or hit.group(2)) if hit else None
-    if AMOUNT_Q.search(question):  # money, or a share when one is asked: "how much higher" gets none
-        hit = (MONEY_KO if has_hangul(text) else MONEY).search(text) or \
-            (PERCENT.search(text) if PERCENT_Q.search(question) else None)
+    if AMOUNT_Q.search(question):  # money; a share when one is asked; else a quantity in the unit asked, or any
+        share = PERCENT_Q.search(question)
+        hit = (MONEY_KO if has_hangul(text) else MONEY).search(text) or (_percent(text, question) if share else None)
+        if hit is None and not share:  # "How much higher was the 42% figure?" has no amount of its own: none
+            asked = [w.lower() for w in WORD.findall(question)]
+            units = [u for u in UNIT.finditer(text)
+                     if u.group(0).strip() not in question and not PERCENT.match(u.group(0))]
+            hit = next((u for u in units if any(w.startswith((u.group(1) or "~").lower()) for w in asked)),
+                       units[0] if units else None)
         return hit.group(0).strip() if hit else None
-    hit = PERCENT.search(text) if PERCENT_Q.search(question) else \
+    hit = _percent(text, question) if PERCENT_Q.search(question) else \
         next((n for n in NUMBER.finditer(text) if n.group(0) not in question and not YEAR.fullmatch(n.group(0))), None)
     return hit.group(0).strip().rstrip(".,") if hit else None
+
+
+def _percent(text: str, question: str) -> re.Match | None:
+    return next((p for p in PERCENT.finditer(text) if p.group(0).strip() not in question), None)
