@@ -268,6 +268,7 @@ def test_the_reader_brings_the_subject_own_sentence_first_for_a_short_question()
     ("How many players are on a soccer team?", "It is played between two teams of 11 players.", "11"),
     ("How many moons does Mars have?", "Mars's mean diameter, 6,779 km, is about half the Earth's.", None),
     ("How many touchdowns did he score?", "He scored six touchdowns in 13 games.", "six"),
+    ("How many people live in Tokyo?", "The area has 33 million residents as of 2025.", "33 million"),
     ("노르드어에는 몇 개의 파열음이 있나?", "노르드어에는 6개의 파열음이 있다.", "6개"),
     ("그의 등번호는 몇인가?", "그는 1998년부터 등번호 10을 달았다.", "10"),  # 몇인가: no counter ("10을", not "인")
     ("시리아는 몇년 만에 해제되었는가?", "1963년 선포된 비상사태는 43년 만에 해제되었다.", "43년"),

@@ -36,7 +36,7 @@ PLACE_Q = re.compile(r"^\s*where\b|\b(?:in|at) (?:what|which) (?:city|town|villa
                      r"county|place|location)\b", re.I)
 YEAR_ONLY_Q = re.compile(r"\b(?:what|which) year\b|연도|년도", re.I)
 YEAR_OF = re.compile(r"\d{3,4}(?:s|년)?")
-# "How many moons does …?": the words after "how many" up to the first stop word; the last is what is counted
+# "How many moons does …?": the words after "how many" up to the first stop word name what is counted
 COUNTED = re.compile(r"\bhow many\s+(.*)", re.I)
 WORDS_OF_NUMBERS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
                     "sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
@@ -46,6 +46,8 @@ COUNT = re.compile(rf"(?<![\w.])\d[\d,.]*(?:\s+(?:million|billion|thousand|hundr
 # 몇 년 is a year unless it is counted ("몇 년 만에", "몇 년간")
 COUNTER_KO = re.compile(r"몇\s*(?!년(?!\s*(?:만|간|동안|째)))(?![이인][가까]?\b)([가-힣]+?)"
                         r"(?:인가|인지|였나|이었나|이나|부터|까지|에서|으로|를|을|의|가|이|은|는|에|로|나)?(?=[\s?.,]|$)")
+# "How many people live in Tokyo?" is answered by "33 million residents"
+PEOPLE = frozenset("people persons residents inhabitants citizens".split())
 AUXILIARY = frozenset("can could would should had may might must shall".split())
 HOW_OLD = re.compile(r"\bhow old\b|몇\s*살", re.I)
 AGE = re.compile(r"\b(?:aged?|age of)\s+(\d{1,3})\b|\b(\d{1,3})[\s-]years?[\s-]old\b", re.I)
@@ -195,15 +197,15 @@ def _number(text: str, question: str) -> str | None:
     if counted:
         words = [w.lower() for w in WORD.findall(counted.group(1))]
         named = words[:next((i for i, w in enumerate(words) if w in STOP or w in AUXILIARY), len(words))]
-        if not named:
-            return None
-        head = named[-1]
+        # the last of them ("how many academic minors"), and people by any name ("how many people live …")
+        counted_as = {stem(w) for w in (*named[-1:], *(PEOPLE if PEOPLE & set(named) else ()))}
         # the number nearest before what is counted: "two teams of 11 players" counts players with 11
         near = {}
         for hit in COUNT.finditer(text):
             after = [stem(w) for w in WORD.findall(text[hit.end():])[:4]]
-            if hit.group(0) not in question and after[:1] != ["of"] and stem(head) in after:
-                near.setdefault(after.index(stem(head)), hit.group(0).strip())
+            at = next((i for i, w in enumerate(after) if w in counted_as), None)
+            if hit.group(0) not in question and after[:1] != ["of"] and at is not None:
+                near.setdefault(at, hit.group(0).strip())
         return near[min(near)] if near else None
     counter = COUNTER_KO.search(question)
     if counter:
