@@ -9,7 +9,9 @@ KorQuAD are split by article (all questions on one article fall in the same part
 never sees a held-out paragraph), HotpotQA and the rest by question id. The ranker is fitted on
 candidate sentences of "fit" questions, labelled by whether they hold a gold answer, with the same
 retrieval, second hop and features as at query time; the held-out part is scored the same way and
-its figures are written into the weights file beside the fitted numbers.
+its figures are written into the weights file beside the fitted numbers, with those of the shared weights
+(rag/answer/ranker.json before the fit) on the same held-out questions. `--heldout N` scores N held-out questions
+per set instead of --per-set (a Korean-only fit, tried and not kept, was judged so: docs/evaluation.md).
 """
 
 from __future__ import annotations
@@ -76,6 +78,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dataset", action="append", required=True, metavar="FORMAT:PATH")
     parser.add_argument("--per-set", type=int, default=300, help="questions per set and part (default 300)")
+    parser.add_argument("--heldout", type=int, help="held-out questions per set (default: --per-set)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=WEIGHTS)
     args = parser.parse_args(argv)
@@ -91,7 +94,8 @@ def main(argv=None) -> int:
         for q in dataset.questions:
             parts[part(q, dataset)].append(q)
         for name in parts:
-            chosen = dataset.__class__(dataset.name, dataset.spec, parts[name]).sample(args.per_set, args.seed)
+            size = args.heldout if name == "heldout" and args.heldout is not None else args.per_set
+            chosen = dataset.__class__(dataset.name, dataset.spec, parts[name]).sample(size, args.seed)
             groups = collect(assistant, dataset, chosen, index)
             (fitted.extend(groups) if name == "fit" else held.__setitem__(dataset.name, groups))
             figures.setdefault(dataset.name, {})[f"{name}_questions"] = len(chosen)
@@ -101,6 +105,9 @@ def main(argv=None) -> int:
         figures[name]["heldout_top1_fitted"] = top1(groups, ranker.logit)
         figures[name]["heldout_top1_cosine"] = top1(groups, lambda X: X[:, FEATURES.index("cosine")])
         figures[name]["heldout_top4_fitted"] = topk(groups, ranker.logit, 4)
+        shared = Ranker.load(WEIGHTS)  # rag/answer/ranker.json as it was before this fit: the figures to beat
+        figures[name]["heldout_top1_shared"] = top1(groups, shared.logit)
+        figures[name]["heldout_top4_shared"] = topk(groups, shared.logit, 4)
     ranker = Ranker(FEATURES, mean, scale, coef, intercept, {
         "command": "python -m eval.fit_ranker " + " ".join(argv if argv is not None else sys.argv[1:]),
         "split": "eval.split.part: SQuAD/KorQuAD by article, others by question id; crc32(key) % 2 == 0 is 'fit'",
