@@ -191,8 +191,8 @@ def _fresh(run: str, known: set[str]) -> bool:
 
 def _number(text: str, question: str) -> str | None:
     """The number asked for: one that counts what "how many …" / "몇 …" names ("2,500 seats", "6개"), an age,
-    an amount of money, else (a question naming nothing to count) the first quantity the question lacks.
-    A number beside something else ("3 km" for "how many seats") is no answer: none is given."""
+    an amount of money, a share, else (a question naming nothing to count) the first number the question lacks
+    that is not a year. A number beside something else ("3 km" for "how many seats") is no answer: none is given."""
     counted = COUNTED.search(question)
     if counted:
         words = [w.lower() for w in WORD.findall(counted.group(1))]
@@ -219,7 +219,8 @@ def _number(text: str, question: str) -> str | None:
     if AMOUNT_Q.search(question):  # money; a share when one is asked; else a quantity in the unit asked, or any
         share = PERCENT_Q.search(question)
         hit = (MONEY_KO if has_hangul(text) else MONEY).search(text) or (_percent(text, question) if share else None)
-        if hit is None and not share:  # "How much higher was the 42% figure?" has no amount of its own: none
+        # a share asked for and not found gets none ("How much higher was the 42% figure?" has no share of its own)
+        if hit is None and not share:
             asked = [w.lower() for w in WORD.findall(question)]
             units = [u for u in UNIT.finditer(text)
                      if u.group(0).strip() not in question and not PERCENT.match(u.group(0))]
@@ -232,4 +233,5 @@ def _number(text: str, question: str) -> str | None:
 
 
 def _percent(text: str, question: str) -> re.Match | None:
+    """The first share the question does not itself say ("the wealthiest 1 percent" is not the answer)."""
     return next((p for p in PERCENT.finditer(text) if p.group(0).strip() not in question), None)
