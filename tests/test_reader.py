@@ -108,23 +108,34 @@ def test_the_subject_own_source_lacking_the_answer_is_said_instead_of_another_le
                    texts.__getitem__) is None  # named after the subject
 
 
-def test_an_overview_that_never_names_the_question_subject_is_folded():
-    from rag.answer.abstain import off_subject
+def test_an_overview_that_never_names_the_question_subject_is_folded(tiny_settings, embedder):
+    from rag.answer.abstain import asked_names, off_subject
+    from rag.store import open_store
 
+    index = open_store(tiny_settings).load("tiny", embedder.name)
+    off = lambda query, evidence: off_subject(asked_names(query, index), evidence)  # noqa: E731
     piercy = ev("Marge Piercy", 0.3, text="Her work includes Woman on the Edge of Time.")
-    assert off_subject("What nationality was Arthur Woolf?", [piercy])
+    assert off("What nationality was Arthur Woolf?", [piercy])
     woolf = ev("Arthur Woolf", 0.3, text="He was a Cornish engineer.")
-    assert not off_subject("What nationality was Arthur Woolf?", [piercy, woolf])  # his own title names him
-    assert not off_subject("What nationality was Arthur Woolf?",
-                           [ev("Engines", 0.3, text="Arthur Woolf built engines.")])  # the sentence does
-    assert not off_subject("what nationality was he", [piercy])  # no name asked: nothing to miss
-    assert not off_subject("What nationality was Arthur Woolf?", [])
+    assert not off("What nationality was Arthur Woolf?", [piercy, woolf])  # his own title names him
+    assert not off("What nationality was Arthur Woolf?",
+                   [ev("Engines", 0.3, text="Arthur Woolf built engines.")])  # the sentence does
+    assert not off("What nationality was he", [piercy])  # no name asked: nothing to miss
+    assert not off("What nationality was Arthur Woolf?", [])
     # a name one letter off (a typo, a plural) is named; Korean is not judged (particles, misspellings)
-    assert not off_subject("What is a PPP also known as?", [ev("Construction", 0.3, text="PPPs are partnerships.")])
-    assert not off_subject("What does the Nederrikn's name change into?",
-                           [ev("Rhine", 0.3, text="At Wijk the Nederrijn changes its name.")])
-    assert not off_subject("2010년 전지현이 전속 계약을 맺은 회사는 어디인가?",
-                           [ev("아스널", 0.3, text="아스널은 승리했다.")])
+    assert not off("What is a PPP also known as?", [ev("Construction", 0.3, text="PPPs are partnerships.")])
+    assert not off("What does the Nederrikn's name change into?",
+                   [ev("Rhine", 0.3, text="At Wijk the Nederrijn changes its name.")])
+    assert not off("2010년 전지현이 전속 계약을 맺은 회사는 어디인가?", [ev("아스널", 0.3, text="아스널은 승리했다.")])
+    # typed in lower case, a question's names are its rarest terms in the index, on an index big enough to tell
+    # (a rare word of the seven test documents, or one they never hold); a small one names nothing
+    assert asked_names("who designed the getty tower", index) == frozenset()  # seven chunks: too few
+    typed = asked_names("who designed the getty tower", index, rare_from=1)
+    assert typed == {"getti"}  # held by no chunk, the rarest
+    assert off("who designed the getty tower", [ev("Louvre", 0.3, text="The tower was designed by Pei.")]) is False
+    assert off_subject(typed, [ev("Louvre", 0.3, text="The tower was designed by Pei.")])
+    assert not off_subject(typed, [ev("Getty Center", 0.3, text="It was designed by Richard Meier.")])
+    assert asked_names("Who designed the getty museum?", index, rare_from=1) == frozenset()  # written, not typed
 
 
 def test_the_chain_a_lead_starts_is_kept_under_the_floor():

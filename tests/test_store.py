@@ -55,6 +55,8 @@ def test_contract_what_readers_ask_of_a_loaded_index(store_settings, embedder):
     assert np.allclose(vectors[1], embedder.encode([index_text(index.chunks[0], first.title)])[0], atol=1e-4)
     word = bm25_tokens([first.title], index.analyzer)[0][0]
     assert index.knows(word) and not index.knows("zzyzxqq")
+    # the share of chunks holding a term: the title word in its own chunk (and maybe others), the unknown in none
+    assert 1 / 7 <= index.share(word) <= 1 and index.share("zzyzxqq") == 0.0
     best = index.best_lexical(bm25_tokens([first.title], index.analyzer)[0], [d.id for d in documents()[:3]])
     assert max(best, key=best.get) == first.id and best[first.id] > 0
     assert index.memo("k", lambda: [1]) is index.memo("k", lambda: [2])

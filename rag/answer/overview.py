@@ -20,7 +20,7 @@ import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
-from rag.answer.abstain import OFF_SUBJECT_SURE, off_subject, other_language, unknown_subject
+from rag.answer.abstain import OFF_SUBJECT_SURE, asked_names, off_subject, other_language, unknown_subject
 from rag.answer.citations import degenerate
 from rag.answer.compose import LEAD_END, found_only, subject_only
 from rag.answer.confidence import Confidence
@@ -126,8 +126,9 @@ def overview(page: SearchPage, idx: LoadedIndex, passages: list[Passage], decisi
     the confidence is under OFF_SUBJECT_SURE."""
     calibration = Confidence.default()
     confidence = calibration.of(decision.evidence, scorer) if calibration else None
+    unsure = confidence is None or confidence < OFF_SUBJECT_SURE
     collapsed = bool(calibration and calibration.collapsed(confidence)) or \
-        (off_subject(page.query, decision.evidence) and (confidence is None or confidence < OFF_SUBJECT_SURE))
+        (unsure and off_subject(asked_names(page.query, idx), decision.evidence))
     # a bold claim only over an overview confident enough to be shown open (a calibrated confidence is needed)
     short = None if confidence is None or collapsed else \
         short_answer(page.query, sentences, sources, lang_of(page.query), decision.kind)

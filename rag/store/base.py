@@ -45,6 +45,9 @@ class LoadedIndex(Protocol):
     def knows(self, term: str) -> bool:
         """Is this BM25 token (in the index's analyzer) anywhere in the index?"""
 
+    def share(self, term: str) -> float:
+        """The share of the index's chunks that hold this BM25 token (0.0 for one it never mentions)."""
+
     def best_lexical(self, tokens: list[str], doc_ids: Iterable[str]) -> dict[str, float]:
         """doc_id -> the BM25 score of that document's best chunk for these tokens (0.0 when none matches)."""
 

@@ -64,6 +64,13 @@ class Index(Memo):
     def knows(self, term: str) -> bool:
         return term in self.bm25.vocab_dict
 
+    def share(self, term: str) -> float:
+        column = self.bm25.vocab_dict.get(term)
+        if column is None or not self.chunks:
+            return 0.0
+        starts = self.bm25.scores["indptr"]  # bm25s keeps one column of chunk scores per token (CSC)
+        return float(starts[column + 1] - starts[column]) / len(self.chunks)
+
     def best_lexical(self, tokens: list[str], doc_ids: Iterable[str]) -> dict[str, float]:
         doc_ids = list(doc_ids)
         if not tokens:

@@ -49,6 +49,10 @@ class PgIndex(Memo):
     def knows(self, term: str) -> bool:
         return bool(self.query("SELECT EXISTS (SELECT 1 FROM {s}.postings WHERE term = %s)", (term,))[0][0])
 
+    def share(self, term: str) -> float:
+        held = self.query("SELECT count(*) FROM {s}.postings WHERE term = %s", (term,))[0][0]
+        return float(held) / len(self.chunks) if len(self.chunks) else 0.0
+
     def best_lexical(self, tokens: list[str], doc_ids: Iterable[str]) -> dict[str, float]:
         best = dict.fromkeys(doc_ids, 0.0)
         if not tokens or not best:
