@@ -97,3 +97,19 @@ def test_containment_is_also_given_without_questions_that_name_their_answer():
     figures = answer_figures([arm(True, True), arm(True, True), arm(True, False), arm(False, False)], "en")
     assert figures["answer_containment"] == 0.75
     assert figures["answer_containment_unnamed"] == 0.5  # "Letters to Cleo or Screaming Trees?" left out
+
+
+def test_answers_are_also_counted_by_whether_the_passages_read_held_the_answer():
+    from eval.report import answer_figures
+
+    def arm(contains, read, **said):
+        return {"contains": contains, "answer_in_passages": read, "abstained": False, "supported": [],
+                "short_answer": None, "citation_precision": 1.0, "cites_gold": True, "words": 10, "effort_words": 10,
+                **said}
+
+    figures = answer_figures([arm(True, True), arm(False, True, collapsed=True), arm(False, False, found_only=True),
+                              arm(False, False), arm(False, False, abstained=True)], "en")
+    assert figures["answer_containment"] == 0.2
+    assert figures["answer_containment_where_read"] == 0.5
+    assert figures["not_answered_where_read"] == 0.5  # the folded one
+    assert figures["not_answered_where_missing"] == 0.6667  # said so, and abstained; one answered from nothing
