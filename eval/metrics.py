@@ -116,6 +116,11 @@ def ranking_scores(qrels: dict[str, dict[str, int]], run: dict[str, dict[str, fl
 
 # -- summaries ------------------------------------------------------------------------------------
 
+def said_or_folded(a: dict) -> bool:
+    """Did the overview (an answer record) not answer: it abstained, said what the sources cover, or was folded?"""
+    return bool(a["abstained"] or a.get("found_only") or a.get("collapsed"))
+
+
 def mean(values) -> float | None:
     values = [v for v in values if v is not None]
     return round(float(np.mean(values)), 4) if values else None

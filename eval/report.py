@@ -9,7 +9,7 @@ from pathlib import Path
 from rag.answer.compose import MAX_WORDS
 
 from .calibration import confidence_figures, confidence_markdown
-from .metrics import RANK_METRICS, mean, median, percentile, ranking_scores, share
+from .metrics import RANK_METRICS, mean, median, percentile, ranking_scores, said_or_folded, share
 
 ANSWER_ARMS = ("overview", "naive")
 
@@ -60,9 +60,8 @@ def answer_figures(arm: list[dict], lang: str) -> dict:
     abstained = [a for a in arm if a["abstained"]]
     shown = [s for a in answered for s in a["supported"]]
     with_short = [a for a in arm if a["short_answer"]]
-    # Whether the overview answered, said what the sources cover, or was shown folded, by whether the answer
-    # was there to find (a gold answer string in a passage read): a set asked against an index that mostly
-    # cannot answer it (real search-box questions on `vital`) is read by these, not by its overall containment.
+    # By whether the answer was there to find (a gold string in a passage read): a set the index mostly cannot
+    # answer (real search-box questions on `vital`) is read by these, not by its overall containment.
     held = [a for a in arm if a.get("answer_in_passages")]
     missing = [a for a in arm if a.get("answer_in_passages") is False]
     figures = {
@@ -94,11 +93,6 @@ def answer_figures(arm: list[dict], lang: str) -> dict:
     figures["found_only_rate"] = share(a.get("found_only") for a in arm) if leads or arm else None
     figures["second_hop_cited_share"] = share(a.get("cites_second_hop") for a in answered)
     return figures
-
-
-def said_or_folded(a: dict) -> bool:
-    """Did the overview not answer: it abstained, said what the sources cover, or was shown folded?"""
-    return bool(a["abstained"] or a.get("found_only") or a.get("collapsed"))
 
 
 def part_figures(records: list[dict], modes: list[str], lang: str) -> dict:
