@@ -258,6 +258,14 @@ def test_the_reader_brings_the_subject_own_sentence_first_for_a_short_question()
                           judged) == [0, 1, 2]
     assert _subject_first([0, 1, 2], probability, found, "Where did the engineer who built the framework of "
                           "the statue by Gustave Eiffel study?", titles, 4, judged) == [0, 1, 2]
+    # the subject's likeliest sentence leads when it is likely enough, though the reader prefers another of its own
+    found, titles = _found([("Old Kingdom of Egypt", "It is known as the Age of the Pyramid Builders.", 1),
+                            ("Great Pyramid of Giza", "Great Pyramid of Giza was built c. 2600 BC.", 1),
+                            ("Great Pyramid of Giza", "It is the largest of the Egyptian pyramids.", 1)])
+    probability, judged = np.array([0.15, 0.07, 0.11]), np.array([-1.77, -2.17, -4.57])
+    q = "what culture built the great pyramid of giza"
+    assert _subject_first([0, 1, 2], probability, found, q, titles, 4, judged) == [2, 0, 1]
+    assert _subject_first([0, 1, 2], np.array([0.15, 0.07, 0.09]), found, q, titles, 4, judged) == [0, 1, 2]
 
 
 @pytest.mark.parametrize("question,quote,expected", [
