@@ -308,6 +308,13 @@ def test_the_reader_brings_the_subject_own_sentence_first_for_a_short_question()
     # "who" and a verb: the agent a passive names, not a longer name in the title
     ("Who wrote Hamlet?", "The Tragedy of Hamlet, Prince of Denmark, is a tragedy written by William Shakespeare.",
      "William Shakespeare"),
+    # a nationality said of something is no name, nor (asked "who") is where a group was formed
+    ("who were the original members of the beatles", "The Beatles were an English rock band formed in Liverpool.",
+     None),
+    ("who sampled the song", "MC Hammer, an American rapper, sampled it.", "MC Hammer"),
+    ("Who designed the Sage Gateshead music center?", "It is in the Norman Foster designed Sage Gateshead.",
+     "Norman Foster"),
+    ("who painted the mona lisa", "It was painted by the Italian artist Leonardo da Vinci.", "Leonardo da Vinci"),
 ])
 def test_the_short_answer_is_a_verbatim_span_of_the_kind_asked(question, quote, expected):
     found = _short(question, quote)
