@@ -315,6 +315,11 @@ def test_the_reader_brings_the_subject_own_sentence_first_for_a_short_question()
     ("Who designed the Sage Gateshead music center?", "It is in the Norman Foster designed Sage Gateshead.",
      "Norman Foster"),
     ("who painted the mona lisa", "It was painted by the Italian artist Leonardo da Vinci.", "Leonardo da Vinci"),
+    # a year is no label's number ("Resolution 217") and no part of a larger number ("372,624")
+    ("when did the un adopt the declaration", "It was adopted as Resolution 217 on 10 December 1948.",
+     "10 December 1948"),
+    ("when did the browns last win", "Its population was 372,624 at the census.", None),
+    ("When did Columbus sail?", "In 1492 Columbus sailed the ocean.", "1492"),
 ])
 def test_the_short_answer_is_a_verbatim_span_of_the_kind_asked(question, quote, expected):
     found = _short(question, quote)

@@ -8,7 +8,8 @@ word), it holds that kind of thing, and it is not something the question already
 narrowly, a wrong answer in bold being worse than none: "Where …?" takes a place named after "in", "at", "from"
 (never the birth date beside it); "How many moons …?" / "몇 개의 …" the number that counts moons (with its
 Korean counter, "6개"), none if the sentence counts something else; "How old …" an age; "How much …" / "얼마"
-an amount of money; a date is the one nearest the question's words, and "In what year …?" gets the year alone;
+an amount of money; a date is the one nearest the question's words (never a label's number, "Resolution 217", nor
+part of a larger one, "372,624"), and "In what year …?" gets the year alone;
 "Who wrote …?" the name a passive gives ("written by William Shakespeare"), never a nationality said of something
 ("an English rock band") nor, for "who", a one-word place ("formed in Liverpool"); a lead whose pronoun was replaced
 by its source's title ("[Bill Gates] co-founded Microsoft … with Paul Allen") is read as shown.
@@ -24,8 +25,10 @@ from rag.schema import Evidence, Sentence, ShortAnswer, Source
 from rag.text import STOP, WORD, has_hangul, korean_names, stem
 
 MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+# A bare year is not part of a larger number ("372,624"); nor a label's number ("Resolution 217": _labelled)
 DATE = re.compile(rf"\b(?:\d{{1,2}}\s+{MONTH}\s+\d{{3,4}}|{MONTH}\s+\d{{1,2}},\s+\d{{3,4}}|{MONTH}\s+\d{{3,4}}|"
-                  rf"\d{{1,2}}(?:st|nd|rd|th)\s+century|\d{{3,4}}s?)\b")
+                  rf"\d{{1,2}}(?:st|nd|rd|th)\s+century|(?<![\d,.])\d{{3,4}}s?(?![,.]?\d))\b")
+LABEL = re.compile(r"(?<=[a-z,;]\s)([A-Z][a-z]+)\s+$")  # a capitalised word within a sentence, not its first
 DATE_KO = re.compile(r"\d{3,4}년(?:\s*\d{1,2}월)?(?:\s*\d{1,2}일)?|\d{1,2}월\s*\d{1,2}일|\d{1,2}세기")
 NUMBER = re.compile(r"(?<![\w.])\d[\d,.]*(?:\s*(?:million|billion|thousand|hundred|%|per cent|percent))?")
 # A run of capitalised words, with the small words names carry inside them ("Leonardo da Vinci")
@@ -143,7 +146,7 @@ def _kind_span(text: str, question: str, kind: str) -> str | None:
     asked = {w.lower() for w in WORD.findall(question)}
     if kind in ("year", "birth"):
         found = (DATE_KO if has_hangul(text) else DATE).findall(text) or YEAR_KO.findall(text)
-        dates = sorted((d for d in found if isinstance(d, str) and d.lower() not in asked),
+        dates = sorted((d for d in found if isinstance(d, str) and d.lower() not in asked and not _labelled(text, d)),
                        key=lambda d: _distance(text, d, asked))
         if dates and YEAR_ONLY_Q.search(question):  # "In what year …?": "2014", not "June 4, 2014"
             dates = [y.group(0) for y in map(YEAR_OF.search, dates) if y]
@@ -172,6 +175,14 @@ def _kind_span(text: str, question: str, kind: str) -> str | None:
         # the longest fresh name ("Leonardo da Vinci" over "Italian"), the first of equals
         return max(fresh, key=lambda f: len(f[1].split()))[1] if fresh else None
     return None
+
+
+def _labelled(text: str, date: str) -> bool:
+    """Is a bare number the number of something named ("Resolution 217", "Flight 370"), not a year?"""
+    if not date.isdigit():
+        return False
+    label = LABEL.search(text[:text.find(date)])
+    return bool(label and label.group(1).lower() not in STOP and not CALENDAR.fullmatch(label.group(1)))
 
 
 def _distance(text: str, span: str, asked: set[str]) -> int:
