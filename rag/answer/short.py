@@ -72,7 +72,7 @@ LOCATIVE = re.compile(r"\b(?:in|at|near|from)\s+(?:the\s+)?$")
 # Real search-box questions on `vital` (NQ-open) got "English" for "who were the original members of the beatles",
 # "American" for "who is in taylor swift's mine music video". With this, the locative rule (WHO_Q) and _labelled,
 # five short answers of 301 such questions changed, none from right to wrong; on HotpotQA 250 and two SQuAD 300
-# samples four changed, none from right (docs/evaluation.md, tenth round).
+# samples six changed, none from right (docs/evaluation.md, tenth round).
 DEMONYM = re.compile(r"[A-Z][a-z]+(?:ish|ese|ian|can|ean)|French|Dutch|Greek|Swiss|Thai|Welsh|Irish")
 YES_NO = {"en": ("Yes", "No"), "ko": ("예", "아니요")}
 
