@@ -125,6 +125,7 @@ class Judge:
             confidence=overview.confidence, collapsed=overview.collapsed,
             best_relevance=round(max(e.relevance for e in overview.evidence), 5) if overview.evidence else None,
             scorer=self.assistant.scorer(self.index),
+            signals=overview.signals,
             evidence=[EvidenceRecord(e.text, e.doc_id, round(e.score, 3), round(e.relevance, 4), e.hop,
                                      self.is_gold(q, e.doc_id, urls.get(e.doc_id, ""), texts.get(e.doc_id, "")))
                       for e in overview.evidence],

@@ -3,7 +3,8 @@ rag/answer/confidence.json.
 
     confidence_figures(arm)    risk–coverage, a calibration table, the share shown collapsed and the
                                containment of the overviews shown open (above the app's threshold)
-    fit_curve(scores, labels)  Platt scaling: P(contains) = σ(a · logit(best probability) + b)
+    fit_weights(rows, labels)  a logistic regression over the overview's signals
+    separation(rows)           AUROC, Brier, the coverage at which the answer is held 90% of the time
     pick_threshold(sets, …)    the lowest threshold at which every set's open overviews reach the target
     spare_threshold(sets, …)   the highest threshold that folds at most a given share of overviews to spare
 """
@@ -12,12 +13,15 @@ from __future__ import annotations
 
 import math
 
-from rag.answer.confidence import logit
+import numpy as np
+
+from rag.answer.confidence import SIGNALS
 
 from .metrics import mean, share
 
 COVERAGES = [round(0.1 * i, 1) for i in range(1, 11)]
 BINS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0001)
+CS = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)  # the regularisations fit_weights chooses from
 
 
 def _order(arm: list[dict]) -> list[dict]:
@@ -48,13 +52,46 @@ def confidence_figures(arm: list[dict]) -> dict | None:
             "brier": mean((a["confidence"] - float(a["contains"])) ** 2 for a in scored)}
 
 
-def fit_curve(scores: list[float], labels: list[bool]) -> dict:
+def fit_weights(rows: list[dict[str, float]], labels: list[bool], names=SIGNALS) -> dict:
+    """A logistic regression from an overview's signals (rag.answer.confidence.signals) to "it holds the
+    answer": signals standardised, the regularisation chosen by 5-fold cross-validated log loss, the weights
+    then put back on the signals' own scale (so the app computes one dot product). A signal that never varies
+    in `rows` gets no weight."""
     from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import cross_val_score
+    from sklearn.preprocessing import StandardScaler
 
-    X = [[logit(s)] for s in scores]
-    model = LogisticRegression(C=1.0).fit(X, [int(y) for y in labels])
-    return {"a": round(float(model.coef_[0][0]), 5), "b": round(float(model.intercept_[0]), 5),
-            "n": len(labels), "positives": int(sum(labels))}
+    X = np.array([[r[k] for k in names] for r in rows], dtype=float)
+    y = np.array([int(v) for v in labels])
+    keep = X.std(axis=0) > 1e-9
+    scaler = StandardScaler().fit(X[:, keep])
+    Z = scaler.transform(X[:, keep])
+    # LogisticRegressionCV does the same, but its parameters are being renamed (scikit-learn 1.8 → 1.10)
+    C = max(CS, key=lambda c: cross_val_score(LogisticRegression(C=c, max_iter=2000), Z, y, cv=5,
+                                              scoring="neg_log_loss").mean())
+    model = LogisticRegression(C=C, max_iter=2000).fit(Z, y)
+    w = model.coef_[0] / scaler.scale_
+    b = float(model.intercept_[0] - (w * scaler.mean_).sum())
+    return {"weights": {k: round(float(v), 5) for k, v in zip(np.array(names)[keep], w)}, "intercept": round(b, 5),
+            "C": C, "n": len(labels), "positives": int(sum(labels))}
+
+
+def separation(rows: list[tuple[float, bool]], target: float = 0.9) -> dict:
+    """How well a confidence tells right from wrong overviews: AUROC, Brier score, and the largest share of
+    the questions (most confident first) whose overviews hold the answer at least `target` of the time."""
+    from sklearn.metrics import roc_auc_score
+
+    ys = [y for _, y in rows]
+    auroc = roc_auc_score(ys, [p for p, _ in rows]) if 0 < sum(ys) < len(ys) else None
+    ranked = sorted(rows, key=lambda r: -r[0])
+    held, best = 0, 0
+    for i, (_, y) in enumerate(ranked, 1):
+        held += y
+        if held / i >= target:
+            best = i
+    return {"n": len(rows), "auroc": round(auroc, 4) if auroc is not None else None,
+            "brier": round(sum((p - y) ** 2 for p, y in rows) / max(len(rows), 1), 4),
+            f"coverage_at_{target:.2f}": round(best / max(len(rows), 1), 4)}
 
 
 def pick_threshold(sets: dict[str, list[tuple[float, bool]]], target: float, floor: float = 0.05) -> dict:

@@ -1,15 +1,18 @@
 """Fit the overview's confidence (rag/answer/confidence.json) on eval runs of the fit part.
 
     RAG_GENERATE=0 rag eval --dataset squad:../shared/data/squad/dev-v1.1.json --corpus-from-dataset \\
-        --part calibrate --limit 300 --out out/calib/squad          (and HotpotQA, KorQuAD: --part fit)
-    python -m eval.fit_confidence --run out/calib/squad --run out/calib/hotpot --run out/calib/korquad
+        --part calibrate --limit 300 --modes overview --out out/calib/squad   (HotpotQA, KorQuAD: --part fit)
+    python -m eval.fit_confidence --run out/calib/squad --run out/calib/hotpot --run out/calib/korquad \\
+        --spare-answerable --heldout out/hotpot --heldout out/squad --heldout out/korquad
 
-Per scorer ("reader": English evidence, "ranker": Korean), a logistic curve from the evidence's best probability
-to "the overview holds a gold answer" (eval.calibration.fit_curve) over the runs' answered questions; then the
-app's threshold: the highest confidence that, on every run, folds at most --spare of the overviews holding the
-answer, or with --spare-answerable of the questions whose answer is in a passage read (the lowest at which every
-run's open overviews reach --target containment is reported beside it: on HotpotQA the best probability barely
-separates right from wrong overviews, so that one folds almost all).
+Per scorer ("reader": English evidence, "ranker": Korean), a logistic regression from the overview's signals
+(rag.answer.confidence.signals, recorded by rag eval) to "the overview holds a gold answer"
+(eval.calibration.fit_weights) over the runs' answered questions; then the app's threshold: the highest
+confidence that, on every run, folds at most --spare of the overviews holding the answer, or with
+--spare-answerable of the questions whose answer is in a passage read (the lowest at which every run's open
+overviews reach --target containment is reported beside it).
+--heldout runs (the README's eval runs): their held-out questions, which no fit saw, scored by the new
+confidence and by the one-signal curve (the best probability alone) fitted on the same rows.
 Use runs of questions the reader never trained on (--part calibrate); HotpotQA's fit part is all in the
 reader's training, so its run is in-sample for the reader: say so.
 """
@@ -21,19 +24,65 @@ import json
 import sys
 from pathlib import Path
 
-from rag.answer.confidence import WEIGHTS, Confidence
+from rag.answer.confidence import SIGNALS, WEIGHTS, Confidence
 
-from .calibration import fit_curve, pick_threshold, spare_threshold
+from .calibration import fit_weights, pick_threshold, separation, spare_threshold
 
 
 def load_run(folder: Path) -> tuple[str, str, list[dict]]:
+    """(dataset, command, answered questions with their signals: the overview's fields and the part)."""
     report = json.loads((folder / "report.json").read_text(encoding="utf-8"))
-    return report["dataset"], report.get("command", ""), [r["overview"] for r in report["questions"]]
+    rows = [{**q["overview"], "part": q.get("part")} for q in report["questions"]]
+    return report["dataset"], report.get("command", ""), [r for r in rows if not r["abstained"] and r.get("signals")]
+
+
+def fit(runs: dict[str, list[dict]], names=SIGNALS) -> Confidence:
+    by_scorer: dict[str, tuple[list[dict], list[bool]]] = {}
+    for rows in runs.values():
+        for r in rows:
+            signals, labels = by_scorer.setdefault(r["scorer"], ([], []))
+            signals.append(r["signals"])
+            labels.append(bool(r["contains"]))
+    return Confidence({scorer: fit_weights(signals, labels, names) for scorer, (signals, labels) in by_scorer.items()},
+                      0.0, {})
+
+
+def scored(confidence: Confidence, rows: list[dict], flag: str = "contains") -> list[tuple[float, bool]]:
+    return [(confidence.of(r["signals"], r["scorer"]), bool(r[flag])) for r in rows]
+
+
+def threshold(confidence: Confidence, runs: dict[str, list[dict]], args) -> tuple[dict, dict]:
+    confident = {name: scored(confidence, rows) for name, rows in runs.items()}
+    answerable = {name: scored(confidence, rows, "answer_in_passages") for name, rows in runs.items()}
+    return (spare_threshold(confident, args.spare, answerable if args.spare_answerable else None),
+            pick_threshold(confident, args.target))
+
+
+def compare(models: dict[str, tuple[Confidence, float]], folders: list[Path], target: float) -> dict:
+    """Each held-out run's held-out questions under each model: separation, and at the model's threshold the
+    share shown open, their containment and the share of answerable questions folded."""
+    out = {}
+    for folder in folders:
+        name, _, rows = load_run(folder)
+        rows = [r for r in rows if r["part"] == "heldout"]
+        out[name] = {}
+        for label, (confidence, cut) in models.items():
+            pairs = scored(confidence, rows)
+            shown = [y for p, y in pairs if p >= cut]
+            answerable = [p for (p, _), r in zip(pairs, rows) if r["answer_in_passages"]]
+            folded = sum(p < cut for p in answerable)
+            out[name][label] = {**separation(pairs, target), "threshold": cut,
+                                "open": round(len(shown) / max(len(pairs), 1), 4),
+                                "open_containment": round(sum(shown) / max(len(shown), 1), 4),
+                                "answerable_folded": round(folded / max(len(answerable), 1), 4)}
+    return out
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--run", type=Path, action="append", required=True, help="a rag eval --out folder")
+    parser.add_argument("--heldout", type=Path, action="append", default=[],
+                        help="a rag eval --out folder whose held-out questions to report on (not fitted)")
     parser.add_argument("--target", type=float, default=0.9,
                         help="report the threshold at which the open overviews reach this containment on every run")
     parser.add_argument("--spare", type=float, default=0.05,
@@ -43,34 +92,29 @@ def main(argv=None) -> int:
                              "'at most 5%% of answerable questions folded'), not the overviews holding it")
     parser.add_argument("--out", type=Path, default=WEIGHTS)
     args = parser.parse_args(argv)
-    by_scorer: dict[str, tuple[list[float], list[bool]]] = {}
-    runs = {}
+    runs, commands = {}, {}
     for folder in args.run:
         name, command, rows = load_run(folder)
-        rows = [r for r in rows if not r["abstained"] and r.get("best_relevance") is not None]
-        runs[name] = {"command": command, "rows": rows}
-        for r in rows:
-            scores, labels = by_scorer.setdefault(r["scorer"], ([], []))
-            scores.append(r["best_relevance"])
-            labels.append(bool(r["contains"]))
-    curves = {scorer: fit_curve(scores, labels) for scorer, (scores, labels) in by_scorer.items()}
-    calibration = Confidence({k: {"a": v["a"], "b": v["b"]} for k, v in curves.items()}, 0.0, {})
-    confident = {name: [(calibration.of_best(r["best_relevance"], r["scorer"]), bool(r["contains"]))
-                        for r in run["rows"]] for name, run in runs.items()}
-    answerable = {name: [(calibration.of_best(r["best_relevance"], r["scorer"]), bool(r["answer_in_passages"]))
-                         for r in run["rows"]] for name, run in runs.items()}
-    chosen = spare_threshold(confident, args.spare, answerable if args.spare_answerable else None)
-    strict = pick_threshold(confident, args.target)
+        runs[name], commands[name] = rows, command
+    confidence = fit(runs)
+    chosen, strict = threshold(confidence, runs, args)
+    one = fit(runs, ("best",))  # the earlier calibration, refitted on the same rows: what the signals add
+    one_chosen, _ = threshold(one, runs, args)
     command = "python -m eval.fit_confidence " + " ".join(argv if argv is not None else sys.argv[1:])
-    data = {"curves": curves, "threshold": chosen["threshold"],
+    data = {"curves": confidence.curves, "threshold": chosen["threshold"],
             "fitted": {"command": command,
-                       "runs": {name: {"command": run["command"], "answered": len(run["rows"])}
-                                for name, run in runs.items()},
+                       "runs": {name: {"command": commands[name], "answered": len(rows)}
+                                for name, rows in runs.items()},
                        "threshold": chosen,
                        "spared": "questions whose answer is in a passage read" if args.spare_answerable
                        else "overviews that hold the answer",
                        "containment_target_instead": strict,
-                       "curve": "P(contains) = 1 / (1 + exp(-(a * logit(best evidence probability) + b)))"}}
+                       "curve": "P(contains) = 1 / (1 + exp(-(intercept + Σ weight · signal))), "
+                                "signals of rag.answer.confidence.signals"}}
+    if args.heldout:
+        data["fitted"]["heldout"] = compare({"signals": (confidence, chosen["threshold"]),
+                                             "best probability alone": (one, one_chosen["threshold"])},
+                                            args.heldout, args.target)
     args.out.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(json.dumps(data, indent=1, ensure_ascii=False))
     return 0

@@ -78,6 +78,7 @@ class OverviewRecord(AnswerRecord):
     collapsed: bool = False  # shown folded under "the links may answer this better"
     best_relevance: float | None = None  # the evidence's best probability: what the confidence is fitted on
     scorer: str = ""  # "reader" or "ranker": what gave the evidence its probabilities
+    signals: dict | None = None  # what the confidence read (rag.answer.confidence.signals): what it is fitted on
 
 
 @dataclass

@@ -154,6 +154,7 @@ class Overview:
     confidence: float | None = None
     collapsed: bool = False  # confidence under the app's threshold: shown folded under "the links may answer…"
     short_answer: ShortAnswer | None = None  # shown in bold above the lead
+    signals: dict | None = None  # what the confidence read (rag.answer.confidence.signals); not in to_dict
 
     @property
     def text(self) -> str:

@@ -10,8 +10,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from eval.calibration import confidence_figures, fit_curve, pick_threshold, spare_threshold
-from rag.answer.confidence import Confidence
+from eval.calibration import confidence_figures, fit_weights, pick_threshold, separation, spare_threshold
+from rag.answer.confidence import Confidence, logit, signals
 from rag.answer.sentences import cut_by_chunk
 from rag.answer.short import short_answer
 from rag.answer.subject import is_person, lacking, named_in, with_referent
@@ -358,8 +358,13 @@ def test_confidence_is_a_calibrated_curve_with_a_threshold(tmp_path):
     path.write_text(json.dumps({"curves": {"reader": {"a": 1.0, "b": 0.0}}, "threshold": 0.4}))
     c = Confidence.load(path)
     ev = [Evidence(text="x", doc_id="d", title="t", url="", score=0.5, relevance=0.8)]
-    assert c.of(ev, "reader") == pytest.approx(0.8, abs=1e-3)
-    assert c.of(ev, "ranker") is None and c.of([], "reader") is None
+    read = signals("Who?", ev, [], "compose", True, False)
+    assert c.of(read, "reader") == pytest.approx(0.8, abs=1e-3)  # the one-signal curve: a · logit(best) + b
+    assert c.of(read, "ranker") is None and c.of(signals("Who?", [], [], "compose", True, False), "reader") is None
+    path.write_text(json.dumps({"curves": {"reader": {"weights": {"best": 1.0, "short": 2.0}, "intercept": -1.0}},
+                                "threshold": 0.4}))
+    c = Confidence.load(path)
+    assert c.of(read, "reader") < c.of({**read, "short": 1.0}, "reader")  # every signal read, by its weight
     assert c.collapsed(0.3) and not c.collapsed(0.5) and not c.collapsed(None)
     path.write_text("{}")
     with pytest.raises(RagError, match="fit_confidence"):
@@ -370,8 +375,10 @@ def test_fit_curve_and_threshold_follow_the_data():
     rng = np.random.default_rng(0)
     scores = rng.uniform(0.01, 0.99, 400)
     labels = [bool(rng.random() < s) for s in scores]  # already calibrated: slope near 1, intercept near 0
-    curve = fit_curve(list(scores), labels)
-    assert 0.6 < curve["a"] < 1.6 and abs(curve["b"]) < 0.4
+    noise = rng.normal(0, 1, 400)  # a signal that says nothing gets (almost) no weight
+    curve = fit_weights([{"best": logit(s), "gap": n} for s, n in zip(scores, noise)], labels, ("best", "gap"))
+    assert 0.6 < curve["weights"]["best"] < 1.6 and abs(curve["intercept"]) < 0.4 and abs(curve["weights"]["gap"]) < 0.2
+    assert separation(list(zip(scores, labels)))["auroc"] > 0.7
     chosen = pick_threshold({"s": list(zip(scores, labels))}, target=0.9)
     above = [y for p, y in zip(scores, labels) if p >= chosen["threshold"]]
     assert sum(above) / len(above) >= 0.9 and 0 < chosen["coverage"]["s"] < 0.5

@@ -2,14 +2,20 @@
 the overview collapsed ("The links may answer this better").
 
     Confidence.default()                  the calibration shipped in rag/answer/confidence.json (None if absent)
-    confidence.of(evidence, scorer)       P(the overview holds the answer), in [0, 1]
+    signals(query, evidence, …)           what the confidence reads of one overview (SIGNALS)
+    confidence.of(signals, scorer)        P(the overview holds the answer), in [0, 1]
     confidence.collapsed(p)               p under the threshold chosen on the fit part
 
 The evidence's best probability (the reader's blend for English, the linear ranker's for Korean: `scorer`) is
 a ranking score, not a frequency: on the development sets a best sentence at 0.9 meant an overview holding the
-answer far less often than 9 times in 10. eval/fit_confidence.py fits one logistic curve per scorer (Platt
-scaling) from that score to "the overview holds a gold answer" on eval records of the fit part, and picks the
-threshold there; the eval report shows the calibration table and risk–coverage on both parts.
+answer far less often than 9 times in 10, and on multi-hop questions it barely told right from wrong. So the
+confidence reads more than it: how far the best sentence stands above the next and above the best of another
+document, how close the question's nearest sentence is, whether the question asks for a kind of answer (a name,
+a date…) and a short answer of that kind was found, the overview's kind and sources, the question's length.
+eval/fit_confidence.py fits one logistic regression per scorer over these signals to "the overview holds a gold
+answer" on eval records of the fit part, and picks the threshold there; the eval report shows the calibration
+table and risk–coverage on both parts. A calibration holding only "a" and "b" is the earlier one-signal curve
+on the best probability.
 """
 
 from __future__ import annotations
@@ -21,9 +27,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from rag.errors import RagError
-from rag.schema import Evidence
+from rag.schema import Evidence, Source
 
 WEIGHTS = Path(__file__).with_name("confidence.json")
+# what `signals` gives, in the order eval/fit_confidence.py fits them
+SIGNALS = ("best", "gap", "rival_gap", "cosine", "typed", "short", "compared", "found_only", "sources",
+           "second_hop", "words")
+FLOOR = 0.01  # the probability a missing second (or rival) sentence counts as
 
 
 def logit(p: float) -> float:
@@ -33,7 +43,7 @@ def logit(p: float) -> float:
 
 @dataclass(frozen=True)
 class Confidence:
-    curves: dict  # scorer -> {"a": slope, "b": intercept} on logit(best evidence probability)
+    curves: dict  # scorer -> {"weights": {signal: weight}, "intercept": b}
     threshold: float
     fitted: dict
 
@@ -49,22 +59,47 @@ class Confidence:
     def load(cls, path: Path) -> "Confidence":
         try:
             data = json.loads(Path(path).read_text(encoding="utf-8"))
-            curves = {k: {"a": float(v["a"]), "b": float(v["b"])} for k, v in data["curves"].items()}
+            curves = {k: _curve(v) for k, v in data["curves"].items()}
             return cls(curves, float(data["threshold"]), dict(data.get("fitted", {})))
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             raise RagError(f"could not read the confidence calibration {path} ({exc}) — "
                            "refit it: python -m eval.fit_confidence") from None
 
-    def of(self, evidence: list[Evidence], scorer: str) -> float | None:
-        return self.of_best(max(e.relevance for e in evidence), scorer) if evidence else None
-
-    def of_best(self, best: float, scorer: str) -> float | None:
-        """The confidence given the evidence's best probability."""
-        if scorer not in self.curves:
+    def of(self, signals: dict[str, float] | None, scorer: str) -> float | None:
+        """The confidence given an overview's `signals` (None when it has no evidence)."""
+        if not signals or scorer not in self.curves:
             return None
         curve = self.curves[scorer]
-        z = curve["a"] * logit(best) + curve["b"]
+        z = curve["intercept"] + sum(w * signals[k] for k, w in curve["weights"].items())
         return round(1.0 / (1.0 + math.exp(-z)), 4)
 
     def collapsed(self, p: float | None) -> bool:
         return p is not None and p < self.threshold
+
+
+def _curve(data: dict) -> dict:
+    """A scorer's weights; the earlier one-signal file ({"a", "b"} on logit(best)) read as such."""
+    if "weights" in data:
+        weights = {k: float(w) for k, w in data["weights"].items()}
+        if not set(weights) <= set(SIGNALS):
+            raise ValueError(f"unknown signals {sorted(set(weights) - set(SIGNALS))}")
+        return {"weights": weights, "intercept": float(data["intercept"])}
+    return {"weights": {"best": float(data["a"])}, "intercept": float(data["b"])}
+
+
+def signals(query: str, evidence: list[Evidence], sources: list[Source], kind: str, typed: bool,
+            short: bool) -> dict[str, float] | None:
+    """What the confidence reads of an overview: `evidence` sorted or not, `sources` it cites, `kind` its
+    decision (rag.answer.overview.Decision.kind), `typed` the question asks for a kind of answer
+    (rag.answer.short.kind_of), `short` a short answer of that kind was found. None without evidence."""
+    if not evidence:
+        return None
+    ranked = sorted(evidence, key=lambda e: -e.relevance)
+    best = logit(ranked[0].relevance)
+    second = ranked[1].relevance if len(ranked) > 1 else FLOOR
+    rival = max((e.relevance for e in ranked if e.doc_id != ranked[0].doc_id), default=FLOOR)
+    return {"best": best, "gap": best - logit(max(second, FLOOR)), "rival_gap": best - logit(max(rival, FLOOR)),
+            "cosine": max(e.score for e in evidence), "typed": float(typed), "short": float(short),
+            "compared": float(kind == "compared"), "found_only": float(kind == "found_only"),
+            "sources": float(len({s.doc_id for s in sources})), "second_hop": float(any(e.hop == 2 for e in evidence)),
+            "words": math.log(1 + len(query.split()))}

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field, replace
 from rag.answer.abstain import OFF_SUBJECT_SURE, asked_names, off_subject, other_language, unknown_subject
 from rag.answer.citations import degenerate
 from rag.answer.compose import LEAD_END, found_only, subject_only
-from rag.answer.confidence import Confidence
-from rag.answer.short import short_answer
+from rag.answer.confidence import Confidence, signals
+from rag.answer.short import kind_of, short_answer
 from rag.answer.subject import is_person, lacking
 from rag.answer.generation import Generator, answer_messages
 from rag.answer.yesno import compose_yes_no
@@ -125,18 +125,21 @@ def overview(page: SearchPage, idx: LoadedIndex, passages: list[Passage], decisi
     confidence is under the threshold, or the evidence never names what the question names (off_subject) and
     the confidence is under OFF_SUBJECT_SURE."""
     calibration = Confidence.default()
-    confidence = calibration.of(decision.evidence, scorer) if calibration else None
+    short = short_answer(page.query, sentences, sources, lang_of(page.query), decision.kind)
+    read = signals(page.query, decision.evidence, sources, decision.kind, kind_of(page.query) is not None,
+                   short is not None)
+    confidence = calibration.of(read, scorer) if calibration else None
     unsure = confidence is None or confidence < OFF_SUBJECT_SURE
     collapsed = bool(calibration and calibration.collapsed(confidence)) or \
         (unsure and off_subject(asked_names(page.query, idx), decision.evidence))
     # a bold claim only over an overview confident enough to be shown open (a calibrated confidence is needed)
-    short = None if confidence is None or collapsed else \
-        short_answer(page.query, sentences, sources, lang_of(page.query), decision.kind)
+    short = None if confidence is None or collapsed else short
     sources = [replace(s, kind=idx.documents[s.doc_id].meta.get("kind", "page")) for s in sources]
     timings = Timings(links_ms=page.timings.links_ms, first_token_ms=first_token_ms, total_ms=total_ms)
     return Overview(query=page.query, sentences=sentences, sources=sources, links=page.links, timings=timings,
                     draft=draft, evidence=decision.evidence, notices=notices, passages=passages,
-                    decision=decision.kind, confidence=confidence, collapsed=collapsed, short_answer=short)
+                    decision=decision.kind, confidence=confidence, collapsed=collapsed, short_answer=short,
+                    signals=read)
 
 
 def abstained(page: SearchPage, passages: list[Passage], decision: Decision, notices: list[str],
