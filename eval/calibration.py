@@ -72,7 +72,7 @@ def fit_weights(rows: list[dict[str, float]], labels: list[bool], names=SIGNALS)
     model = LogisticRegression(C=C, max_iter=2000).fit(Z, y)
     w = model.coef_[0] / scaler.scale_
     b = float(model.intercept_[0] - (w * scaler.mean_).sum())
-    return {"weights": {k: round(float(v), 5) for k, v in zip(np.array(names)[keep], w)}, "intercept": round(b, 5),
+    return {"weights": {str(k): round(float(v), 5) for k, v in zip(np.array(names)[keep], w)}, "intercept": round(b, 5),
             "C": C, "n": len(labels), "positives": int(sum(labels))}
 
 

@@ -441,3 +441,43 @@ def test_a_chunk_grows_to_whole_sentences_from_its_document():
     assert doc[grown.start:grown.start + len(grown.text)] == grown.text
     moved = Chunk(0, "d", "not the document's text", 3)  # a store that normalised the text: left alone
     assert widened([Passage(Hit(moved, 1.0), 0)], lambda _: doc)[0].hit.chunk == moved
+
+
+def _run(folder, rng, n=200, dataset="squad:dev"):
+    """A rag eval --out folder holding what fit_confidence reads: answered overviews with their signals."""
+    questions = []
+    for i in range(n):
+        best, typed = rng.uniform(-3, 3), float(rng.random() < 0.5)
+        contains = bool(rng.random() < 1 / (1 + np.exp(-(best - 1.5 * typed))))
+        questions.append({"part": ("fit", "heldout")[i % 2], "overview": {
+            "abstained": False, "contains": contains, "answer_in_passages": contains or rng.random() < 0.5,
+            "scorer": "reader", "signals": {"best": best, "typed": typed, "gap": rng.normal()}}})
+    folder.mkdir()
+    (folder / "report.json").write_text(json.dumps({"dataset": dataset, "command": "rag eval …", "questions": questions}))
+    return folder
+
+
+def test_fit_confidence_fits_the_signals_asked_and_compares_them_on_held_out_runs(tmp_path):
+    from eval import fit_confidence
+
+    rng = np.random.default_rng(1)
+    fit_run, held = _run(tmp_path / "fit", rng), _run(tmp_path / "held", rng, dataset="hotpot:dev")
+    out = tmp_path / "confidence.json"
+    assert fit_confidence.main(["--run", str(fit_run), "--heldout", str(held), "--signals", "best,typed",
+                                "--spare-answerable", "--out", str(out)]) == 0
+    c = Confidence.load(out)
+    weights = c.curves["reader"]["weights"]
+    assert set(weights) == {"best", "typed"} and weights["best"] > 0 > weights["typed"]  # the data's own signs
+    report = json.loads(out.read_text())["fitted"]["heldout"]["hotpot:dev"]
+    assert set(report) == {"best + typed", "best probability alone"}
+    assert report["best + typed"]["auroc"] > report["best probability alone"]["auroc"]  # typed tells more here
+    with pytest.raises(SystemExit):
+        fit_confidence.main(["--run", str(fit_run), "--signals", "best,colour", "--out", str(out)])
+
+
+def test_signals_read_a_decided_comparison_as_sure_not_infinitely_sure():
+    ev = [Evidence(text="x", doc_id="a", title="A", url="", score=0.6, relevance=1.0),
+          Evidence(text="y", doc_id="b", title="B", url="", score=0.5, relevance=1.0, hop=2)]
+    read = signals("Are A and B both rivers?", ev, [], "compared", False, True)
+    assert read["best"] == pytest.approx(logit(0.99)) and read["rival_gap"] == 0.0 and read["compared"] == 1.0
+    assert read["second_hop"] == 1.0 and read["short"] == 1.0 and read["typed"] == 0.0
