@@ -453,7 +453,8 @@ def _run(folder, rng, n=200, dataset="squad:dev"):
             "abstained": False, "contains": contains, "answer_in_passages": contains or rng.random() < 0.5,
             "scorer": "reader", "signals": {"best": best, "typed": typed, "gap": rng.normal()}}})
     folder.mkdir()
-    (folder / "report.json").write_text(json.dumps({"dataset": dataset, "command": "rag eval …", "questions": questions}))
+    report = {"dataset": dataset, "command": "rag eval …", "questions": questions}
+    (folder / "report.json").write_text(json.dumps(report))
     return folder
 
 
