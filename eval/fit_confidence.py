@@ -11,8 +11,9 @@ Per scorer ("reader": English evidence, "ranker": Korean), a logistic regression
 confidence that, on every run, folds at most --spare of the overviews holding the answer, or with
 --spare-answerable of the questions whose answer is in a passage read (the lowest at which every run's open
 overviews reach --target containment is reported beside it).
---heldout runs (the README's eval runs): their held-out questions, which no fit saw, scored by the new
-confidence and by the one-signal curve (the best probability alone) fitted on the same rows.
+--heldout runs (the README's eval runs): their held-out questions, which no fit saw, scored by the confidence
+fitted and by the one-signal curve (the best probability alone) fitted on the same rows; --report runs (questions
+the corpus cannot answer, real queries on `vital`): all their questions, the same way.
 Use runs of questions the reader never trained on (--part calibrate); HotpotQA's fit part is all in the
 reader's training, so its run is in-sample for the reader: say so.
 """
@@ -63,23 +64,27 @@ def threshold(confidence: Confidence, runs: dict[str, list[dict]], args) -> tupl
             pick_threshold(confident, args.target))
 
 
-def compare(models: dict[str, tuple[Confidence, float]], folders: list[Path], target: float) -> dict:
-    """Each held-out run's held-out questions under each model: separation, and at the model's threshold the
-    share shown open, their containment and the share of answerable questions folded."""
+def compare(models: dict[str, tuple[Confidence, float]], folders: list[Path], target: float,
+            part: str | None = "heldout") -> dict:
+    """Each run's questions of `part` (all with None) under each model: separation, and at the model's threshold
+    the share shown open, their containment, the share of answerable questions folded (answer in a passage read)
+    and of the others folded or said so ("the sources are about …"; the off-subject fold comes on top of both)."""
     out = {}
     for folder in folders:
         name, _, rows = load_run(folder)
-        rows = [r for r in rows if r["part"] == "heldout"]
-        out[name] = {}
+        rows = [r for r in rows if part is None or r["part"] == part]
+        out[f"{name} ({folder.name})"] = figures = {}
         for label, (confidence, cut) in models.items():
             pairs = scored(confidence, rows)
             shown = [y for p, y in pairs if p >= cut]
-            answerable = [p for (p, _), r in zip(pairs, rows) if r["answer_in_passages"]]
-            folded = sum(p < cut for p in answerable)
-            out[name][label] = {**separation(pairs, target), "threshold": cut,
-                                "open": round(len(shown) / max(len(pairs), 1), 4),
-                                "open_containment": round(sum(shown) / max(len(shown), 1), 4),
-                                "answerable_folded": round(folded / max(len(answerable), 1), 4)}
+            folded = [(p < cut, bool(r["found_only"]), r["answer_in_passages"]) for (p, _), r in zip(pairs, rows)]
+            answerable = [f for f, _, read in folded if read]
+            missing = [f or said for f, said, read in folded if not read]
+            figures[label] = {**separation(pairs, target), "threshold": cut,
+                              "open": round(len(shown) / max(len(pairs), 1), 4),
+                              "open_containment": round(sum(shown) / max(len(shown), 1), 4),
+                              "answerable_folded": round(sum(answerable) / max(len(answerable), 1), 4),
+                              "missing_folded_or_said": round(sum(missing) / len(missing), 4) if missing else None}
     return out
 
 
@@ -88,6 +93,8 @@ def main(argv=None) -> int:
     parser.add_argument("--run", type=Path, action="append", required=True, help="a rag eval --out folder")
     parser.add_argument("--heldout", type=Path, action="append", default=[],
                         help="a rag eval --out folder whose held-out questions to report on (not fitted)")
+    parser.add_argument("--report", type=Path, action="append", default=[],
+                        help="a rag eval --out folder no fit saw (unanswerable sets, real queries): all its questions")
     parser.add_argument("--target", type=float, default=0.9,
                         help="report the threshold at which the open overviews reach this containment on every run")
     parser.add_argument("--spare", type=float, default=0.05,
@@ -121,10 +128,12 @@ def main(argv=None) -> int:
                        "containment_target_instead": strict,
                        "curve": "P(contains) = 1 / (1 + exp(-(intercept + Σ weight · signal))), "
                                 "signals of rag.answer.confidence.signals"}}
+    models = {" + ".join(names): (confidence, chosen["threshold"]),
+              "best probability alone": (one, one_chosen["threshold"])}
     if args.heldout:
-        data["fitted"]["heldout"] = compare({" + ".join(names): (confidence, chosen["threshold"]),
-                                             "best probability alone": (one, one_chosen["threshold"])},
-                                            args.heldout, args.target)
+        data["fitted"]["heldout"] = compare(models, args.heldout, args.target)
+    if args.report:
+        data["fitted"]["reported"] = compare(models, args.report, args.target, part=None)
     args.out.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(json.dumps(data, indent=1, ensure_ascii=False))
     return 0

@@ -451,6 +451,7 @@ def _run(folder, rng, n=200, dataset="squad:dev"):
         contains = bool(rng.random() < 1 / (1 + np.exp(-(best - 1.5 * typed))))
         questions.append({"part": ("fit", "heldout")[i % 2], "overview": {
             "abstained": False, "contains": contains, "answer_in_passages": contains or rng.random() < 0.5,
+            "found_only": False,
             "scorer": "reader", "signals": {"best": best, "typed": typed, "gap": rng.normal()}}})
     folder.mkdir()
     report = {"dataset": dataset, "command": "rag eval …", "questions": questions}
@@ -464,14 +465,17 @@ def test_fit_confidence_fits_the_signals_asked_and_compares_them_on_held_out_run
     rng = np.random.default_rng(1)
     fit_run, held = _run(tmp_path / "fit", rng), _run(tmp_path / "held", rng, dataset="hotpot:dev")
     out = tmp_path / "confidence.json"
-    assert fit_confidence.main(["--run", str(fit_run), "--heldout", str(held), "--signals", "best,typed",
-                                "--spare-answerable", "--out", str(out)]) == 0
+    assert fit_confidence.main(["--run", str(fit_run), "--heldout", str(held), "--report", str(held),
+                                "--signals", "best,typed", "--spare-answerable", "--out", str(out)]) == 0
     c = Confidence.load(out)
     weights = c.curves["reader"]["weights"]
     assert set(weights) == {"best", "typed"} and weights["best"] > 0 > weights["typed"]  # the data's own signs
-    report = json.loads(out.read_text())["fitted"]["heldout"]["hotpot:dev"]
+    fitted = json.loads(out.read_text())["fitted"]
+    report = fitted["heldout"]["hotpot:dev (held)"]
     assert set(report) == {"best + typed", "best probability alone"}
     assert report["best + typed"]["auroc"] > report["best probability alone"]["auroc"]  # typed tells more here
+    everything = fitted["reported"]["hotpot:dev (held)"]["best + typed"]
+    assert everything["n"] == 2 * report["best + typed"]["n"] and 0 <= everything["missing_folded_or_said"] <= 1
     with pytest.raises(SystemExit):
         fit_confidence.main(["--run", str(fit_run), "--signals", "best,colour", "--out", str(out)])
 
