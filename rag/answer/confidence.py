@@ -8,14 +8,15 @@ the overview collapsed ("The links may answer this better").
 
 The evidence's best probability (the reader's blend for English, the linear ranker's for Korean: `scorer`) is
 a ranking score, not a frequency: on the development sets a best sentence at 0.9 meant an overview holding the
-answer far less often than 9 times in 10, and on multi-hop questions it barely told right from wrong. So the
-confidence reads more than it: how far the best sentence stands above the next and above the best of another
-document, how close the question's nearest sentence is, whether the question asks for a kind of answer (a name,
-a date…) and a short answer of that kind was found, the overview's kind and sources, the question's length.
-eval/fit_confidence.py fits one logistic regression per scorer over these signals to "the overview holds a gold
-answer" on eval records of the fit part, and picks the threshold there; the eval report shows the calibration
-table and risk–coverage on both parts. A calibration holding only "a" and "b" is the earlier one-signal curve
-on the best probability.
+answer far less often than 9 times in 10. eval/fit_confidence.py fits one logistic regression per scorer from
+an overview's signals to "the overview holds a gold answer" on eval records of the fit part, and picks the
+threshold there; the eval report shows the calibration table and risk–coverage on both parts. The signals
+(`signals`, recorded by every eval) are the best probability and ten more: how far the best sentence stands
+above the next and above the best of another document, the nearest cosine, whether the question asks for a kind
+of answer and a short answer of that kind was found, the overview's kind and sources, a second hop, the
+question's length. The shipped file reads the best probability alone: on held-out runs no other signal added
+to it on every set (docs/evaluation.md, eleventh round). A file holding only "a" and "b" per scorer is that
+one-signal curve, as first shipped.
 """
 
 from __future__ import annotations
@@ -79,8 +80,8 @@ class Confidence:
 
 def _clipped(p: float) -> float:
     """logit(p) within [FLOOR, 1 - FLOOR]: a decided comparison's evidence is certain (1.0), and logit(1.0)
-    (13.8 at 1e-6) would outweigh every other overview in the fit and flatten the curve (HotpotQA's fit run:
-    slope 0.12 against 0.91 without those rows)."""
+    (13.8 at 1e-6) would outweigh every other overview in the fit and flatten the curve (HotpotQA's fit run
+    alone: slope 0.12, against SQuAD's 0.91)."""
     return logit(min(max(p, FLOOR), 1 - FLOOR))
 
 
