@@ -76,7 +76,7 @@ class OverviewRecord(AnswerRecord):
     evidence: list[EvidenceRecord] = field(default_factory=list)
     confidence: float | None = None  # Overview.confidence (rag.answer.confidence)
     collapsed: bool = False  # shown folded under "the links may answer this better"
-    best_relevance: float | None = None  # the evidence's best probability: what the confidence is fitted on
+    best_relevance: float | None = None  # the evidence's best probability (signals["best"] is its clipped logit)
     scorer: str = ""  # "reader" or "ranker": what gave the evidence its probabilities
     signals: dict | None = None  # what the confidence read (rag.answer.confidence.signals): what it is fitted on
 
