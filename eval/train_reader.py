@@ -17,90 +17,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 import sys
 import time
 from collections import defaultdict
 from pathlib import Path
 
-POSITIVES, NEGATIVES = 2, 6  # per question: the answer sentences are few, the negatives many and easy
-BLEND_ROWS, CONFIDENCE_RUN = 600, 300  # calibrate-slice questions kept from training (see `calibrating`)
+from .reader_groups import NEGATIVES, POSITIVES, elsewhere, groups, pairs, questions, training_questions
+
 MAX_TOKENS = 96  # question + "title: sentence": 95% of SQuAD pairs fit; longer ones lose the sentence's tail
 BATCH = 32
-
-
-def questions(paths: list[Path], langs: tuple[str, ...] = ("en", "ko"),
-              keep: set[tuple[str, str]] | None = None) -> dict[tuple[str, str], list[dict]]:
-    """(set, question id) -> its candidate rows, in reading order; only questions in `langs` (and in `keep`)."""
-    grouped: dict[tuple[str, str], list[dict]] = defaultdict(list)
-    for path in paths:
-        with open(path, encoding="utf-8") as f:
-            for line in f:
-                row = json.loads(line)
-                key = (row["set"], row["qid"])
-                if row["lang"] in langs and (keep is None or key in keep):
-                    grouped[key].append(row)
-    return grouped
-
-
-def training_questions(specs: list[str], calibrate_rest: bool = False) -> set[tuple[str, str]]:
-    """The fit questions of the "train" slice (eval.split.fit_slice): SQuAD's other half is kept for
-    calibrating the confidence; HotpotQA's fit part is small, so all of it trains. With `calibrate_rest`, the
-    calibrate slice trains too, all but the questions the blend and the confidence are fitted on (`calibrating`)."""
-    from .datasets import load_dataset
-    from .split import fit_slice, part
-
-    keep = set()
-    for spec in specs:
-        dataset = load_dataset(spec)
-        spared = calibrating(dataset) if calibrate_rest else set()
-        keep |= {(dataset.name, q.id) for q in dataset.questions if part(q, dataset) == "fit"
-                 and (spec.startswith("hotpot:") or fit_slice(q, dataset) == "train"
-                      or (calibrate_rest and q.id not in spared))}
-    return keep
-
-
-def calibrating(dataset) -> set[str]:
-    """Ids of the calibrate-slice questions the reader must never see: the blend's rows (eval.reader_data
-    --slice calibrate --limit BLEND_ROWS) and the confidence's run (rag eval --part calibrate --limit
-    CONFIDENCE_RUN), both with seed 0 — the same draws those commands make."""
-    from .datasets import Dataset
-    from .harness import in_part
-    from .reader_data import written
-
-    run = Dataset(dataset.name, dataset.spec, in_part(dataset, "calibrate")).sample(CONFIDENCE_RUN, 0)
-    return {q.id for q in written(dataset, "fit", BLEND_ROWS, 0, "calibrate")} | {q.id for q in run}
-
-
-def groups(grouped: dict, seed: int, hard: bool = False,
-           repeat: dict[str, int] | None = None) -> list[list[tuple[str, str, float]]]:
-    """Per question, the same rows as `pairs` (up to POSITIVES answer sentences, NEGATIVES others) kept
-    together, for the listwise loss: the question's answer sentences against its own other candidates,
-    which is what the reader decides at run time (the best of one question's sentences). With `hard`, the
-    negatives come first from the linear ranker's best READ_AT_MOST rows (the `ranker` field of reader_data
-    --baseline): at run time the reader only ever reads those. `repeat`: set name -> times its questions are
-    drawn (fresh negatives each time), to keep a small set's share of the steps."""
-    from rag.answer.evidence import READ_AT_MOST
-
-    rng = random.Random(seed)
-    out = []
-    for rows in [rows for (name, _), rows in grouped.items() for _ in range((repeat or {}).get(name, 1))]:
-        positives = [r for r in rows if r["label"]]
-        negatives = [r for r in rows if not r["label"]]
-        if not positives or not negatives:
-            continue
-        if hard and all("ranker" in r for r in rows):
-            shown = {id(r) for r in sorted(rows, key=lambda r: -r["ranker"])[:READ_AT_MOST]}
-            read = [r for r in negatives if id(r) in shown]
-            first = rng.sample(read, min(NEGATIVES, len(read)))
-            rest = [r for r in negatives if id(r) not in shown]
-            chosen_negatives = first + rng.sample(rest, min(NEGATIVES - len(first), len(rest)))
-        else:
-            chosen_negatives = rng.sample(negatives, min(NEGATIVES, len(negatives)))
-        chosen = rng.sample(positives, min(POSITIVES, len(positives))) + chosen_negatives
-        out.append([(r["question"], f"{r['title']}: {r['sentence']}", float(r["label"])) for r in chosen])
-    rng.shuffle(out)
-    return out
 
 
 def listwise_loss(logits, labels, sizes):
@@ -114,23 +39,6 @@ def listwise_loss(logits, labels, sizes):
         losses.append(torch.logsumexp(z, 0) - torch.logsumexp(z[y > 0], 0))
         first += size
     return torch.stack(losses).mean()
-
-
-def pairs(grouped: dict, seed: int) -> list[tuple[str, str, float]]:
-    """Training pairs (question, "title: sentence", label), shuffled; questions with no answer sentence teach
-    nothing about which sentence answers and are left out."""
-    rng = random.Random(seed)
-    out = []
-    for rows in grouped.values():
-        positives = [r for r in rows if r["label"]]
-        if not positives:
-            continue
-        negatives = [r for r in rows if not r["label"]]
-        chosen = rng.sample(positives, min(POSITIVES, len(positives))) + \
-            rng.sample(negatives, min(NEGATIVES, len(negatives)))
-        out += [(r["question"], f"{r['title']}: {r['sentence']}", float(r["label"])) for r in chosen]
-    rng.shuffle(out)
-    return out
 
 
 class Reader:
@@ -220,22 +128,35 @@ def train(reader: Reader, data: list, minutes: float, max_steps: int | None, lr:
 
 def evaluate(reader: Reader, grouped: dict) -> dict:
     """Per set: questions with an answer sentence among the candidates, and how often the best-scored sentence
-    holds it, by the reader and by the linear ranker (rows need the `ranker` field: reader_data --baseline)."""
+    holds it, by the reader and by the linear ranker (rows need the `ranker` field: reader_data --baseline);
+    and how far the reader reads the title: the median fall of an answer sentence's logit when it is put under
+    the title of another document read for the question (`title_swap_drop`; 0 = the title is not read)."""
+    import statistics
+
     import torch
 
     reader.encoder.eval()
-    tally: dict[str, dict] = defaultdict(lambda: {"questions": 0, "reader_top1": 0, "ranker_top1": 0})
+    tally: dict[str, dict] = defaultdict(lambda: {"questions": 0, "reader_top1": 0, "ranker_top1": 0, "drops": []})
     with torch.no_grad():
         for (name, _), rows in grouped.items():
-            if not any(r["label"] for r in rows):
+            positives = [r for r in rows if r["label"]]
+            if not positives:
                 continue
             scores = reader.logits([r["question"] for r in rows], [f"{r['title']}: {r['sentence']}" for r in rows])
             t = tally[name]
             t["questions"] += 1
             t["reader_top1"] += rows[int(torch.argmax(scores))]["label"]
             t["ranker_top1"] += max(rows, key=lambda r: r["ranker"])["label"]
+            other = elsewhere(rows, positives[0]["title"])
+            if other:
+                r = positives[0]
+                pair = reader.logits([r["question"]] * 2, [f"{r['title']}: {r['sentence']}",
+                                                           f"{other[0]['title']}: {r['sentence']}"])
+                t["drops"].append(float(pair[0] - pair[1]))
     return {name: {"questions": t["questions"], "reader_top1": round(t["reader_top1"] / t["questions"], 4),
-                   "ranker_top1": round(t["ranker_top1"] / t["questions"], 4)} for name, t in tally.items()}
+                   "ranker_top1": round(t["ranker_top1"] / t["questions"], 4),
+                   "title_swap_drop": round(statistics.median(t["drops"]), 3) if t["drops"] else None}
+            for name, t in tally.items()}
 
 
 def main(argv=None) -> int:
@@ -261,6 +182,10 @@ def main(argv=None) -> int:
                         help="listwise: draw this set's questions N times a pass (e.g. hotpot:dev-250=2)")
     parser.add_argument("--bf16", action="store_true", help="forward pass under bfloat16 autocast (faster)")
     parser.add_argument("--freeze-embeddings", action="store_true", help="keep the word-piece vectors as they are")
+    parser.add_argument("--swap-titles", type=int, default=0, metavar="N",
+                        help="listwise: N of each question's negatives are answer sentences under another title read")
+    parser.add_argument("--other-documents", type=int, default=0, metavar="N",
+                        help="listwise: N more negatives drawn first from other documents read for the question")
     parser.add_argument("--epochs", type=int, default=1,
                         help="listwise: draw the questions' rows afresh this many times (new negatives each pass)")
     args = parser.parse_args(argv)
@@ -279,7 +204,8 @@ def main(argv=None) -> int:
         except ValueError:
             parser.error(f"--repeat takes SET=N, e.g. hotpot:dev-250=2 (got {', '.join(args.repeat)})")
         data = [group for epoch in range(args.epochs)
-                for group in groups(grouped, args.seed + epoch, args.hard, repeat)] \
+                for group in groups(grouped, args.seed + epoch, args.hard, repeat, args.swap_titles,
+                                    args.other_documents)] \
             if args.loss == "listwise" else pairs(grouped, args.seed)
         reader = Reader()
         report["training"] = {"pairs": sum(map(len, data)) if args.loss == "listwise" else len(data),

@@ -92,7 +92,7 @@ def test_the_listwise_loss_is_minus_the_log_softmax_share_of_each_questions_answ
 def test_hard_negatives_come_from_the_rows_the_ranker_would_show_the_reader():
     from rag.answer.evidence import READ_AT_MOST
 
-    from eval.train_reader import NEGATIVES, groups
+    from eval.reader_groups import NEGATIVES, groups
 
     rows = [{"question": "q", "title": "t", "sentence": f"s{i}", "label": int(i == 0), "ranker": 1.0 - i / 100}
             for i in range(40)]  # s1 … s{READ_AT_MOST - 1} are the negatives the ranker shows
@@ -108,13 +108,36 @@ def test_hard_negatives_come_from_the_rows_the_ranker_would_show_the_reader():
     assert len(negatives) == NEGATIVES and shown_negatives <= set(negatives)
 
 
-def test_the_calibrate_rest_never_holds_the_blends_or_the_confidences_questions(monkeypatch):
-    from eval import train_reader
-    from eval.harness import in_part
-    from eval.train_reader import calibrating, training_questions
+def test_swapped_titles_put_the_answer_sentence_under_another_document_read_and_keep_the_group_size():
+    from eval.reader_groups import NEGATIVES, groups
 
-    monkeypatch.setattr(train_reader, "BLEND_ROWS", 1)  # the fixture's calibrate slice holds two questions
-    monkeypatch.setattr(train_reader, "CONFIDENCE_RUN", 1)
+    rows = [{"question": "Who painted the Mona Lisa?", "title": "Mona Lisa", "sentence": "Leonardo painted it.",
+             "label": 1, "gold_doc": True}]
+    rows += [{"question": rows[0]["question"], "title": "Mona Lisa", "sentence": f"s{i}", "label": 0,
+              "gold_doc": True} for i in range(10)]
+    rows += [{"question": rows[0]["question"], "title": title, "sentence": f"o{i}", "label": 0, "gold_doc": False}
+             for i, title in enumerate(["Along the River", "Louvre"])]
+    for seed in range(5):
+        [group] = groups({("s", "1"): rows}, seed=seed, swaps=1, cross=2)
+        texts = [s for _, s, y in group if not y]
+        assert len(texts) == NEGATIVES
+        assert sum(t.endswith(": Leonardo painted it.") for t in texts) == 1
+        assert [s for _, s, y in group if y] == ["Mona Lisa: Leonardo painted it."]
+        assert {"Along the River: o0", "Louvre: o1"} <= set(texts)  # the other documents first
+        swapped = next(t for t in texts if t.endswith("Leonardo painted it."))
+        assert swapped.split(":")[0] in {"Along the River", "Louvre"}
+    alone = [r for r in rows if r["gold_doc"]]  # nothing else read: nothing to swap with, plain negatives
+    [group] = groups({("s", "1"): alone}, seed=0, swaps=1, cross=2)
+    assert len([s for _, s, y in group if not y]) == NEGATIVES and all("Mona Lisa:" in s for _, s, _ in group)
+
+
+def test_the_calibrate_rest_never_holds_the_blends_or_the_confidences_questions(monkeypatch):
+    from eval import reader_groups
+    from eval.harness import in_part
+    from eval.reader_groups import calibrating, training_questions
+
+    monkeypatch.setattr(reader_groups, "BLEND_ROWS", 1)  # the fixture's calibrate slice holds two questions
+    monkeypatch.setattr(reader_groups, "CONFIDENCE_RUN", 1)
 
     spec = f"squad:{FIXTURES / 'tiny-squad.json'}"
     dataset = load_dataset(spec)

@@ -1,0 +1,129 @@
+"""Which rows the reader trains on (eval.train_reader): the fit questions kept, and per question its answer
+sentences against negatives drawn from the candidates our retrieval read (eval.reader_data's rows)."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections import defaultdict
+from pathlib import Path
+
+POSITIVES, NEGATIVES = 2, 6  # per question: the answer sentences are few, the negatives many and easy
+BLEND_ROWS, CONFIDENCE_RUN = 600, 300  # calibrate-slice questions kept from training (see `calibrating`)
+
+
+def questions(paths: list[Path], langs: tuple[str, ...] = ("en", "ko"),
+              keep: set[tuple[str, str]] | None = None) -> dict[tuple[str, str], list[dict]]:
+    """(set, question id) -> its candidate rows, in reading order; only questions in `langs` (and in `keep`)."""
+    grouped: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for path in paths:
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                row = json.loads(line)
+                key = (row["set"], row["qid"])
+                if row["lang"] in langs and (keep is None or key in keep):
+                    grouped[key].append(row)
+    return grouped
+
+
+def training_questions(specs: list[str], calibrate_rest: bool = False) -> set[tuple[str, str]]:
+    """The fit questions of the "train" slice (eval.split.fit_slice): SQuAD's other half is kept for
+    calibrating the confidence; HotpotQA's fit part is small, so all of it trains. With `calibrate_rest`, the
+    calibrate slice trains too, all but the questions the blend and the confidence are fitted on (`calibrating`)."""
+    from .datasets import load_dataset
+    from .split import fit_slice, part
+
+    keep = set()
+    for spec in specs:
+        dataset = load_dataset(spec)
+        spared = calibrating(dataset) if calibrate_rest else set()
+        keep |= {(dataset.name, q.id) for q in dataset.questions if part(q, dataset) == "fit"
+                 and (spec.startswith("hotpot:") or fit_slice(q, dataset) == "train"
+                      or (calibrate_rest and q.id not in spared))}
+    return keep
+
+
+def calibrating(dataset) -> set[str]:
+    """Ids of the calibrate-slice questions the reader must never see: the blend's rows (eval.reader_data
+    --slice calibrate --limit BLEND_ROWS) and the confidence's run (rag eval --part calibrate --limit
+    CONFIDENCE_RUN), both with seed 0 — the same draws those commands make."""
+    from .datasets import Dataset
+    from .harness import in_part
+    from .reader_data import written
+
+    run = Dataset(dataset.name, dataset.spec, in_part(dataset, "calibrate")).sample(CONFIDENCE_RUN, 0)
+    return {q.id for q in written(dataset, "fit", BLEND_ROWS, 0, "calibrate")} | {q.id for q in run}
+
+
+def elsewhere(rows: list[dict], title: str) -> list[dict]:
+    """The question's candidate rows from documents other than `title`'s that do not answer it: the other
+    articles its words matched (retrieval read them), which the reader must learn to tell from its subject's."""
+    return [r for r in rows if not r["label"] and not r.get("gold_doc") and r["title"] != title]
+
+
+def swapped(positives: list[dict], rows: list[dict], n: int, rng: random.Random) -> list[dict]:
+    """Up to `n` answer sentences put under the title of another document read for the same question, as
+    negatives: the same words about the wrong subject. 76% of SQuAD's negatives share their positive's title,
+    so without these the reader barely reads the title (a held-out answer sentence under another article's
+    title lost a median 0.63 of its logit)."""
+    out = []
+    for positive in rng.sample(positives, min(n, len(positives))):
+        others = sorted({r["title"] for r in elsewhere(rows, positive["title"])})
+        if others:
+            out.append({**positive, "title": rng.choice(others), "label": 0})
+    return out
+
+
+def groups(grouped: dict, seed: int, hard: bool = False, repeat: dict[str, int] | None = None,
+           swaps: int = 0, cross: int = 0) -> list[list[tuple[str, str, float]]]:
+    """Per question, the same rows as `pairs` (up to POSITIVES answer sentences, NEGATIVES others) kept
+    together, for the listwise loss: the question's answer sentences against its own other candidates,
+    which is what the reader decides at run time (the best of one question's sentences). With `hard`, the
+    negatives come first from the linear ranker's best READ_AT_MOST rows (the `ranker` field of reader_data
+    --baseline): at run time the reader only ever reads those. `repeat`: set name -> times its questions are
+    drawn (fresh negatives each time), to keep a small set's share of the steps. `swaps`: that many of the
+    negatives are answer sentences under another document's title (`swapped`); `cross`: that many more are drawn
+    first from other documents read (`elsewhere`); the group keeps its size either way."""
+    from rag.answer.evidence import READ_AT_MOST
+
+    rng = random.Random(seed)
+    out = []
+    for rows in [rows for (name, _), rows in grouped.items() for _ in range((repeat or {}).get(name, 1))]:
+        positives = [r for r in rows if r["label"]]
+        negatives = [r for r in rows if not r["label"]]
+        if not positives or not negatives:
+            continue
+        if hard and all("ranker" in r for r in rows):
+            shown = {id(r) for r in sorted(rows, key=lambda r: -r["ranker"])[:READ_AT_MOST]}
+            read = [r for r in negatives if id(r) in shown]
+            first = rng.sample(read, min(NEGATIVES, len(read)))
+            rest = [r for r in negatives if id(r) not in shown]
+            chosen_negatives = first + rng.sample(rest, min(NEGATIVES - len(first), len(rest)))
+        else:
+            fake = swapped(positives, rows, swaps, rng)
+            other = elsewhere(rows, positives[0]["title"])
+            first = rng.sample(other, min(cross, len(other)))
+            rest = [r for r in negatives if all(r is not f for f in first)]
+            room = NEGATIVES - len(fake) - len(first)
+            chosen_negatives = fake + first + rng.sample(rest, max(0, min(room, len(rest))))
+        chosen = rng.sample(positives, min(POSITIVES, len(positives))) + chosen_negatives
+        out.append([(r["question"], f"{r['title']}: {r['sentence']}", float(r["label"])) for r in chosen])
+    rng.shuffle(out)
+    return out
+
+
+def pairs(grouped: dict, seed: int) -> list[tuple[str, str, float]]:
+    """Training pairs (question, "title: sentence", label), shuffled; questions with no answer sentence teach
+    nothing about which sentence answers and are left out."""
+    rng = random.Random(seed)
+    out = []
+    for rows in grouped.values():
+        positives = [r for r in rows if r["label"]]
+        if not positives:
+            continue
+        negatives = [r for r in rows if not r["label"]]
+        chosen = rng.sample(positives, min(POSITIVES, len(positives))) + \
+            rng.sample(negatives, min(NEGATIVES, len(negatives)))
+        out += [(r["question"], f"{r['title']}: {r['sentence']}", float(r["label"])) for r in chosen]
+    rng.shuffle(out)
+    return out
