@@ -82,8 +82,8 @@ def groups(grouped: dict, seed: int, hard: bool = False, repeat: dict[str, int] 
     negatives come first from the linear ranker's best READ_AT_MOST rows (the `ranker` field of reader_data
     --baseline): at run time the reader only ever reads those. `repeat`: set name -> times its questions are
     drawn (fresh negatives each time), to keep a small set's share of the steps. `swaps`: that many of the
-    negatives are answer sentences under another document's title (`swapped`); `cross`: that many more are drawn
-    first from other documents read (`elsewhere`); the group keeps its size either way."""
+    answer sentences under another document's title (`swapped`) join the NEGATIVES; `cross`: that many of the
+    NEGATIVES are drawn first from other documents read (`elsewhere`)."""
     from rag.answer.evidence import READ_AT_MOST
 
     rng = random.Random(seed)
@@ -104,7 +104,7 @@ def groups(grouped: dict, seed: int, hard: bool = False, repeat: dict[str, int] 
             other = elsewhere(rows, positives[0]["title"])
             first = rng.sample(other, min(cross, len(other)))
             rest = [r for r in negatives if all(r is not f for f in first)]
-            room = NEGATIVES - len(fake) - len(first)
+            room = NEGATIVES - len(first)
             chosen_negatives = fake + first + rng.sample(rest, max(0, min(room, len(rest))))
         chosen = rng.sample(positives, min(POSITIVES, len(positives))) + chosen_negatives
         out.append([(r["question"], f"{r['title']}: {r['sentence']}", float(r["label"])) for r in chosen])

@@ -183,7 +183,7 @@ def main(argv=None) -> int:
     parser.add_argument("--bf16", action="store_true", help="forward pass under bfloat16 autocast (faster)")
     parser.add_argument("--freeze-embeddings", action="store_true", help="keep the word-piece vectors as they are")
     parser.add_argument("--swap-titles", type=int, default=0, metavar="N",
-                        help="listwise: N of each question's negatives are answer sentences under another title read")
+                        help="listwise: N answer sentences under another title read join each question's negatives")
     parser.add_argument("--other-documents", type=int, default=0, metavar="N",
                         help="listwise: N more negatives drawn first from other documents read for the question")
     parser.add_argument("--epochs", type=int, default=1,

@@ -108,7 +108,7 @@ def test_hard_negatives_come_from_the_rows_the_ranker_would_show_the_reader():
     assert len(negatives) == NEGATIVES and shown_negatives <= set(negatives)
 
 
-def test_swapped_titles_put_the_answer_sentence_under_another_document_read_and_keep_the_group_size():
+def test_swapped_titles_put_the_answer_sentence_under_another_document_read():
     from eval.reader_groups import NEGATIVES, groups
 
     rows = [{"question": "Who painted the Mona Lisa?", "title": "Mona Lisa", "sentence": "Leonardo painted it.",
@@ -120,7 +120,7 @@ def test_swapped_titles_put_the_answer_sentence_under_another_document_read_and_
     for seed in range(5):
         [group] = groups({("s", "1"): rows}, seed=seed, swaps=1, cross=2)
         texts = [s for _, s, y in group if not y]
-        assert len(texts) == NEGATIVES
+        assert len(texts) == NEGATIVES + 1  # the swapped sentence joins the negatives
         assert sum(t.endswith(": Leonardo painted it.") for t in texts) == 1
         assert [s for _, s, y in group if y] == ["Mona Lisa: Leonardo painted it."]
         assert {"Along the River: o0", "Louvre: o1"} <= set(texts)  # the other documents first
