@@ -64,8 +64,8 @@ def elsewhere(rows: list[dict], title: str) -> list[dict]:
 def swapped(positives: list[dict], rows: list[dict], n: int, rng: random.Random) -> list[dict]:
     """Up to `n` answer sentences put under the title of another document read for the same question, as
     negatives: the same words about the wrong subject. 76% of SQuAD's negatives share their positive's title,
-    so without these the reader barely reads the title (a held-out answer sentence under another article's
-    title lost a median 0.63 of its logit)."""
+    and the reader trained without these does not read it (a held-out answer sentence scores higher under its
+    own title than under another document's read for 34 of 90 HotpotQA and 42 of 85 SQuAD questions)."""
     out = []
     for positive in rng.sample(positives, min(n, len(positives))):
         others = sorted({r["title"] for r in elsewhere(rows, positive["title"])})
@@ -81,9 +81,9 @@ def groups(grouped: dict, seed: int, hard: bool = False, repeat: dict[str, int] 
     which is what the reader decides at run time (the best of one question's sentences). With `hard`, the
     negatives come first from the linear ranker's best READ_AT_MOST rows (the `ranker` field of reader_data
     --baseline): at run time the reader only ever reads those. `repeat`: set name -> times its questions are
-    drawn (fresh negatives each time), to keep a small set's share of the steps. `swaps`: that many of the
-    answer sentences under another document's title (`swapped`) join the NEGATIVES; `cross`: that many of the
-    NEGATIVES are drawn first from other documents read (`elsewhere`)."""
+    drawn (fresh negatives each time), to keep a small set's share of the steps. `swaps`: up to that many
+    answer sentences under another document's title (`swapped`) join the NEGATIVES; `cross`: up to that many of
+    the NEGATIVES are drawn first from other documents read (`elsewhere`). Both leave `hard` draws as they are."""
     from rag.answer.evidence import READ_AT_MOST
 
     rng = random.Random(seed)
