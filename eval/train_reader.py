@@ -197,6 +197,8 @@ def main(argv=None) -> int:
         langs = tuple(args.lang or ("en", "ko"))
         keep = training_questions(args.dataset, args.calibrate_rest) if args.dataset else None
         grouped = questions(sorted(args.data.glob("*-fit.jsonl")), langs, keep)
+        if args.hard and (args.swap_titles or args.other_documents):
+            parser.error("--swap-titles and --other-documents draw the negatives their own way; leave out --hard")
         if args.hard and not any("ranker" in r for rows in grouped.values() for r in rows):
             parser.error(f"--hard needs rows written with eval.reader_data --baseline; {args.data} has none")
         try:

@@ -164,6 +164,16 @@ def test_hard_negatives_asked_of_rows_without_the_rankers_probability_is_a_one_l
     assert not (tmp_path / "m").exists()
 
 
+def test_swapped_titles_with_hard_negatives_is_a_one_line_error(tmp_path, capsys):
+    from eval.train_reader import main as train_main
+
+    _one_row(tmp_path)
+    with pytest.raises(SystemExit):
+        train_main(["--data", str(tmp_path), "--loss", "listwise", "--hard", "--swap-titles", "1",
+                    "--out", str(tmp_path / "m")])
+    assert "leave out --hard" in capsys.readouterr().err and not (tmp_path / "m").exists()
+
+
 def test_a_repeated_set_is_drawn_that_many_times_a_pass_with_fresh_negatives():
     from eval.train_reader import groups
 
