@@ -159,7 +159,7 @@ def evaluate(reader: Reader, grouped: dict) -> dict:
             for name, t in tally.items()}
 
 
-def main(argv=None) -> int:
+def arguments() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=Path("out/reader"), help="eval.reader_data's --out folder")
     parser.add_argument("--minutes", type=float, default=25.0)
@@ -185,10 +185,17 @@ def main(argv=None) -> int:
     parser.add_argument("--swap-titles", type=int, default=0, metavar="N",
                         help="listwise: N answer sentences under another title read join each question's negatives")
     parser.add_argument("--other-documents", type=int, default=0, metavar="N",
-                        help="listwise: N more negatives drawn first from other documents read for the question")
+                        help="listwise: N of the six negatives drawn first from other documents read for the question")
     parser.add_argument("--epochs", type=int, default=1,
                         help="listwise: draw the questions' rows afresh this many times (new negatives each pass)")
+    return parser
+
+
+def main(argv=None) -> int:
+    parser = arguments()
     args = parser.parse_args(argv)
+    if args.hard and (args.swap_titles or args.other_documents):
+        parser.error("--swap-titles and --other-documents draw the negatives their own way; leave out --hard")
     import torch
 
     torch.manual_seed(args.seed)
@@ -197,8 +204,6 @@ def main(argv=None) -> int:
         langs = tuple(args.lang or ("en", "ko"))
         keep = training_questions(args.dataset, args.calibrate_rest) if args.dataset else None
         grouped = questions(sorted(args.data.glob("*-fit.jsonl")), langs, keep)
-        if args.hard and (args.swap_titles or args.other_documents):
-            parser.error("--swap-titles and --other-documents draw the negatives their own way; leave out --hard")
         if args.hard and not any("ranker" in r for rows in grouped.values() for r in rows):
             parser.error(f"--hard needs rows written with eval.reader_data --baseline; {args.data} has none")
         try:
