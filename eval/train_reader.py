@@ -139,20 +139,18 @@ def evaluate(reader: Reader, grouped: dict) -> dict:
     tally: dict[str, dict] = defaultdict(lambda: {"questions": 0, "reader_top1": 0, "ranker_top1": 0, "drops": []})
     with torch.no_grad():
         for (name, _), rows in grouped.items():
-            positives = [r for r in rows if r["label"]]
-            if not positives:
+            if not any(r["label"] for r in rows):
                 continue
             scores = reader.logits([r["question"] for r in rows], [f"{r['title']}: {r['sentence']}" for r in rows])
             t = tally[name]
             t["questions"] += 1
             t["reader_top1"] += rows[int(torch.argmax(scores))]["label"]
             t["ranker_top1"] += max(rows, key=lambda r: r["ranker"])["label"]
-            other = elsewhere(rows, positives[0]["title"])
+            first = next(i for i, r in enumerate(rows) if r["label"])  # its own title's logit is in `scores`
+            other = elsewhere(rows, rows[first]["title"])
             if other:
-                r = positives[0]
-                pair = reader.logits([r["question"]] * 2, [f"{r['title']}: {r['sentence']}",
-                                                           f"{other[0]['title']}: {r['sentence']}"])
-                t["drops"].append(float(pair[0] - pair[1]))
+                moved = reader.logits([rows[first]["question"]], [f"{other[0]['title']}: {rows[first]['sentence']}"])
+                t["drops"].append(float(scores[first] - moved[0]))
     return {name: {"questions": t["questions"], "reader_top1": round(t["reader_top1"] / t["questions"], 4),
                    "ranker_top1": round(t["ranker_top1"] / t["questions"], 4),
                    "title_swap_drop": round(statistics.median(t["drops"]), 3) if t["drops"] else None}
@@ -185,7 +183,7 @@ def arguments() -> argparse.ArgumentParser:
     parser.add_argument("--swap-titles", type=int, default=0, metavar="N",
                         help="listwise: N answer sentences under another title read join each question's negatives")
     parser.add_argument("--other-documents", type=int, default=0, metavar="N",
-                        help="listwise: N of the six negatives drawn first from other documents read for the question")
+                        help=f"listwise: N of the {NEGATIVES} negatives drawn first from other documents read")
     parser.add_argument("--epochs", type=int, default=1,
                         help="listwise: draw the questions' rows afresh this many times (new negatives each pass)")
     return parser
