@@ -128,6 +128,8 @@ def test_full_width_mixed_and_very_long_korean_queries(ko):
     ("모나리자를 그린 화가는 누구인가?", "name"), ("에펠탑은 언제 지어졌나?", "year"),
     ("타지마할은 어디에 있나?", "place"), ("모차르트는 몇 개의 작품을 남겼나?", "number"),
     ("나일강의 길이는 얼마인가?", "number"), ("콜럼버스는 몇 년에 아메리카에 도착했나?", "year"),
+    ("김을동이 고등학교를 졸업한 년도는?", "year"), ("방탄소년단이 빌보드 200에 첫 진입한 해는?", "year"),
+    ("조약이 체결된 날짜는?", "year"), ("2019년도 예산은 얼마인가?", "number"), ("피해는 어디에서 컸나?", "place"),
 ])
 def test_korean_question_words_give_answer_types(question, kind):
     assert answer_type(question) == kind
@@ -165,3 +167,17 @@ def test_a_misspelt_name_is_a_typo_not_another_subject():
     assert _near("히데카", terms("히데코가 낭독회에서 서책을 낭독한다"))
     assert not _near("wakanda", terms("Abuja is the capital city of Nigeria, not of Kenya or Wales."))
     assert not _near("나폴레옹", terms("세종대왕은 조선의 제4대 왕이다. 나폴리는 이탈리아의 도시이다."))
+
+
+def test_a_name_kiwi_splits_in_the_passage_is_not_an_unknown_subject():
+    from types import SimpleNamespace
+
+    from rag.answer.abstain import unknown_subject
+    from rag.schema import Chunk, Hit, Passage
+
+    # KorQuAD: "김문기가 살해된 사건의 이름은?" abstained while the passage read said "… 살해된 김문기의 후손이다":
+    # kiwi reads the passage's 김문기의 as 김 / 문, so the BM25 vocabulary never held the question's name
+    index = SimpleNamespace(analyzer="kiwi", knows=lambda term: False)
+    read = [Passage(Hit(Chunk(0, "d", "그는 김녕 김씨 28대손으로 사육신 사건 무렵 살해된 김문기의 후손이다.", 0), 1.0), 0)]
+    assert not unknown_subject("김문기가 살해된 사건의 이름은?", index, read)
+    assert unknown_subject("박문수가 살해된 사건의 이름은?", index, read)

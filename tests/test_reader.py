@@ -43,6 +43,11 @@ def test_the_subject_is_the_document_the_question_names_longest_first():
     titles = {"a": "Mona Lisa", "b": "Lisa", "c": "Along the River During the Qingming Festival", "d": "Lisa (film)"}
     assert named_in("Who painted the Mona Lisa?", titles)[0] == "a"
     assert named_in("Who designed the Eiffel Tower?", titles) == []
+    # a Korean name carries its particle; a name inside a longer word is not named
+    korean = {"a": "박대성 (1978년)", "b": "한국", "c": "방탄소년단", "d": "별명"}
+    assert named_in("박대성의 별명은?", korean) == ["a", "d"]
+    assert named_in("방탄소년단이 빌보드 200에 첫 진입한 해는?", korean) == ["c"]
+    assert named_in("한국은행의 총재는?", korean) == []
     assert is_person("Leonardo da Vinci (15 April 1452 – 2 May 1519) was an Italian polymath.")
     assert not is_person("The Mona Lisa is a portrait painting. It hangs in the Louvre; its fame is wide.")
     # Korean: a lifespan still open ("1944년 … ~ )"), or 그는/그의 outnumbering 그것

@@ -40,6 +40,12 @@ EXPLETIVE = re.compile(r"^it\s+(is|was|has been|had been|would be|remains|seems|
 OPENING = re.compile(r"^(He|She|His|Her|It|Its)\b(?!['’])")
 # a fronted phrase before the subject pronoun: "A graduate of École Centrale, he made his name …"
 FRONTED = re.compile(r"^([A-Z][^,.;:()\"“]{2,80}?,\s+)(he|she|it)\b(?!['’])")
+# The particles a Korean name carries in a question ("김을동이", "박대성의", "방탄소년단이"): a name followed by one
+# is named. A closed class, so a list rather than kiwi's analysis (mentions runs for every title read).
+PARTICLES = ("이|가|은|는|을|를|의|에|에서|에게|와|과|로|으로|도|만|까지|부터|이다|란|이란|라는|이라는|에는|에서는|와의|과의|"
+             "보다|께서|한테|에서의|으로서|로서|으로부터|로부터|이며|이고|이나|나|랑|이랑|처럼|만큼|에도|에만|에의|과는|와는|로는|"
+             "으로는|이라|라")
+HANGUL_END = re.compile(r"[\uac00-\ud7a3]$")
 
 
 def is_person(text: str) -> bool:
@@ -112,8 +118,10 @@ def shown(title: str) -> str:
 
 
 def mentions(name: str, text: str, flags: int = 0) -> bool:
-    """Whether `text` holds `name` as whole words ("Elgin" in "near Elgin.", not in "Elginshire")."""
-    return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text, flags) is not None
+    """Whether `text` holds `name` as whole words ("Elgin" in "near Elgin.", not in "Elginshire"); a Korean name
+    with its particle ("김을동이"), not inside a longer word ("한국" is not in "한국은행")."""
+    particle = f"(?:{PARTICLES})?" if HANGUL_END.search(name) else ""
+    return re.search(rf"(?<!\w){re.escape(name)}{particle}(?!\w)", text, flags) is not None
 
 
 def named_in(query: str, titles: dict[str, str]) -> list[str]:
@@ -121,7 +129,7 @@ def named_in(query: str, titles: dict[str, str]) -> list[str]:
     found = []
     for doc_id, title in titles.items():
         name = shown(title)
-        if len(name) >= 3 and mentions(name, query, re.I):
+        if len(name) >= (2 if HANGUL_END.search(name) else 3) and mentions(name, query, re.I):
             found.append((len(name), doc_id))
     return [d for _, d in sorted(found, reverse=True)]
 

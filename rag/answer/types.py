@@ -26,8 +26,11 @@ ANSWER_TYPES = [
     (re.compile(r"^\s*(when|what year|in what year|which year|what century|what date)\b", re.I), "year"),
     (re.compile(r"\b(how (many|much|long|old|high|tall|far|large|big|deep|heavy)|what (percentage|number|amount))\b", re.I), "number"),
     (re.compile(r"^\s*(who|whom|whose)\b", re.I), "name"),
-    # Korean: 언제 "when", 몇 년 "what year"; 몇 "how many", 얼마 "how much"; 누구 "who"; 어디 "where"
-    (re.compile(r"언제|몇\s*년|몇\s*세기|어느\s*(해|시대)|연도"), "year"),
+    # Korean: 언제 "when", 몇 년 "what year", "… 년도는" / "… 한 해는" / 날짜 (the year, the date of …); 몇 "how
+    # many", 얼마 "how much"; 누구 "who"; 어디 "where". Of KorQuAD dev's 5,774 questions the last three year forms
+    # ask 243 the others miss, and 240 of their answers are dates ("방탄소년단이 데뷔한 년도에 받은 상은?" is not).
+    (re.compile(r"언제|몇\s*년|몇\s*세기|어느\s*(해|시대)|연도|(?<![\d가-힣])년도|(?<![가-힣])해(는|가|를|에)(?![가-힣])"
+                r"|날짜"), "year"),
     (re.compile(r"몇|얼마"), "number"),
     (re.compile(r"누구|누가|누군"), "name"),
     (re.compile(r"어디|어느\s*(나라|도시|지역|곳|대륙|국가|강|산|섬)"), "place"),
