@@ -202,6 +202,8 @@ def test_a_comparison_keeps_the_best_sentence_of_each_side():
     assert _keep_sides([0, 1], probability, found, q, titles, 4) == [0, 1, 4]
     assert _keep_sides([0, 3, 1], probability, found, q, titles, 4) == [0, 3, 1]  # both sides picked already
     assert _keep_sides([0, 1], probability, found, "Who had more members?", titles, 4) == [0, 1]
+    # no side to add: a pick beyond k (the lead's next sentence, _keep_following) stays
+    assert _keep_sides([0, 1, 2, 3, 4], probability, found, "Who had more members?", titles, 4) == [0, 1, 2, 3, 4]
     # compose keeps each side's best evidence but the lead's, whatever its probability
     evidence = [ev("Letters to Cleo", 0.6), ev("Grunge", 0.3), ev("Screaming Trees", 0.05)]
     assert sides_of(evidence, q, evidence[0]) == [3]

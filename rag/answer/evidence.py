@@ -166,6 +166,8 @@ def _keep_sides(picked: list[int], probability: np.ndarray, found: Candidates, q
     between = sides(query, {d: titles[d][0] for d in dict.fromkeys(docs)})
     extra = [max((i for i, d in enumerate(docs) if d == side), key=lambda i: (probability[i], found.cosine[i]))
              for side in between if not any(docs[i] == side for i in picked)]
+    if not extra:
+        return picked  # (the lead's next sentence, kept beyond k, stays)
     out = picked + extra
     for i in reversed(picked[1:]):
         if len(out) <= k:
