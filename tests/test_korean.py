@@ -178,6 +178,7 @@ def test_a_name_kiwi_splits_in_the_passage_is_not_an_unknown_subject():
     # KorQuAD: "김문기가 살해된 사건의 이름은?" abstained while the passage read said "… 살해된 김문기의 후손이다":
     # kiwi reads the passage's 김문기의 as 김 / 문, so the BM25 vocabulary never held the question's name
     index = SimpleNamespace(analyzer="kiwi", knows=lambda term: False)
-    read = [Passage(Hit(Chunk(0, "d", "그는 김녕 김씨 28대손으로 사육신 사건 무렵 살해된 김문기의 후손이다.", 0), 1.0), 0)]
+    text = "그는 김녕 김씨 28대손으로 사육신 사건 무렵 살해된 김문기의 후손이다."
+    read = [Passage(Hit(Chunk(0, "d", text, 0), 1.0), 0)]
     assert not unknown_subject("김문기가 살해된 사건의 이름은?", index, read)
     assert unknown_subject("박문수가 살해된 사건의 이름은?", index, read)

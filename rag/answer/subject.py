@@ -42,9 +42,10 @@ OPENING = re.compile(r"^(He|She|His|Her|It|Its)\b(?!['’])")
 FRONTED = re.compile(r"^([A-Z][^,.;:()\"“]{2,80}?,\s+)(he|she|it)\b(?!['’])")
 # The particles a Korean name carries in a question ("김을동이", "박대성의", "방탄소년단이"): a name followed by one
 # is named. A closed class, so a list rather than kiwi's analysis (mentions runs for every title read).
-PARTICLES = ("이|가|은|는|을|를|의|에|에서|에게|와|과|로|으로|도|만|까지|부터|이다|란|이란|라는|이라는|에는|에서는|와의|과의|"
-             "보다|께서|한테|에서의|으로서|로서|으로부터|로부터|이며|이고|이나|나|랑|이랑|처럼|만큼|에도|에만|에의|과는|와는|로는|"
-             "으로는|이라|라")
+PARTICLES = "|".join((
+    "이 가 은 는 을 를 의 에 에서 에게 와 과 로 으로 도 만 까지 부터 이다 란 이란 라는 이라는".split()
+    + "에는 에서는 와의 과의 보다 께서 한테 에서의 으로서 로서 으로부터 로부터 이며 이고 이나".split()
+    + "나 랑 이랑 처럼 만큼 에도 에만 에의 과는 와는 로는 으로는 이라 라".split()))
 HANGUL_END = re.compile(r"[\uac00-\ud7a3]$")
 
 
