@@ -210,7 +210,8 @@ def _keep_following(picked: list[int], found: Candidates, k: int) -> list[int]:
     """The lead's next sentence in its passage joins the picks, beyond k (it takes no pick's place; the subject
     and sides keeps after it may), so that compose can quote it when the supporting points leave room
     (compose.following_of): "… ordained by the Methodist Church." is followed by "They were licensed by St.
-    George's Church in 1784." On SQuAD 300 three answers gained, none lost."""
+    George's Church in 1784." Until the sides keep let picks beyond k stay (0a64bdc) it reached the overview only
+    when fewer than k were picked; since, KorQuAD 300 gained 9 answers and SQuAD 300 2, none lost."""
     if not picked:
         return picked
     lead = picked[0]
