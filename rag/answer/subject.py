@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 
 from rag.retrieve.hop import PAREN, title_key
+from rag.text import HANGUL
 
 # A document reads as a person's when its opening says "(born …", "(1452–1519)" or uses he/she more than it.
 # The parenthesis must open the first sentence, right after the name: "Leonardo da Vinci (1452–1519) was",
@@ -46,7 +47,6 @@ PARTICLES = "|".join((
     "이 가 은 는 을 를 의 에 에서 에게 와 과 로 으로 도 만 까지 부터 이다 란 이란 라는 이라는".split()
     + "에는 에서는 와의 과의 보다 께서 한테 에서의 으로서 로서 으로부터 로부터 이며 이고 이나".split()
     + "나 랑 이랑 처럼 만큼 에도 에만 에의 과는 와는 로는 으로는 이라 라".split()))
-HANGUL_END = re.compile(r"[\uac00-\ud7a3]$")
 
 
 def is_person(text: str) -> bool:
@@ -121,7 +121,7 @@ def shown(title: str) -> str:
 def mentions(name: str, text: str, flags: int = 0) -> bool:
     """Whether `text` holds `name` as whole words ("Elgin" in "near Elgin.", not in "Elginshire"); a Korean name
     with its particle ("김을동이"), not inside a longer word ("한국" is not in "한국은행")."""
-    particle = f"(?:{PARTICLES})?" if HANGUL_END.search(name) else ""
+    particle = f"(?:{PARTICLES})?" if HANGUL.match(name[-1:]) else ""
     return re.search(rf"(?<!\w){re.escape(name)}{particle}(?!\w)", text, flags) is not None
 
 
@@ -130,7 +130,7 @@ def named_in(query: str, titles: dict[str, str]) -> list[str]:
     found = []
     for doc_id, title in titles.items():
         name = shown(title)
-        if len(name) >= (2 if HANGUL_END.search(name) else 3) and mentions(name, query, re.I):
+        if len(name) >= (2 if HANGUL.match(name[-1:]) else 3) and mentions(name, query, re.I):
             found.append((len(name), doc_id))
     return [d for _, d in sorted(found, reverse=True)]
 
