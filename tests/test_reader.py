@@ -210,7 +210,7 @@ def test_a_comparison_keeps_the_best_sentence_of_each_side():
     assert sides_of(evidence, "Who had more members?", evidence[0]) == []
 
 
-def test_the_lead_brings_its_next_sentence_quoted_last_when_there_is_room(embedder):
+def test_the_lead_brings_its_neighbour_sentences_quoted_last_when_there_is_room(embedder):
     from rag.answer.candidates import Candidates
     from rag.answer.compose import compose, following_of
     from rag.answer.evidence import _keep_following
@@ -223,14 +223,20 @@ def test_the_lead_brings_its_next_sentence_quoted_last_when_there_is_room(embedd
     assert _keep_following([0, 3], found, 2) == [0, 3, 1]  # beyond k: no pick gives way
     assert _keep_following([1, 0], found, 4) == [1, 0]  # "C." does not follow "B."
     assert _keep_following([3, 0], found, 4) == [3, 0]  # the last sentence read
+    assert _keep_following([1, 3], found, 2) == [1, 3, 0]  # "A." comes before "B."
     lead = Evidence(text="Richard Allen and Absalom Jones became the first African Americans ordained by the "
                     "Methodist Church.", doc_id="d:a", title="Allen", url="", score=0.6, chunk_id=7, relevance=0.8,
                     position=2)
     nxt = replace(lead, text="They were licensed by St. George's Church in 1784.", relevance=0.1, position=3)
     far = replace(nxt, position=4)
     assert following_of([lead, far, nxt], lead) == 3 and following_of([lead, far], lead) is None
+    before = replace(nxt, text="Allen was born into slavery in Philadelphia.", position=1)
+    assert following_of([lead, far, before], lead, -1) == 3 and following_of([lead, nxt], lead, -1) is None
     sentences, _ = compose("Richard Allen and Absalom Jones were licensed by what church?", "", [lead, nxt], embedder)
     assert [s.text for s in sentences] == [lead.text, nxt.text]  # under the floor (0.1 < 0.4), still quoted
+    sentences, _ = compose("Richard Allen and Absalom Jones were licensed by what church?", "",
+                           [lead, nxt, before], embedder)
+    assert [s.text for s in sentences] == [lead.text, nxt.text, before.text]
     long = replace(nxt, text=" ".join(["word"] * 70) + ".")
     assert len(compose("Who licensed them?", "", [lead, long], embedder)[0]) == 1  # the word budget holds
 

@@ -72,11 +72,11 @@ def compose(question: str, draft: str, evidence: list[Evidence], embedder: Embed
                                        chain_of(evidence, best), *sides_of(evidence, question, best))) if n]
     order = kept + [n for n in range(1, len(evidence) + 1) if n not in kept]
     floor = SUPPORT_RATIO * evidence[0].relevance
-    following = following_of(evidence, best)
-    if following and following not in kept and evidence[following - 1].relevance < floor:
-        order.remove(following)  # last, under the floor: it fills what the supporting points leave
-        order.append(following)
-        kept.append(following)
+    for near in (following_of(evidence, best, 1), following_of(evidence, best, -1)):
+        if near and near not in kept and evidence[near - 1].relevance < floor:
+            order.remove(near)  # last, under the floor: they fill what the supporting points leave
+            order.append(near)
+            kept.append(near)
     for n in order:
         e = evidence[n - 1]
         if len(parts) > MAX_SUPPORT or n in used or (e.relevance < floor and n not in kept):
@@ -186,16 +186,17 @@ def bridge_of(evidence: list[Evidence], lead: Evidence) -> int | None:
     return next((n for n, e in enumerate(evidence, 1) if e.hop == 1 and e.bridge == lead.bridge), None)
 
 
-def following_of(evidence: list[Evidence], lead: Evidence) -> int | None:
-    """1-based number of the sentence that follows the lead in its passage (Evidence.position), if picked. Quoted
-    last, under the floor too, when the words and points allow: a quote read out of its passage loses what the
-    next sentence says of it ("The company installed electrical arc light based illumination systems …" after the
-    sentence founding Tesla Electric Light & Manufacturing). Put first, it displaced supporting points that held
-    answers (SQuAD 300: seven gained, seven lost; HotpotQA four lost); last, none lost."""
+def following_of(evidence: list[Evidence], lead: Evidence, step: int = 1) -> int | None:
+    """1-based number of the sentence that follows the lead in its passage (Evidence.position), if picked; the one
+    before it with `step=-1`. Quoted last, under the floor too, when the words and points allow: a quote read out
+    of its passage loses what the next sentence says of it ("The company installed electrical arc light based
+    illumination systems …" after the sentence founding Tesla Electric Light & Manufacturing). Put first, it
+    displaced supporting points that held answers (SQuAD 300: seven gained, seven lost; HotpotQA four lost); last,
+    none lost."""
     if lead.position < 0:
         return None
     return next((n for n, e in enumerate(evidence, 1) if e.chunk_id == lead.chunk_id
-                 and e.position == lead.position + 1), None)
+                 and e.position == lead.position + step), None)
 
 
 def sides_of(evidence: list[Evidence], question: str, lead: Evidence) -> list[int]:
