@@ -239,6 +239,23 @@ def test_the_lead_brings_its_neighbour_sentences_quoted_last_when_there_is_room(
     assert [s.text for s in sentences] == [lead.text, nxt.text, before.text]
     long = replace(nxt, text=" ".join(["word"] * 70) + ".")
     assert len(compose("Who licensed them?", "", [lead, long], embedder)[0]) == 1  # the word budget holds
+    # a neighbour too long for what the budget leaves is quoted up to the end of a clause that fits, as a snippet
+    clauses = replace(nxt, text="They were licensed by St. George's Church in 1784, two years after " + " ".join(
+        ["the long dispute"] * 20) + ".")
+    sentences, _ = compose("Richard Allen and Absalom Jones were licensed by what church?", "", [lead, clauses],
+                           embedder)
+    assert sentences[1].text.startswith("They were licensed by St. George's Church in 1784 …")
+    assert sum(len(s.text.split()) for s in sentences) <= 80
+
+
+def test_a_clause_prefix_ends_a_clause_and_fits():
+    from rag.answer.compose import clause_prefix
+
+    text = "Simpson's first score was Planet of Giants (1964) and he went on to write music, ending with Nimon."
+    assert clause_prefix(text, 30) == text
+    assert clause_prefix(text, 17) == text.split(",")[0] + " …"
+    assert clause_prefix(text, 16).endswith("music …") and clause_prefix(text, 15) == ""  # 15 words and the mark
+    assert clause_prefix("One, two three four five six seven eight nine ten.", 5) == ""  # too short to stand
 
 
 def _found(rows):

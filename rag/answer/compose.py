@@ -43,6 +43,8 @@ LEAD_END = re.compile(r"^\s*\S+(\s+\S+){3,}?[^\s.]{2,}(\s*\[\d+(,\s*\d+)*\])*[.!
 # 0.5 gave 0.436 / 0.798, 0.735 / 0.839, 46 / 38 words and more questions where the overview
 # reaches the answer in fewer words than the links (SQuAD 57% vs 50%); 0.7 cost 5 points of containment.
 SUPPORT_RATIO = 0.5
+# The shortest opening of a sentence quoted on its own (clause_prefix): a clause, not a fragment.
+CLAUSE_WORDS = 8
 
 
 @dataclass(frozen=True)
@@ -72,8 +74,9 @@ def compose(question: str, draft: str, evidence: list[Evidence], embedder: Embed
                                        chain_of(evidence, best), *sides_of(evidence, question, best))) if n]
     order = kept + [n for n in range(1, len(evidence) + 1) if n not in kept]
     floor = SUPPORT_RATIO * evidence[0].relevance
-    for near in (following_of(evidence, best, 1), following_of(evidence, best, -1)):
-        if near and near not in kept and evidence[near - 1].relevance < floor:
+    neighbours = [n for n in (following_of(evidence, best, 1), following_of(evidence, best, -1)) if n]
+    for near in neighbours:
+        if near not in kept and evidence[near - 1].relevance < floor:
             order.remove(near)  # last, under the floor: they fill what the supporting points leave
             order.append(near)
             kept.append(near)
@@ -81,12 +84,26 @@ def compose(question: str, draft: str, evidence: list[Evidence], embedder: Embed
         e = evidence[n - 1]
         if len(parts) > MAX_SUPPORT or n in used or (e.relevance < floor and n not in kept):
             continue
-        size = len(e.text.split())
-        if words + size <= MAX_WORDS:
-            parts.append(Part(e.text, (n,), "quoted"))
+        text = e.text if n not in neighbours else clause_prefix(e.text, MAX_WORDS - words)
+        size = len(text.split())
+        if text and words + size <= MAX_WORDS:
+            parts.append(Part(text, (n,), "quoted"))
             used.add(n)
             words += size
     return renumber([_referred(p, evidence, persons) for p in parts], evidence)
+
+
+def clause_prefix(text: str, room: int) -> str:
+    """`text` when it fits in `room` words; else its longest opening that ends a clause (at a comma, semicolon
+    or colon) and fits with " …" added, of at least CLAUSE_WORDS words; else "". A neighbour of the lead too
+    long for what the budget leaves is quoted so, as a search snippet is: "He was able to adopt the
+    epidemiology of the bubonic plague for the Black Death for the second edition in 1908, implicating rats
+    and fleas in the process …" (the rest, 21 words more, goes on to other epidemics)."""
+    words = text.split()
+    if len(words) <= room:
+        return text
+    cuts = [i + 1 for i, w in enumerate(words[:room - 1]) if w[-1] in ",;:" and i + 1 >= CLAUSE_WORDS]
+    return " ".join(words[:cuts[-1]])[:-1] + " …" if cuts else ""
 
 
 def _referred(part: Part, evidence: list[Evidence], persons: frozenset[str]) -> Part:
