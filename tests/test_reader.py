@@ -248,6 +248,18 @@ def test_the_lead_brings_its_neighbour_sentences_quoted_last_when_there_is_room(
     assert sum(len(s.text.split()) for s in sentences) <= 80
 
 
+def test_a_sentence_of_the_lead_passage_needs_half_the_floor(embedder):
+    from rag.answer.compose import compose
+
+    lead = Evidence(text="The Command Module was the conical crew cabin, designed to carry three astronauts.",
+                    doc_id="d:a", title="Apollo", url="", score=0.6, chunk_id=7, relevance=0.4, position=0)
+    own = replace(lead, text="Parachutes were carried to slow its descent to splashdown.", relevance=0.12, position=3)
+    other = replace(own, doc_id="d:b", title="Geology", chunk_id=8, text="This theory states that slow geological "
+                    "processes have occurred throughout the Earth's history.")
+    quoted = [s.text for s in compose("What slowed the Command Module's descent?", "", [lead, other, own], embedder)[0]]
+    assert quoted == [lead.text, own.text]  # 0.12 is under the floor (0.2), over half of it; the other passage's not
+
+
 def test_a_clause_prefix_ends_a_clause_and_fits():
     from rag.answer.compose import clause_prefix
 

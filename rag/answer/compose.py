@@ -8,7 +8,8 @@
                     bridge entity follows it, so a multi-hop answer cites both links of the chain; a
                     comparison keeps each side's best sentence (sides_of)
         support     further evidence sentences, most likely to hold the answer first, within the word
-                    budget and the point cap; then the sentence that follows the lead in its passage
+                    budget and the point cap (the lead's own passage needs half the floor); then the
+                    sentences next to the lead in its passage, cut at a clause to fit (clause_prefix)
         sources     one per cited document, numbered in order of first citation
     subject_only(number, evidence)           "the sources describe A, but …" when A's own source lacks it
     found_only(question, evidence)           "the sources describe A and B, but …" when nothing
@@ -43,6 +44,9 @@ LEAD_END = re.compile(r"^\s*\S+(\s+\S+){3,}?[^\s.]{2,}(\s*\[\d+(,\s*\d+)*\])*[.!
 # 0.5 gave 0.436 / 0.798, 0.735 / 0.839, 46 / 38 words and more questions where the overview
 # reaches the answer in fewer words than the links (SQuAD 57% vs 50%); 0.7 cost 5 points of containment.
 SUPPORT_RATIO = 0.5
+# ... and a sentence of the lead's own passage half that (fourteenth round: SQuAD 300 +2, HotpotQA 250 +2, none lost;
+# "Parachutes were carried to slow its descent to splashdown." two sentences after the Command Module's lead).
+PASSAGE_RATIO = 0.5
 # The shortest opening of a sentence quoted on its own (clause_prefix): a clause, not a fragment.
 CLAUSE_WORDS = 8
 
@@ -82,7 +86,9 @@ def compose(question: str, draft: str, evidence: list[Evidence], embedder: Embed
             kept.append(near)
     for n in order:
         e = evidence[n - 1]
-        if len(parts) > MAX_SUPPORT or n in used or (e.relevance < floor and n not in kept):
+        own = e.chunk_id == best.chunk_id  # the lead's own passage reads on from it: a lower floor
+        if len(parts) > MAX_SUPPORT or n in used or (e.relevance < floor * (PASSAGE_RATIO if own else 1)
+                                                     and n not in kept):
             continue
         text = e.text if n not in neighbours else clause_prefix(e.text, MAX_WORDS - words)
         size = len(text.split())
