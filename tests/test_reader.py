@@ -268,6 +268,7 @@ def test_a_clause_prefix_ends_a_clause_and_fits():
     assert clause_prefix(text, 17) == text.split(",")[0] + " …"
     assert clause_prefix(text, 16).endswith("music …") and clause_prefix(text, 15) == ""  # 15 words and the mark
     assert clause_prefix("One, two three four five six seven eight nine ten.", 5) == ""  # too short to stand
+    assert clause_prefix(text, 0) == "" and clause_prefix(text, -3) == ""  # no room left
 
 
 def _found(rows):

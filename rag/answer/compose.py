@@ -109,7 +109,7 @@ def clause_prefix(text: str, room: int) -> str:
     words = text.split()
     if len(words) <= room:
         return text
-    cuts = [i + 1 for i, w in enumerate(words[:room - 1]) if w[-1] in ",;:" and i + 1 >= CLAUSE_WORDS]
+    cuts = [i + 1 for i, w in enumerate(words[:max(room - 1, 0)]) if w[-1] in ",;:" and i + 1 >= CLAUSE_WORDS]
     return " ".join(words[:cuts[-1]])[:-1] + " …" if cuts else ""
 
 
