@@ -246,6 +246,12 @@ def test_the_lead_brings_its_neighbour_sentences_quoted_last_when_there_is_room(
                            embedder)
     assert sentences[1].text.startswith("They were licensed by St. George's Church in 1784 …")
     assert sum(len(s.text.split()) for s in sentences) <= 80
+    # a referent put in for "She" counts: 40 + 40 words would be 82 with "[Ann Lee Smith]"; cut at its clause
+    person = replace(lead, text=" ".join(["Ann Lee Smith painted"] * 10) + ".", doc_id="d:p", title="Ann Lee Smith")
+    she = replace(person, text="She painted the river and the hills in spring, " + " ".join(["the river"] * 15) + ".",
+                  relevance=0.1, position=3)
+    sentences, _ = compose("Who was Ann Lee Smith?", "", [person, she], embedder, persons=frozenset({"d:p"}))
+    assert [s.text for s in sentences][1:] == ["[Ann Lee Smith] painted the river and the hills in spring …"]
 
 
 def test_a_sentence_of_the_lead_passage_needs_half_the_floor(embedder):

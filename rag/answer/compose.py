@@ -69,7 +69,9 @@ def compose(question: str, draft: str, evidence: list[Evidence], embedder: Embed
     `persons`: the evidence documents about a person (a quote's opening "He" stands for its title there);
     `hint`: the short answer the best evidence holds (rag.answer.short.hint), given to the writer."""
     vectors = embedder.encode([e.text for e in evidence])
-    parts = [lead(question, draft, evidence, embedder, vectors, lang, relevant_from, hint)]
+    # quotes get their referent before they are counted: "[Rose McGowan]" for "She" is a word more
+    parts = [_referred(lead(question, draft, evidence, embedder, vectors, lang, relevant_from, hint), evidence,
+                       persons)]
     words = len(parts[0].text.split())
     used = {n for n in parts[0].cited if words >= 0.7 * len(evidence[n - 1].text.split())}
     best = evidence[parts[0].cited[0] - 1] if parts[0].cited else evidence[0]
@@ -91,13 +93,14 @@ def compose(question: str, draft: str, evidence: list[Evidence], embedder: Embed
         if len(parts) > MAX_SUPPORT or n in used or (e.relevance < floor * (PASSAGE_RATIO if own else 1)
                                                      and n not in kept):
             continue
-        text = e.text if n not in neighbours else clause_prefix(e.text, MAX_WORDS - words)
+        text = _referred(Part(e.text, (n,), "quoted"), evidence, persons).text
+        text = text if n not in neighbours else clause_prefix(text, MAX_WORDS - words)
         size = len(text.split())
         if text and words + size <= MAX_WORDS:
             parts.append(Part(text, (n,), "quoted"))
             used.add(n)
             words += size
-    return renumber([_referred(p, evidence, persons) for p in parts], evidence)
+    return renumber(parts, evidence)
 
 
 def clause_prefix(text: str, room: int) -> str:
