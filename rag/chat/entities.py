@@ -13,8 +13,7 @@ from dataclasses import dataclass
 
 from rag.answer.subject import is_person
 from rag.retrieve.hop import OPENERS, PAREN, TOKEN, _searchable, _title_matches, names_in, title_key, title_table
-
-HANGUL = re.compile(r"[\uac00-\ud7a3]")
+from rag.text import HANGUL
 QUESTION_WORDS = frozenset("who whom whose what when where which why how".split())
 PLACE_WORDS = re.compile(r"\b(city|town|village|capital|country|county|region|province|state|located|island|"
                          r"river|mountain|museum|stadium|arena)\b|도시|나라|위치|지역", re.I)

@@ -30,8 +30,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from rag.chat import choose
-from rag.chat.entities import HANGUL, Entity, display_name, kind_of
+from rag.chat.entities import Entity, display_name, kind_of
 from rag.retrieve.hop import names_in, title_key, title_table
+from rag.text import HANGUL
 
 # English pronouns that point back, with the kind of thing they point at.
 PERSONAL = {"he": "person", "him": "person", "his": "person", "she": "person", "her": "person",

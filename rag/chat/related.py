@@ -19,10 +19,11 @@ import logging
 import re
 from dataclasses import dataclass
 
-from rag.chat.entities import HANGUL, display_name, kind_of
+from rag.chat.entities import display_name, kind_of
 from rag.chat.entities import Entity as _Entity
 from rag.chat.followup import _ko_particle
 from rag.retrieve.hop import _title_matches, names_in, title_key, title_table
+from rag.text import HANGUL
 
 log = logging.getLogger(__name__)
 
