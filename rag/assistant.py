@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from rag.answer import overview as ov
-from rag.answer.abstain import other_language
+from rag.answer.abstain import other_language, warm_up_words
 from rag.answer.compose import compose
 from rag.answer.evidence import select_evidence
 from rag.answer.sentences import citable_sentences, widened
@@ -70,6 +70,7 @@ class Assistant:
 
     def warm_up(self, index: str | None = None, generator: bool = True) -> None:
         self.embedder.warm_up()
+        warm_up_words()
         if (index or self.settings.index) != WEB:  # web mode builds its index per query
             self._loaded(index or self.settings.index)
         if generator and self.settings.generate:

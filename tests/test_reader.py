@@ -143,6 +143,26 @@ def test_an_overview_that_never_names_the_question_subject_is_folded(tiny_settin
     assert asked_names("Who designed the getty museum?", index, rare_from=1) == frozenset()  # written, not typed
 
 
+def test_a_typed_question_needs_each_of_its_uncommon_words_held(tiny_settings, embedder):
+    from rag.answer.abstain import asked_names, asked_words, off_subject
+    from rag.store import open_store
+
+    index = open_store(tiny_settings).load("tiny", embedder.name)
+    typed = "who was ghost in ant man and wasp"
+    words = asked_words(typed, index, rare_from=1)
+    assert words == {"ghost", "ant", "wasp"}  # "man": common in English, not a name
+    insect = [ev("Wasp", 0.3, text="A wasp is an insect.")]
+    assert not off_subject(asked_names(typed, index, rare_from=1), insect)  # the rarest is held ...
+    assert off_subject(asked_names(typed, index, rare_from=1), insect, words)  # ... but not "ghost" or "ant"
+    film = [ev("Ant-Man and the Wasp", 0.3, text="Hannah John-Kamen plays Ghost.")]
+    assert not off_subject(asked_names(typed, index, rare_from=1), film, words)
+    # a word people type but an encyclopedia seldom says is rare in the index, not a name
+    assert asked_words("where does our garlic come from", index, rare_from=1) == {"garlic"}
+    assert asked_words(typed, index) == frozenset()  # seven chunks: too few to tell rare from common
+    assert asked_words("Who plays Ghost in Ant-Man and the Wasp?", index, rare_from=1) == frozenset()  # written
+    assert asked_words("고스트를 연기한 배우는?", index, rare_from=1) == frozenset()
+
+
 def test_the_chain_a_lead_starts_is_kept_under_the_floor():
     from rag.answer.compose import chain_of
 

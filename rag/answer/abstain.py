@@ -11,7 +11,7 @@ import unicodedata
 from rag.messages import message
 from rag.schema import Evidence, Passage
 from rag.store.base import LoadedIndex
-from rag.text import has_hangul, lang_of, names, terms
+from rag.text import WORD, has_hangul, lang_of, names, terms
 
 # A name this similar (difflib ratio on NFD forms) to a word of the passages read is a typo, not another subject.
 NEAR = 0.8
@@ -28,6 +28,12 @@ OFF_SUBJECT_SURE = 0.7
 # whose answer string is in a passage read, 15 -> 21 of 43 and 12 -> 16 of 48 (most of them chance matches).
 RARE = 0.01
 RARE_FROM = 1000
+# ... and each of its words that is also uncommon in English at large (a Zipf frequency under COMMON in wordfreq:
+# "garlic" 3.9, "pacino" 2.8, "senate" 4.8, against "our" 6.1, "won" 5.2, "season" 5.5, which an encyclopedia seldom
+# says but a search box often does) names a part of it that the evidence must hold (asked_words). 5.0 was the first
+# cut tried; on NQ-open's fit part (400 questions on `vital`, docs/evaluation.md, fifteenth round) 4.5 folded half
+# as many overviews whose answer is nowhere read, and every rare word (no cut) folded answered ones for "our".
+COMMON = 5.0
 
 
 def other_language(query: str, idx: LoadedIndex, multilingual: bool) -> str:
@@ -97,17 +103,48 @@ def asked_names(query: str, idx: LoadedIndex, rare_from: int = RARE_FROM) -> fro
     return frozenset(t for t, s in rare.items() if s == min(rare.values()))
 
 
-def off_subject(asked: frozenset[str], evidence: list[Evidence]) -> bool:
+def asked_words(query: str, idx: LoadedIndex, rare_from: int = RARE_FROM) -> frozenset[str]:
+    """The words of a question typed in lower case that are rare in the index (RARE) and uncommon in English
+    (COMMON), as terms: each names a part of what is asked, so an overview whose evidence lacks one is about
+    something else ("who founded the sundance film festival in 1978" answered from the Cannes festival; "who plays
+    ghost in ant-man and wasp" from the insect). Empty where asked_names reads capitals, for Korean, and on a small
+    index. wordfreq's word lists say which words are common in English at large: the index cannot tell, since an
+    encyclopedia seldom says "our" or "won" (0.14% and 0.77% of `vital`'s chunks, rarer there than "garlic")."""
+    if has_hangul(query) or query != query.lower() or names(query) or len(idx.chunks) < rare_from:
+        return frozenset()
+    from wordfreq import zipf_frequency
+
+    out = set()
+    for word in set(WORD.findall(query)):
+        for term in terms(word):
+            if len(term) >= 3 and idx.share(term) <= RARE and zipf_frequency(word, "en") < COMMON:
+                out.add(term)
+    return frozenset(out)
+
+
+def warm_up_words() -> None:
+    """Load wordfreq's English list now (about half a second), not on the first lower-case question."""
+    from wordfreq import zipf_frequency
+
+    zipf_frequency("the", "en")
+
+
+def off_subject(asked: frozenset[str], evidence: list[Evidence], every: frozenset[str] = frozenset()) -> bool:
     """Does the question name something (`asked`: rag.answer.abstain.asked_names) that no evidence sentence and
     no evidence title holds, nor a word one letter off it (a typo, a plural: "PPP" and "PPPs")? Then the
     overview is about something else, however likely the reader finds it: "What nationality was Arthur Woolf?"
     on an index without him quoted Marge Piercy's novels. rag.answer.overview shows such an overview folded
     under "The links may answer this better" unless its confidence is OFF_SUBJECT_SURE or more; it is not
     withheld: the source may name the subject otherwise ("the Book of Exodus" for "the Bible").
+    `every` (asked_words): terms each of which the evidence must hold, or the overview is off-subject too.
 
     Not for Korean (asked_names gives nothing): a name there keeps its particle ("전지현이" against "전지현은") and
     KorQuAD misspells names, which folded 4 of 138 answerable KorQuAD questions."""
-    if not asked or not evidence:
+    if not (asked or every) or not evidence:
         return False
     seen = set().union(*(terms(e.text) | terms(e.title) for e in evidence))
-    return not asked & seen and not any(_near(n, seen) for n in asked)
+
+    def held(name: str) -> bool:
+        return name in seen or _near(name, seen)
+
+    return (bool(asked) and not any(map(held, asked))) or not all(map(held, every))

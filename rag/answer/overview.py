@@ -20,7 +20,8 @@ import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
-from rag.answer.abstain import OFF_SUBJECT_SURE, asked_names, off_subject, other_language, unknown_subject
+from rag.answer.abstain import (OFF_SUBJECT_SURE, asked_names, asked_words, off_subject, other_language,
+                                unknown_subject)
 from rag.answer.citations import degenerate
 from rag.answer.compose import LEAD_END, found_only, subject_only
 from rag.answer.confidence import Confidence, signals
@@ -122,8 +123,8 @@ def overview(page: SearchPage, idx: LoadedIndex, passages: list[Passage], decisi
              first_token_ms: float | None, total_ms: float, scorer: str = "ranker") -> Overview:
     """The answered overview: each source tagged with its document's kind (page, pdf, …), with its calibrated
     confidence (`scorer`: what gave the evidence its probabilities, "reader" or "ranker"); folded when the
-    confidence is under the threshold, or the evidence never names what the question names (off_subject) and
-    the confidence is under OFF_SUBJECT_SURE."""
+    confidence is under the threshold, or the evidence never names what the question names, or lacks an uncommon
+    word of a question typed in lower case (off_subject), and the confidence is under OFF_SUBJECT_SURE."""
     calibration = Confidence.default()
     short = short_answer(page.query, sentences, sources, lang_of(page.query), decision.kind)
     read = signals(page.query, decision.evidence, sources, decision.kind, kind_of(page.query) is not None,
@@ -131,7 +132,7 @@ def overview(page: SearchPage, idx: LoadedIndex, passages: list[Passage], decisi
     confidence = calibration.of(read, scorer) if calibration else None
     unsure = confidence is None or confidence < OFF_SUBJECT_SURE
     collapsed = bool(calibration and calibration.collapsed(confidence)) or \
-        (unsure and off_subject(asked_names(page.query, idx), decision.evidence))
+        (unsure and off_subject(asked_names(page.query, idx), decision.evidence, asked_words(page.query, idx)))
     # a bold claim only over an overview confident enough to be shown open (a calibrated confidence is needed)
     short = None if confidence is None or collapsed else short
     sources = [replace(s, kind=idx.documents[s.doc_id].meta.get("kind", "page")) for s in sources]
