@@ -96,7 +96,7 @@ def asked_names(query: str, idx: LoadedIndex, rare_from: int = RARE_FROM) -> fro
     if has_hangul(query):
         return frozenset()
     asked = frozenset(n for n in names(query) if len(n) >= 3)  # "US" is the stem "us"
-    if asked or query != query.lower() or len(idx.chunks) < rare_from:
+    if asked or not _typed(query, idx, rare_from):
         return asked
     shares = {t: idx.share(t) for t in terms(query) if len(t) >= 3}
     rare = {t: s for t, s in shares.items() if s <= RARE}
@@ -110,7 +110,7 @@ def asked_words(query: str, idx: LoadedIndex, rare_from: int = RARE_FROM) -> fro
     ghost in ant-man and wasp" from the insect). Empty where asked_names reads capitals, for Korean, and on a small
     index. wordfreq's word lists say which words are common in English at large: the index cannot tell, since an
     encyclopedia seldom says "our" or "won" (0.14% and 0.77% of `vital`'s chunks, rarer there than "garlic")."""
-    if has_hangul(query) or query != query.lower() or names(query) or len(idx.chunks) < rare_from:
+    if not _typed(query, idx, rare_from):
         return frozenset()
     from wordfreq import zipf_frequency
 
@@ -120,6 +120,12 @@ def asked_words(query: str, idx: LoadedIndex, rare_from: int = RARE_FROM) -> fro
             if len(term) >= 3 and idx.share(term) <= RARE and zipf_frequency(word, "en") < COMMON:
                 out.add(term)
     return frozenset(out)
+
+
+def _typed(query: str, idx: LoadedIndex, rare_from: int) -> bool:
+    """A question typed in lower case (so naming nothing by capitals), not Korean, on an index of at least
+    `rare_from` chunks: big enough to tell a rare word from a common one."""
+    return not has_hangul(query) and query == query.lower() and len(idx.chunks) >= rare_from
 
 
 def warm_up_words() -> None:
