@@ -144,7 +144,7 @@ def test_an_overview_that_never_names_the_question_subject_is_folded(tiny_settin
 
 
 def test_a_typed_question_needs_each_of_its_uncommon_words_held(tiny_settings, embedder):
-    from rag.answer.abstain import asked_names, asked_words, off_subject
+    from rag.answer.abstain import asked_names, asked_words, never_mentioned, off_subject
     from rag.store import open_store
 
     index = open_store(tiny_settings).load("tiny", embedder.name)
@@ -156,6 +156,9 @@ def test_a_typed_question_needs_each_of_its_uncommon_words_held(tiny_settings, e
     assert off_subject(asked_names(typed, index, rare_from=1), insect, words)  # ... but not "ghost" or "ant"
     film = [ev("Ant-Man and the Wasp", 0.3, text="Hannah John-Kamen plays Ghost.")]
     assert not off_subject(asked_names(typed, index, rare_from=1), film, words)
+    # a word the index never mentions folds an overview lacking it however sure it is (rag.answer.overview)
+    assert never_mentioned(words, index) and not never_mentioned(asked_words("who painted the mona lisa", index,
+                                                                             rare_from=1), index)
     # a word people type but an encyclopedia seldom says is rare in the index, not a name
     assert asked_words("where does our garlic come from", index, rare_from=1) == {"garlic"}
     assert asked_words(typed, index) == frozenset()  # seven chunks: too few to tell rare from common
@@ -416,6 +419,8 @@ def test_a_korean_short_answer_is_the_same_whatever_the_hash_seed():
 
 def test_a_yes_no_comparison_gives_yes_or_no():
     assert _short("Are both X and Y in France?", "Yes, both are in France.", decision="compared").text == "Yes"
+    lead = "No: the sources say it of X but not of Y."  # as rag.answer.yesno writes it
+    assert _short("Are both X and Y in France?", "X is in France.", lead=lead, decision="compared").text == "No"
     first = "Adorable: 1990, against 1995 for Lit (as the first sentence of each source gives them)."
     found = _short("Which band was formed first, Lit or Adorable?", "Adorable were an English band formed in 1990.",
                    lead=first, decision="compared")

@@ -107,7 +107,8 @@ def hint(question: str, evidence: list[Evidence]) -> str | None:
 
 def _yes_no(lead: Sentence, lang: str) -> ShortAnswer | None:
     yes, no = YES_NO["ko" if lang == "ko" else "en"]
-    first = lead.text.split(",")[0].split()[0].strip(".,!") if lead.text.split() else ""
+    # "Yes: the sources say it of both …" (rag.answer.yesno), "Yes, both …"
+    first = lead.text.split()[0].strip(".,:!") if lead.text.split() else ""
     if first.lower() in ("yes", "예", "네"):
         return ShortAnswer(yes, lead.citations[0])
     if first.lower() in ("no", "아니요", "아니오"):

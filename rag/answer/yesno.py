@@ -38,6 +38,21 @@ FILLER = frozenset("both same also all two either".split())
 # verbs that link the entity to the property asked about ("described as a genus", "located in England"):
 # a sentence need not repeat them to say the property
 LINKS = terms("described considered located based known included include contain classified regarded called")
+# Comparisons decided by a year, a count or a maker each entity's own passage gives ("Were X and Y released in the
+# same year?", "… both founded before 1950?", "… both fought in the 19th century?", "… the same number of acts?",
+# "… by the same director?"): HotpotQA's and 2WikiMultihopQA's comparison questions are mostly of these kinds.
+SAME_YEAR = re.compile(r"\bsame year\b", re.I)
+BOUND = re.compile(r"\b(before|after|prior to)\s+(1[0-9]{3}|20[0-9]{2})\b", re.I)
+CENTURY = re.compile(r"\b(1[0-9]|20|[1-9])(?:st|nd|rd|th) century\b", re.I)
+# the year a first sentence gives is when the thing began (or, with DIED, ended): asked of anything else ("won an
+# award in the same year"), it is no answer
+ORIGIN = re.compile(r"\b(released|founded|formed|established|born|published|opened|built|created|premiered|"
+                    r"launched|debuted|fought|started|began|begun|incorporated|produced|aired|died)\b", re.I)
+COUNT = re.compile(r"\bsame number of (\w+)", re.I)
+NUMBERS = {w: n for n, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
+MAKER = re.compile(r"\bsame (director|author|writer|creator|composer|producer)\b", re.I)
+MADE_BY = {"director": "directed", "author": "written", "writer": "written", "creator": "created",
+           "composer": "composed", "producer": "produced"}
 
 
 def compose_yes_no(question: str, passages: list[Passage], documents: dict, lang: str = "en"):
@@ -78,6 +93,10 @@ def yes_no(question: str, passages: list[Passage], titles: dict[str, str],
         values = [" or ".join(sorted(f)) for f in found]
         lead = f"{answer}: {entities[0][1]} is {values[0]}, {entities[1][1]} is {values[1]}."
         return lead, [(d, _first(texts[d])) for d, _ in entities]
+    measured = _dated(question, entities, texts) or _counted(question, entities, texts) or \
+        _made_by(question, entities, texts)
+    if measured:
+        return measured
     named = {w for _, t in entities for w in query_terms(t)}
     wanted = {t for t in query_terms(AUX.sub("", question)) if t not in named | FILLER | LINKS}
     if not wanted or "both" not in question.lower():
@@ -119,6 +138,76 @@ def which_first(question: str, passages: list[Passage], titles: dict[str, str],
     return (f"{title}: {year}, against {other_year} for {other_title} "
             "(as the first sentence of each source gives them).",
             [(doc, firsts[doc]), (other_doc, firsts[other_doc])])
+
+
+def _dated(question: str, entities: list[tuple[str, str]], texts: dict[str, str]):
+    """"… in the same year?", "… both before 1950?", "… both in the 19th century?": decided by the first year each
+    entity's own first sentence gives (a release, a founding, a battle), as which_first reads them; None when a
+    year is missing or the question asks none of these."""
+    same, bound, century = SAME_YEAR.search(question), BOUND.search(question), CENTURY.search(question)
+    if not (same or bound or century) or not ORIGIN.search(question):
+        return None
+    at = 1 if DIED.search(question) else 0  # a death is the second year of a lifespan
+    years = [YEAR.findall(_first(texts[doc]))[at:at + 1] for doc, _ in entities]
+    if not all(years):
+        return None
+    years = [int(y[0]) for y in years]
+    if same:
+        holds = years[0] == years[1]
+    elif bound:
+        limit = int(bound.group(2))
+        holds = all(y < limit if bound.group(1).lower() != "after" else y > limit for y in years)
+    else:
+        start = (int(century.group(1)) - 1) * 100
+        holds = all(start <= y < start + 100 for y in years)
+    return _measured(holds, entities, [str(y) for y in years], texts)
+
+
+def _counted(question: str, entities: list[tuple[str, str]], texts: dict[str, str]):
+    """"Do the operas X and Y have the same number of acts?": the number each entity's own passage puts before
+    that noun ("an opera in three acts"); None when either passage gives none, or two ("first in four acts, revised
+    to three acts"): which one is meant, the passage does not say."""
+    asked = COUNT.search(question)
+    if not asked:
+        return None
+    singular = re.escape(asked.group(1).lower().rstrip("s"))
+    noun = re.compile(r"\b(\d+|" + "|".join(NUMBERS) + r")[\s-]+" + singular + r"s?\b", re.I)
+    found = [list(noun.finditer(texts[doc])) for doc, _ in entities]
+    given = [{int(m.group(1)) if m.group(1).isdigit() else NUMBERS[m.group(1).lower()] for m in f} for f in found]
+    if any(len(g) != 1 for g in given):
+        return None
+    counts, found = [min(g) for g in given], [f[0] for f in found]
+    return _measured(counts[0] == counts[1], entities, [m.group(0) for m in found], texts,
+                     [_holding(texts[doc], m.group(0)) for (doc, _), m in zip(entities, found)])
+
+
+def _made_by(question: str, entities: list[tuple[str, str]], texts: dict[str, str]):
+    """"Are X and Y by the same director?": the names after "directed by" (written, created …) in each entity's
+    own passage; None when either names none."""
+    asked = MAKER.search(question)
+    if not asked:
+        return None
+    by = re.compile(MADE_BY[asked.group(1).lower()] + r" by ((?:[A-Z][\w.'-]*\s?){1,4})")
+    found = [by.search(texts[doc]) for doc, _ in entities]
+    if not all(found):
+        return None
+    names = [m.group(1).strip().rstrip(".") for m in found]
+    return _measured(names[0] == names[1], entities, names, texts,
+                     [_holding(texts[doc], m.group(0)) for (doc, _), m in zip(entities, found)])
+
+
+def _measured(holds: bool, entities, values: list[str], texts: dict[str, str], grounds: list[str] | None = None):
+    """The lead of a comparison decided by one value per entity, and the sentences it rests on (each entity's
+    first sentence unless `grounds` gives them)."""
+    grounds = grounds or [_first(texts[doc]) for doc, _ in entities]
+    lead = (f"{'Yes' if holds else 'No'}: {values[0]} for {entities[0][1]}, {values[1]} for {entities[1][1]} "
+            "(as each source gives them).")
+    return lead, [(doc, ground) for (doc, _), ground in zip(entities, grounds)]
+
+
+def _holding(text: str, words: str) -> str:
+    """The sentence of `text` that holds `words`."""
+    return next((s for s in citable_sentences(text) if words in s), _first(text))
 
 
 def _in_order(passages: list[Passage], titles: dict[str, str]) -> dict[str, str]:
