@@ -122,6 +122,14 @@ def asked_words(query: str, idx: LoadedIndex, rare_from: int = RARE_FROM) -> fro
     return frozenset(out)
 
 
+def never_mentioned(words: frozenset[str], idx: LoadedIndex) -> bool:
+    """Is one of a typed question's uncommon words (asked_words) in no chunk of the index at all? Then an
+    overview lacking it is off-subject however sure it is: its confidence read how well the evidence fits the rest
+    of the question ("what team did torreira play for before arsenal" quoted Alfredo Di Stéfano at 0.81).
+    rag.answer.overview folds such an overview whatever its confidence (OFF_SUBJECT_SURE does not apply)."""
+    return any(idx.share(t) == 0 for t in words)
+
+
 def _typed(query: str, idx: LoadedIndex, rare_from: int) -> bool:
     """A question typed in lower case (so naming nothing by capitals), not Korean, on an index of at least
     `rare_from` chunks: big enough to tell a rare word from a common one."""

@@ -20,8 +20,8 @@ import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
-from rag.answer.abstain import (OFF_SUBJECT_SURE, asked_names, asked_words, off_subject, other_language,
-                                unknown_subject)
+from rag.answer.abstain import (OFF_SUBJECT_SURE, asked_names, asked_words, never_mentioned, off_subject,
+                                other_language, unknown_subject)
 from rag.answer.citations import degenerate
 from rag.answer.compose import LEAD_END, found_only, subject_only
 from rag.answer.confidence import Confidence, signals
@@ -124,15 +124,17 @@ def overview(page: SearchPage, idx: LoadedIndex, passages: list[Passage], decisi
     """The answered overview: each source tagged with its document's kind (page, pdf, …), with its calibrated
     confidence (`scorer`: what gave the evidence its probabilities, "reader" or "ranker"); folded when the
     confidence is under the threshold, or the evidence never names what the question names, or lacks an uncommon
-    word of a question typed in lower case (off_subject), and the confidence is under OFF_SUBJECT_SURE."""
+    word of a question typed in lower case (off_subject), and the confidence is under OFF_SUBJECT_SURE or that word
+    is nowhere in the index (never_mentioned)."""
     calibration = Confidence.default()
     short = short_answer(page.query, sentences, sources, lang_of(page.query), decision.kind)
     read = signals(page.query, decision.evidence, sources, decision.kind, kind_of(page.query) is not None,
                    short is not None)
     confidence = calibration.of(read, scorer) if calibration else None
-    unsure = confidence is None or confidence < OFF_SUBJECT_SURE
+    words = asked_words(page.query, idx)
+    unsure = confidence is None or confidence < OFF_SUBJECT_SURE or never_mentioned(words, idx)
     collapsed = bool(calibration and calibration.collapsed(confidence)) or \
-        (unsure and off_subject(asked_names(page.query, idx), decision.evidence, asked_words(page.query, idx)))
+        (unsure and off_subject(asked_names(page.query, idx), decision.evidence, words))
     # a bold claim only over an overview confident enough to be shown open (a calibrated confidence is needed)
     short = None if confidence is None or collapsed else short
     sources = [replace(s, kind=idx.documents[s.doc_id].meta.get("kind", "page")) for s in sources]
