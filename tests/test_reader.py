@@ -144,7 +144,7 @@ def test_an_overview_that_never_names_the_question_subject_is_folded(tiny_settin
 
 
 def test_a_typed_question_needs_each_of_its_uncommon_words_held(tiny_settings, embedder):
-    from rag.answer.abstain import asked_names, asked_words, never_mentioned, off_subject
+    from rag.answer.abstain import asked_names, asked_phrase, asked_words, never_mentioned, off_subject
     from rag.store import open_store
 
     index = open_store(tiny_settings).load("tiny", embedder.name)
@@ -159,6 +159,16 @@ def test_a_typed_question_needs_each_of_its_uncommon_words_held(tiny_settings, e
     # a word the index never mentions folds an overview lacking it however sure it is (rag.answer.overview)
     assert never_mentioned(words, index) and not never_mentioned(asked_words("who painted the mona lisa", index,
                                                                              rare_from=1), index)
+    assert not never_mentioned(asked_words("who painted the mona lisa in ww1", index, rare_from=1), index)  # "WWI"
+    # the thing a typed question asks about something in or on must be held as written
+    asked = "name of the bird in the lion king"
+    assert asked_phrase(asked, index, rare_from=1) == "lion king"
+    lion = [ev("Lion", 0.3, text="The lion is a large cat; a king of beasts.")]
+    assert off_subject(frozenset(), lion, phrase="lion king")
+    assert not off_subject(frozenset(), [ev("The Lion King", 0.3, text="Zazu is a hornbill.")], phrase="lion king")
+    assert asked_phrase("cities in ohio that start with a d", index, rare_from=1) == ""  # no thing named
+    assert asked_phrase("who painted the mona lisa", index, rare_from=1) == ""
+    assert asked_phrase("Name of the bird in The Lion King?", index, rare_from=1) == ""  # written, not typed
     # a word people type but an encyclopedia seldom says is rare in the index, not a name
     assert asked_words("where does our garlic come from", index, rare_from=1) == {"garlic"}
     assert asked_words(typed, index) == frozenset()  # seven chunks: too few to tell rare from common

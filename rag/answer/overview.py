@@ -20,8 +20,8 @@ import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
-from rag.answer.abstain import (OFF_SUBJECT_SURE, asked_names, asked_words, never_mentioned, off_subject,
-                                other_language, unknown_subject)
+from rag.answer.abstain import (OFF_SUBJECT_SURE, asked_names, asked_phrase, asked_words, never_mentioned,
+                                off_subject, other_language, unknown_subject)
 from rag.answer.citations import degenerate
 from rag.answer.compose import LEAD_END, found_only, subject_only
 from rag.answer.confidence import Confidence, signals
@@ -134,7 +134,7 @@ def overview(page: SearchPage, idx: LoadedIndex, passages: list[Passage], decisi
     words = asked_words(page.query, idx)
     unsure = confidence is None or confidence < OFF_SUBJECT_SURE or never_mentioned(words, idx)
     collapsed = bool(calibration and calibration.collapsed(confidence)) or \
-        (unsure and off_subject(asked_names(page.query, idx), decision.evidence, words))
+        (unsure and off_subject(asked_names(page.query, idx), decision.evidence, words, asked_phrase(page.query, idx)))
     # a bold claim only over an overview confident enough to be shown open (a calibrated confidence is needed)
     short = None if confidence is None or collapsed else short
     sources = [replace(s, kind=idx.documents[s.doc_id].meta.get("kind", "page")) for s in sources]
