@@ -187,6 +187,10 @@ def _read(*docs: tuple[str, str]):
      [("Out of Place", "Out of Place is a documentary directed by Jane Doe."),
       ("The Mosuo Sisters", "The Mosuo Sisters is a 2012 documentary film written and directed by Marlo Poras.")],
      "No: Jane Doe for Out of Place, Marlo Poras for The Mosuo Sisters (as each source gives them)."),
+    ("Are Jaws and Duel by the same director?",  # a surname is the same name; a sentence's end is not a name
+     [("Jaws", "Jaws is a 1975 film directed by Steven Spielberg. It stars Roy Scheider."),
+      ("Duel", "Duel is a 1971 film directed by Spielberg. The TV film stars Dennis Weaver.")],
+     "Yes: Steven Spielberg for Jaws, Spielberg for Duel (as each source gives them)."),
     ("Are Peter Balakian and James Der Derian both teachers?",  # said of neither: not decided
      [("Peter Balakian", "Peter Balakian is an Armenian American poet."),
       ("James Der Derian", "James Der Derian is a professor of international studies.")],

@@ -190,5 +190,6 @@ def off_subject(asked: frozenset[str], evidence: list[Evidence], every: frozense
     def held(name: str) -> bool:
         return name in seen or _near(name, seen)
 
-    written = any(f" {phrase} " in f" {' '.join(_words(text))} " for e in evidence for text in (e.text, e.title))
-    return (bool(asked) and not any(map(held, asked))) or not all(map(held, every)) or (bool(phrase) and not written)
+    written = not phrase or any(f" {phrase} " in f" {' '.join(_words(text))} "
+                                for e in evidence for text in (e.text, e.title))
+    return (bool(asked) and not any(map(held, asked))) or not all(map(held, every)) or not written

@@ -183,7 +183,8 @@ def _counted(question: str, entities: list[tuple[str, str]], texts: dict[str, st
 
 def _made_by(question: str, entities: list[tuple[str, str]], texts: dict[str, str]):
     """"Are X and Y by the same director?": the names after "directed by" (written, created …) in each entity's
-    own passage; None when either names none."""
+    own passage, the same when their surnames are ("Spielberg" and "Steven Spielberg"); None when either names
+    none."""
     asked = MAKER.search(question)
     if not asked:
         return None
@@ -191,8 +192,9 @@ def _made_by(question: str, entities: list[tuple[str, str]], texts: dict[str, st
     found = [by.search(texts[doc]) for doc, _ in entities]
     if not all(found):
         return None
-    names = [m.group(1).strip().rstrip(".") for m in found]
-    return _measured(names[0] == names[1], entities, names, texts,
+    # the name ends where its sentence does ("… by Marlo Poras. The film …"), not at an initial ("J. Smith")
+    names = [re.split(r"(?<=\w{3})\.\s", m.group(1).strip())[0].rstrip(".") for m in found]
+    return _measured(names[0].split()[-1] == names[1].split()[-1], entities, names, texts,
                      [_holding(texts[doc], m.group(0)) for (doc, _), m in zip(entities, found)])
 
 
