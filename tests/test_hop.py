@@ -232,3 +232,29 @@ def test_which_came_first_is_decided_by_the_first_year_each_source_gives(questio
     passages, titles = _read(*docs)
     decided = which_first(question, passages, titles)
     assert (decided[0] if decided else None) == lead
+
+
+@pytest.mark.parametrize("question, docs, lead", [
+    ("Which genus has more species, Apium or Elodea?",
+     [("Apium", "Apium is a genus of about 20 species of flowering plants."),
+      ("Elodea", "Elodea is a genus of six species of aquatic plants.")],
+     "Apium: 20 species, against six species for Elodea (as each source gives them)."),
+    ("Which magazine is published more often, Shonen Jump or Rolling Stone?",
+     [("Shonen Jump", "Shonen Jump, based on Weekly Shōnen Jump, was a monthly manga anthology."),
+      ("Rolling Stone", "Rolling Stone is a biweekly American magazine.")],
+     "Rolling Stone: biweekly, against monthly for Shonen Jump (as each source gives them)."),
+    ("Which genus has fewer species, Apium or Elodea?",
+     [("Apium", "Apium is a genus of about 20 species."), ("Elodea", "Elodea is a genus of 6 species.")],
+     "Elodea: 6 species, against 20 species for Apium (as each source gives them)."),
+    ("Which magazine is published more often, Shonen Jump or Rolling Stone?",  # two frequencies: which is meant?
+     [("Shonen Jump", "Shonen Jump changed from a weekly publication to a monthly one."),
+      ("Rolling Stone", "Rolling Stone is a biweekly American magazine.")], None),
+    ("Which band has more members, Lit or Adorable?",  # no count given: not decided
+     [("Lit", "Lit is an American rock band."), ("Adorable", "Adorable were an English band.")], None),
+])
+def test_which_has_more_is_decided_by_the_count_or_frequency_each_source_gives(question, docs, lead):
+    from rag.answer.yesno import which_more
+
+    passages, titles = _read(*docs)
+    decided = which_more(question, passages, titles)
+    assert (decided[0] if decided else None) == lead

@@ -50,6 +50,13 @@ ORIGIN = re.compile(r"\b(released|founded|formed|established|born|published|open
                     r"launched|debuted|fought|started|began|begun|incorporated|produced|aired|died)\b", re.I)
 COUNT = re.compile(r"\bsame number of (\w+)", re.I)
 NUMBERS = {w: n for n, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
+# "Which genus has more species, X or Y?", "Which magazine is published more often, X or Y?" (which_more)
+MORE = re.compile(r"\b(more|fewer|less)\s+(often|frequently|\w+)", re.I)
+# in lower case: "Weekly Shōnen Jump" is a title, not how often Shonen Jump appears
+OFTEN = [(re.compile(r"\b" + pattern + r"\b"), times) for pattern, times in (
+    (r"daily", 365), (r"(?:bi-?weekly|fortnightly)", 26), (r"weekly", 52), (r"(?:semi-?monthly|twice[- ]monthly)", 24),
+    (r"bi-?monthly", 6), (r"monthly", 12), (r"quarterly", 4), (r"(?:semi-?annual|bi-?annual)(?:ly)?", 2),
+    (r"(?:annual(?:ly)?|yearly)", 1))]
 MAKER = re.compile(r"\bsame (director|author|writer|creator|composer|producer)\b", re.I)
 MADE_BY = {"director": "directed", "author": "written", "writer": "written", "creator": "created",
            "composer": "composed", "producer": "produced"}
@@ -61,7 +68,8 @@ def compose_yes_no(question: str, passages: list[Passage], documents: dict, lang
     documents maps doc_id -> Document (title, url). The lead cites both sentences it rests on.
     """
     titles = {p.hit.chunk.doc_id: documents[p.hit.chunk.doc_id].title for p in passages}
-    decided = yes_no(question, passages, titles, lang) or which_first(question, passages, titles, lang)
+    decided = yes_no(question, passages, titles, lang) or which_first(question, passages, titles, lang) or \
+        which_more(question, passages, titles, lang)
     if decided is None:
         return None
     lead, rests_on = decided
@@ -140,6 +148,44 @@ def which_first(question: str, passages: list[Passage], titles: dict[str, str],
             [(doc, firsts[doc]), (other_doc, firsts[other_doc])])
 
 
+def which_more(question: str, passages: list[Passage], titles: dict[str, str],
+               lang: str = "en") -> tuple[str, list[tuple[str, str]]] | None:
+    """"Which genus has more species, X or Y?": the number each entity's own passage puts before that noun; "Which
+    magazine is published more often, X or Y?": the frequency each gives (weekly, monthly …). The entity with more
+    (or fewer) is the answer, both sentences its grounds; None when either gives none or two ("changed from a weekly
+    publication to a monthly one": which is meant, the passage does not say, as _counted), or they tie."""
+    asked = MORE.search(question) if lang == "en" and WHICH.match(question) and " or " in question.lower() else None
+    entities = compared(question, _in_order(passages, titles)) if asked else []
+    if len(entities) != 2:
+        return None
+    texts = _own_texts(passages, entities)
+    if asked.group(2).lower() in ("often", "frequently"):
+        given = [sorted(((m, times) for pattern, times in OFTEN for m in pattern.finditer(texts[doc])),
+                        key=lambda f: f[0].start()) for doc, _ in entities]
+    else:
+        noun = _noun(asked.group(2))
+        given = [[(m, _number(m.group(1))) for m in noun.finditer(texts[doc])] for doc, _ in entities]
+    if any(len({value for _, value in g}) != 1 for g in given):
+        return None
+    found = [g[0] for g in given]
+    if found[0][1] == found[1][1]:
+        return None
+    fewer = asked.group(1).lower() != "more"
+    (won, (m, _)), (lost, (other, _)) = sorted(zip(entities, found), key=lambda e: e[1][1], reverse=not fewer)
+    return (f"{won[1]}: {m.group(0)}, against {other.group(0)} for {lost[1]} (as each source gives them).",
+            [(won[0], _holding(texts[won[0]], m.group(0))), (lost[0], _holding(texts[lost[0]], other.group(0)))])
+
+
+def _noun(word: str) -> re.Pattern:
+    """A count of this noun: "about 20 species", "three acts", "12-member"."""
+    singular = re.escape(word.lower().rstrip("s"))
+    return re.compile(r"\b(\d+|" + "|".join(NUMBERS) + r")[\s-]+" + singular + r"s?\b", re.I)
+
+
+def _number(text: str) -> int:
+    return int(text) if text.isdigit() else NUMBERS[text.lower()]
+
+
 def _dated(question: str, entities: list[tuple[str, str]], texts: dict[str, str]):
     """"… in the same year?", "… both before 1950?", "… both in the 19th century?": decided by the first year each
     entity's own first sentence gives (a release, a founding, a battle), as which_first reads them; None when a
@@ -170,10 +216,9 @@ def _counted(question: str, entities: list[tuple[str, str]], texts: dict[str, st
     asked = COUNT.search(question)
     if not asked:
         return None
-    singular = re.escape(asked.group(1).lower().rstrip("s"))
-    noun = re.compile(r"\b(\d+|" + "|".join(NUMBERS) + r")[\s-]+" + singular + r"s?\b", re.I)
+    noun = _noun(asked.group(1))
     found = [list(noun.finditer(texts[doc])) for doc, _ in entities]
-    given = [{int(m.group(1)) if m.group(1).isdigit() else NUMBERS[m.group(1).lower()] for m in f} for f in found]
+    given = [{_number(m.group(1)) for m in f} for f in found]
     if any(len(g) != 1 for g in given):
         return None
     counts, found = [min(g) for g in given], [f[0] for f in found]
