@@ -243,6 +243,9 @@ def test_which_came_first_is_decided_by_the_first_year_each_source_gives(questio
      [("Shonen Jump", "Shonen Jump, based on Weekly Shōnen Jump, was a monthly manga anthology."),
       ("Rolling Stone", "Rolling Stone is a biweekly American magazine.")],
      "Rolling Stone: biweekly, against monthly for Shonen Jump (as each source gives them)."),
+    ("Which genus has more species, Apium or Elodea?",  # "1,200" is one number, not "200"
+     [("Apium", "Apium is a genus of about 1,200 species."), ("Elodea", "Elodea is a genus of 300 species.")],
+     "Apium: 1,200 species, against 300 species for Elodea (as each source gives them)."),
     ("Which genus has fewer species, Apium or Elodea?",
      [("Apium", "Apium is a genus of about 20 species."), ("Elodea", "Elodea is a genus of 6 species.")],
      "Elodea: 6 species, against 20 species for Apium (as each source gives them)."),

@@ -177,13 +177,14 @@ def which_more(question: str, passages: list[Passage], titles: dict[str, str],
 
 
 def _noun(word: str) -> re.Pattern:
-    """A count of this noun: "about 20 species", "three acts", "12-member"."""
+    """A count of this noun: "about 20 species", "1,200 species", "three acts", "12-member"."""
     singular = re.escape(word.lower().rstrip("s"))
-    return re.compile(r"\b(\d+|" + "|".join(NUMBERS) + r")[\s-]+" + singular + r"s?\b", re.I)
+    return re.compile(r"\b(\d{1,3}(?:,\d{3})+|\d+|" + "|".join(NUMBERS) + r")[\s-]+" + singular + r"s?\b", re.I)
 
 
 def _number(text: str) -> int:
-    return int(text) if text.isdigit() else NUMBERS[text.lower()]
+    digits = text.replace(",", "")
+    return int(digits) if digits.isdigit() else NUMBERS[text.lower()]
 
 
 def _dated(question: str, entities: list[tuple[str, str]], texts: dict[str, str]):
