@@ -136,12 +136,12 @@ def which_first(question: str, passages: list[Passage], titles: dict[str, str],
     entities = compared(question, _in_order(passages, titles))
     if len(entities) != 2:
         return None
-    firsts = {doc: _first(text) for doc, text in _own_texts(passages, entities).items()}
-    at = 1 if DIED.search(question) else 0  # "(1883 – 1928)": a death is the second year of a lifespan
-    years = [YEAR.findall(firsts[doc])[at:at + 1] for doc, _ in entities]
-    if not all(years) or years[0] == years[1]:
+    texts = _own_texts(passages, entities)
+    firsts = {doc: _first(text) for doc, text in texts.items()}
+    years = _first_years(question, entities, texts)
+    if not years or years[0] == years[1]:
         return None
-    order = sorted(zip((int(y[0]) for y in years), entities), reverse=bool(later))
+    order = sorted(zip(years, entities), reverse=bool(later))
     (year, (doc, title)), (other_year, (other_doc, other_title)) = order
     return (f"{title}: {year}, against {other_year} for {other_title} "
             "(as the first sentence of each source gives them).",
@@ -163,12 +163,9 @@ def which_more(question: str, passages: list[Passage], titles: dict[str, str],
         given = [sorted(((m, times) for pattern, times in OFTEN for m in pattern.finditer(texts[doc])),
                         key=lambda f: f[0].start()) for doc, _ in entities]
     else:
-        noun = _noun(asked.group(2))
-        given = [[(m, _number(m.group(1))) for m in noun.finditer(texts[doc])] for doc, _ in entities]
-    if any(len({value for _, value in g}) != 1 for g in given):
-        return None
-    found = [g[0] for g in given]
-    if found[0][1] == found[1][1]:
+        given = _counts(asked.group(2), entities, texts)
+    found = _one_each(given)
+    if not found or found[0][1] == found[1][1]:
         return None
     fewer = asked.group(1).lower() != "more"
     (won, (m, _)), (lost, (other, _)) = sorted(zip(entities, found), key=lambda e: e[1][1], reverse=not fewer)
@@ -180,6 +177,26 @@ def _noun(word: str) -> re.Pattern:
     """A count of this noun: "about 20 species", "1,200 species", "three acts", "12-member"."""
     singular = re.escape(word.lower().rstrip("s"))
     return re.compile(r"\b(\d{1,3}(?:,\d{3})+|\d+|" + "|".join(NUMBERS) + r")[\s-]+" + singular + r"s?\b", re.I)
+
+
+def _counts(word: str, entities: list[tuple[str, str]], texts: dict[str, str]) -> list[list[tuple[re.Match, int]]]:
+    """Per entity, each count of this noun its own passage gives (_noun), with its value."""
+    noun = _noun(word)
+    return [[(m, _number(m.group(1))) for m in noun.finditer(texts[doc])] for doc, _ in entities]
+
+
+def _one_each(given: list[list[tuple[re.Match, int]]]) -> list[tuple[re.Match, int]] | None:
+    """The first (match, value) of each entity, or None when one gives none, or two values: which one is meant,
+    the passage does not say."""
+    return None if any(len({value for _, value in g}) != 1 for g in given) else [g[0] for g in given]
+
+
+def _first_years(question: str, entities: list[tuple[str, str]], texts: dict[str, str]) -> list[int] | None:
+    """The year each entity's first sentence gives first (a death: the second year of a lifespan, "(1883 –
+    1928)"), or None when one gives none."""
+    at = 1 if DIED.search(question) else 0
+    years = [YEAR.findall(_first(texts[doc]))[at:at + 1] for doc, _ in entities]
+    return [int(y[0]) for y in years] if all(years) else None
 
 
 def _number(text: str) -> int:
@@ -194,11 +211,9 @@ def _dated(question: str, entities: list[tuple[str, str]], texts: dict[str, str]
     same, bound, century = SAME_YEAR.search(question), BOUND.search(question), CENTURY.search(question)
     if not (same or bound or century) or not ORIGIN.search(question):
         return None
-    at = 1 if DIED.search(question) else 0  # a death is the second year of a lifespan
-    years = [YEAR.findall(_first(texts[doc]))[at:at + 1] for doc, _ in entities]
-    if not all(years):
+    years = _first_years(question, entities, texts)
+    if not years:
         return None
-    years = [int(y[0]) for y in years]
     if same:
         holds = years[0] == years[1]
     elif bound:
@@ -217,14 +232,11 @@ def _counted(question: str, entities: list[tuple[str, str]], texts: dict[str, st
     asked = COUNT.search(question)
     if not asked:
         return None
-    noun = _noun(asked.group(1))
-    found = [list(noun.finditer(texts[doc])) for doc, _ in entities]
-    given = [{_number(m.group(1)) for m in f} for f in found]
-    if any(len(g) != 1 for g in given):
+    found = _one_each(_counts(asked.group(1), entities, texts))
+    if not found:
         return None
-    counts, found = [min(g) for g in given], [f[0] for f in found]
-    return _measured(counts[0] == counts[1], entities, [m.group(0) for m in found], texts,
-                     [_holding(texts[doc], m.group(0)) for (doc, _), m in zip(entities, found)])
+    return _measured(found[0][1] == found[1][1], entities, [m.group(0) for m, _ in found], texts,
+                     [_holding(texts[doc], m.group(0)) for (doc, _), (m, _) in zip(entities, found)])
 
 
 def _made_by(question: str, entities: list[tuple[str, str]], texts: dict[str, str]):
