@@ -73,3 +73,11 @@ def test_missing_field_names_the_record(tmp_path):
     path.write_text("{not json\n")
     with pytest.raises(CorpusError, match="line 1 is not JSON"):
         load_dataset(f"jsonl:{path}")
+
+
+def test_the_everyday_questions_load_as_typed_english_questions_with_answers():
+    # eval/everyday.jsonl: the short questions a newcomer types first (docs/evaluation.md, seventeenth round)
+    ds = load_dataset(f"jsonl:{Path(__file__).parents[1] / 'eval' / 'everyday.jsonl'}")
+    assert len(ds.questions) == 40 and len({q.id for q in ds.questions}) == 40
+    assert all(q.lang == "en" and q.question == q.question.lower() and q.answers for q in ds.questions)
+    assert ds.relevance == "answer"
