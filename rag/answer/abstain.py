@@ -42,6 +42,7 @@ COMMON = 5.0
 # without the thing in their evidence; none of those holding the answer lacked it.
 PHRASE_WORDS = (2, 4)
 ARTICLES = frozenset({"a", "an", "the"})
+# not rag.text.STOP: that list holds "of" and "name", which a named thing may hold ("plateau of tibet")
 FUNCTION = frozenset("is are was were be been to that which who whom what where when how why there this these those "
                      "and or with it its do does did from for by at about into over after before as than".split())
 
