@@ -31,3 +31,20 @@ def test_a_question_about_where_someone_studied_asks_for_a_school(question, kind
         texts = ["Gustave Eiffel is best known for the Eiffel Tower.",
                  "A graduate of École Centrale des Arts et Métiers, he made his name with bridges."]
         assert typed_pool(question, texts, ["d", "d"], "d") == [1]  # the school sentence, kept beside the lead
+
+
+@pytest.mark.parametrize("question, sentence, given", [
+    ("who was the first president of the united states",
+     "John Fitzgerald Kennedy was the 35th president of the United States.", False),  # another president
+    ("who was the first president of the united states",
+     "George Washington was the first president of the United States.", True),
+    ("What was the second president of the United States?", "Jefferson was the third president.", False),
+    ("which is the third-largest city", "Birmingham is the second-largest city in the UK.", False),
+    ("when did black widow first appear in the movies", "She first appeared in 1964.", True),  # rank 1 either way
+    ("who was the first president", "He was a lawyer from Virginia.", None),  # no rank given
+    ("who painted the mona lisa", "He was the 35th president.", None),  # the question ranks nothing
+])
+def test_a_sentence_ranking_the_asked_thing_otherwise_answers_another_question(question, sentence, given):
+    from rag.answer.types import rank_given
+
+    assert rank_given(question, sentence) is given

@@ -19,7 +19,7 @@ from rag.answer.ranker import Ranker
 from rag.answer.reader import Reader, reads
 from rag.answer.subject import SURE, about_one, mentions, named_in, sides, with_referent
 from rag.schema import Evidence, Passage
-from rag.answer.types import answer_type, has_answer_type, typed_pool
+from rag.answer.types import answer_type, has_answer_type, rank_given, typed_pool
 from rag.retrieve.retrievers import query_terms
 
 # see _subject_first. On the fit part's calibrate slice of SQuAD no ratio changed a lead; on HotpotQA's
@@ -65,6 +65,8 @@ def select_evidence(query: str, passages: list[Passage], titles: dict[str, tuple
         probability = 1.0 / (1.0 + np.exp(-ranker_logit))
     if related.any():
         probability = np.where(related, probability, 0.0)
+    if lang == "en":
+        probability = np.where(_ranked_else(query, found), 0.0, probability)
     docs = [p.hit.chunk.doc_id for p in found.passages]
     # MMR on probabilities relative to the best one: the diversity penalty is on the same scale
     # whatever the question's absolute probabilities are
@@ -84,6 +86,16 @@ def select_evidence(query: str, passages: list[Passage], titles: dict[str, tuple
                             relevance=float(probability[i]), hop=p.hop, bridge=found.bridges[i],
                             position=found.positions[i]))
     return out
+
+
+def _ranked_else(query: str, found: Candidates) -> np.ndarray:
+    """The sentences of documents that give the thing the question ranks only other ranks, never the one asked:
+    "who was the first president of the united states" is not answered from the article of "the 35th president",
+    by any of its sentences ("A member of the Democratic Party, Kennedy …" answers nothing asked either)."""
+    docs = [p.hit.chunk.doc_id for p in found.passages]
+    given = [rank_given(query, s) for s in found.sentences]
+    other = {d for d, g in zip(docs, given) if g is False} - {d for d, g in zip(docs, given) if g}
+    return np.array([d in other for d in docs], dtype=bool)
 
 
 def _resolved(found: Candidates, titles: dict[str, tuple[str, str]], read) -> list[str]:

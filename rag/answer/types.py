@@ -148,3 +148,28 @@ def typed_pool(question: str, texts: list[str], docs: list[str], lead_doc: str,
         eligible = [i for i in eligible if wording.search(texts[i])] or eligible
     own = [i for i in eligible if docs[i] == lead_doc]
     return own or (eligible if kind in ("birth", "measure") else [])
+
+
+# "Who was the first president of the United States?" is not answered by "… was the 35th president of the United
+# States": the sentence ranks the same thing differently. (A dozen ordinal words are all English questions use; a
+# number-words library would add a dependency for twelve entries.)
+ORDINAL_WORDS = {w: n for n, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth eleventh "
+                                            "twelfth".split(), 1)}
+RANKED = re.compile(r"\b(?:(\d+)(?:st|nd|rd|th)|(" + "|".join(ORDINAL_WORDS) + r"))[\s-]+([A-Za-z]+)", re.I)
+
+
+def _ranks(text: str) -> dict[str, set[int]]:
+    """The ranks a text gives each thing: {"presid": {35}} for "the 35th president" (the noun stemmed)."""
+    out: dict[str, set[int]] = {}
+    for m in RANKED.finditer(text):
+        out.setdefault(stem(m[3].lower()), set()).add(int(m[1]) if m[1] else ORDINAL_WORDS[m[2].lower()])
+    return out
+
+
+def rank_given(question: str, sentence: str) -> bool | None:
+    """Does the sentence give the thing the question ranks the asked rank (True), only other ranks (False: "the
+    35th president" for "the first president", it answers another question), or none (None)?"""
+    asked = _ranks(question)
+    said = _ranks(sentence) if asked else {}
+    given = [bool(said[noun] & ranks) for noun, ranks in asked.items() if noun in said]
+    return any(given) if given else None
