@@ -5,6 +5,7 @@
     has_answer_type(s, kind, terms)    does the sentence hold that kind of thing
     typed_pool / typed_of              the sentences (evidence) holding the date, number or school asked for
     term_overlap, novelty              how much of the question a sentence holds, and how much it adds
+    rank_given(q, s)                   does the sentence rank the asked thing as asked ("35th" for "first": no)
 """
 
 from __future__ import annotations
