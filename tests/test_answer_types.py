@@ -51,8 +51,6 @@ def test_a_sentence_ranking_the_asked_thing_otherwise_answers_another_question(q
 
 
 def test_a_document_ranking_the_asked_thing_otherwise_gives_no_evidence_but_one_giving_the_rank_asked_does():
-    from types import SimpleNamespace as NS
-
     from rag.answer.evidence import _ranked_else
 
     rows = [("jfk", "John F. Kennedy was the 35th president of the United States."),
@@ -60,7 +58,7 @@ def test_a_document_ranking_the_asked_thing_otherwise_gives_no_evidence_but_one_
             ("gw", "George Washington was the first president of the United States."),
             ("gw", "John Adams, the second president, succeeded him."),  # another rank, but the asked one is given too
             ("mona", "The Mona Lisa hangs in the Louvre.")]
-    found = NS(passages=[NS(hit=NS(chunk=NS(doc_id=d))) for d, _ in rows], sentences=[s for _, s in rows])
-    assert _ranked_else("who was the first president of the united states", found).tolist() == \
+    docs, sentences = [d for d, _ in rows], [s for _, s in rows]
+    assert _ranked_else("who was the first president of the united states", sentences, docs).tolist() == \
         [True, True, False, False, False]
-    assert not _ranked_else("who painted the mona lisa", found).any()
+    assert not _ranked_else("who painted the mona lisa", sentences, docs).any()

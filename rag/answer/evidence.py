@@ -65,9 +65,9 @@ def select_evidence(query: str, passages: list[Passage], titles: dict[str, tuple
         probability = 1.0 / (1.0 + np.exp(-ranker_logit))
     if related.any():
         probability = np.where(related, probability, 0.0)
-    if lang == "en":
-        probability = np.where(_ranked_else(query, found), 0.0, probability)
     docs = [p.hit.chunk.doc_id for p in found.passages]
+    if lang == "en":
+        probability = np.where(_ranked_else(query, found.sentences, docs), 0.0, probability)
     # MMR on probabilities relative to the best one: the diversity penalty is on the same scale
     # whatever the question's absolute probabilities are
     picked = _mmr(probability / max(float(probability.max()), 1e-9), found.vectors, k, diversity, docs)
@@ -88,12 +88,11 @@ def select_evidence(query: str, passages: list[Passage], titles: dict[str, tuple
     return out
 
 
-def _ranked_else(query: str, found: Candidates) -> np.ndarray:
+def _ranked_else(query: str, sentences: list[str], docs: list[str]) -> np.ndarray:
     """The sentences of documents that give the thing the question ranks only other ranks, never the one asked:
     "who was the first president of the united states" is not answered from the article of "the 35th president",
     by any of its sentences ("A member of the Democratic Party, Kennedy …" answers nothing asked either)."""
-    docs = [p.hit.chunk.doc_id for p in found.passages]
-    given = [rank_given(query, s) for s in found.sentences]
+    given = [rank_given(query, s) for s in sentences]
     other = {d for d, g in zip(docs, given) if g is False} - {d for d, g in zip(docs, given) if g}
     return np.array([d in other for d in docs], dtype=bool)
 
