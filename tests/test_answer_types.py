@@ -62,3 +62,27 @@ def test_a_document_ranking_the_asked_thing_otherwise_gives_no_evidence_but_one_
     assert _ranked_else("who was the first president of the united states", sentences, docs).tolist() == \
         [True, True, False, False, False]
     assert not _ranked_else("who painted the mona lisa", sentences, docs).any()
+
+
+@pytest.mark.parametrize("question, coarse, fine", [
+    ("what is the speed of light", "number", "measure"),
+    ("What is the average width of the Rhine?", "number", "measure"),
+    ("what's the height of mount everest", "number", "measure"),
+    ("What was the population of Kenya in 2014?", None, None),  # a count: not read so (tried, wrong numbers)
+    ("what is the number one song of 2006", None, None),  # a rank, not a quantity of something
+    ("what is the area code for colombo", None, None),
+    ("what is the capital of france", None, None),
+])
+def test_what_is_the_quantity_of_something_asks_for_a_number(question, coarse, fine):
+    from rag.answer.types import answer_type, fine_type
+
+    assert (answer_type(question), fine_type(question)) == (coarse, fine)
+
+
+def test_the_sentence_kept_for_a_quantity_says_the_dimension_asked():
+    from rag.answer.types import typed_pool
+
+    texts = ["The speed of light is the speed of electromagnetic waves.",
+             "Light was first measured by Rømer in 1676 over 300 million km of the Earth's orbit.",
+             "The speed of light in vacuum is exactly equal to 299792458 m⋅s−1."]
+    assert typed_pool("what is the speed of light", texts, ["d"] * 3, "d") == [2]  # not the orbit's 300 million km

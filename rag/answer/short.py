@@ -53,6 +53,8 @@ COUNTER_KO = re.compile(r"몇\s*(?!년(?!\s*(?:만|간|동안|째)))(?![이인][
 # "How many people live in Tokyo?" is answered by "33 million residents"
 PEOPLE = frozenset("people persons residents inhabitants citizens".split())
 AUXILIARY = frozenset("can could would should had may might must shall".split())
+# what a unit is per: "m⋅s−1", "km/h", "metres per second"
+RATE = re.compile(r"\s*(?:/|⋅|\s+per\s+)(?:s|h|second|hour|minute|day|year)(?:[−-]1)?\b", re.I)
 HOW_OLD = re.compile(r"\bhow old\b|몇\s*살", re.I)
 AGE = re.compile(r"\b(?:aged?|age of)\s+(\d{1,3})\b|\b(\d{1,3})[\s-]years?[\s-]old\b", re.I)
 PERCENT_Q = re.compile(r"\bpercent|\bper cent|\bshare\b|%|퍼센트|비율", re.I)
@@ -155,7 +157,10 @@ def _kind_span(text: str, question: str, kind: str) -> str | None:
         return dates[0] if dates else None
     if kind == "measure":
         hit = UNIT.search(text)
-        return hit.group(0).strip() if hit else None
+        if not hit:
+            return None
+        rate = RATE.match(text, hit.end())  # "299792458 m⋅s−1", not "299792458 m"
+        return text[hit.start():rate.end() if rate else hit.end()].strip()
     if kind == "number":
         return _number(text, question)
     if kind in ("name", "place"):

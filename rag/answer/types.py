@@ -23,9 +23,22 @@ YEAR = re.compile(r"\b(1\d{3}|20\d{2}|\d{1,2}(st|nd|rd|th)? century)\b|\b(Januar
                   r"August|September|October|November|December)\b")
 NUMBER = re.compile(r"\d")
 CAPITALISED = re.compile(r"(?<=\s)[A-Z][a-z]+")
+# "what is the speed of light", "what's the height of mount everest": a measurement asked as a noun, typed into a
+# search box as often as "how fast" or "how tall" (the "of" keeps out "what is the area code"). Read as "how tall"
+# is: a number with its unit, kept from a sentence that says the dimension asked. (A count asked so — "what is the
+# population of …" — was tried too: on NQ-open it gave three wrong bold numbers of four and opened an unanswerable
+# SQuAD question's folded overview.)
+MEASURED = {"height": "high|height|elevation|altitude|tall", "length": "long|length", "depth": "deep|depth",
+            "width": "wide|width|breadth", "distance": "far|distance|away", "elevation": "elevation|altitude|high",
+            "altitude": "altitude|elevation|high", "diameter": "diameter|radius|across", "radius": "radius|diameter",
+            "speed": "speed|velocity|fast", "velocity": "velocity|speed|fast", "weight": "heavy|weigh|mass",
+            "mass": "mass|heavy|weigh", "area": "area|large|size"}
+MEASURE_WHAT = re.compile(r"\bwhat(?:'s|\s+(?:is|was|are|were))?\s+the\s+(?:(?:average|approximate|estimated|total|"
+                          rf"maximum|minimum|mean|typical|current)\s+)?({'|'.join(MEASURED)})\s+of\b", re.I)
 ANSWER_TYPES = [
     (re.compile(r"^\s*(when|what year|in what year|which year|what century|what date)\b", re.I), "year"),
     (re.compile(r"\b(how (many|much|long|old|high|tall|far|large|big|deep|heavy)|what (percentage|number|amount))\b", re.I), "number"),
+    (MEASURE_WHAT, "number"),
     (re.compile(r"^\s*(who|whom|whose)\b", re.I), "name"),
     # Korean: 언제 "when", 몇 년 "what year", "… 년도는" / "… 한 해는" / 날짜 (the year, the date of …); 몇 "how
     # many", 얼마 "how much"; 누구 "who"; 어디 "where". Of KorQuAD dev's 5,774 questions the last three year forms
@@ -69,13 +82,16 @@ DIMENSIONS = {"high": "high|height|elevation|altitude|tall", "tall": "tall|heigh
 
 def dimension(query: str) -> re.Pattern | None:
     asked = MEASURE_Q.search(query)
-    return re.compile(rf"\b({DIMENSIONS[asked.group(1).lower()]})", re.I) if asked else None
+    if asked:
+        return re.compile(rf"\b({DIMENSIONS[asked.group(1).lower()]})", re.I)
+    asked = MEASURE_WHAT.search(query)
+    return re.compile(rf"\b({MEASURED[asked.group(1).lower()]})", re.I) if asked else None
 
 
 def fine_type(query: str) -> str | None:
     if BIRTH_Q.search(query) and answer_type(query) in ("year", None):
         return "birth"
-    if MEASURE_Q.search(query) or MEASURE_KO.search(query):
+    if MEASURE_Q.search(query) or MEASURE_KO.search(query) or MEASURE_WHAT.search(query):
         return "measure"
     if SCHOOL_Q.search(query):
         return "school"
