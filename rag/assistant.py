@@ -24,7 +24,7 @@ from rag.answer.abstain import other_language, warm_up_words
 from rag.answer.compose import compose
 from rag.answer.evidence import select_evidence
 from rag.answer.sentences import citable_sentences, widened
-from rag.answer.subject import COMPARES
+from rag.answer.subject import COMPARES, ONE_SUBJECT_WORDS
 from rag.answer import short
 from rag.answer.reader import Reader, reads
 from rag.answer.generation import Generator, make_generator
@@ -41,6 +41,8 @@ from rag.text import lang_of
 from rag.web.mode import WEB  # the index name that selects web mode
 
 log = logging.getLogger(__name__)
+
+LONG_EXTRA = 2  # passages more for a long question (Assistant.reading)
 
 WEB_RUNS_KEPT = 8  # the links event and the overview event of one web question share one search and fetch
 # Chunks ranked per link asked for: a document's chunks collapse into one link, so k links need more than k hits.
@@ -221,13 +223,17 @@ class Assistant:
         return "reader" if self.reader_for(idx or self.loaded_index()) is not None else "ranker"
 
     def reading(self, page: SearchPage, idx: LoadedIndex) -> tuple[list[Passage], list[hop.Bridge], object]:
-        """The passages the overview reads (rag.retrieve.hop), the bridges followed, and the query's vector."""
+        """The passages the overview reads (rag.retrieve.hop), the bridges followed, and the query's vector. A long
+        question (more words than rag.answer.subject.ONE_SUBJECT_WORDS: a multi-hop description, "The director
+        of the romantic comedy 'Big Stone Gap' is based in what New York city?") reads LONG_EXTRA passages more:
+        its answer is often in a document its words lead to, not the one they name."""
         s = self.settings
         vector = self.embedder_for(idx).encode_query(page.query)
         retriever = self._for_language(idx, self._retriever(idx), page.query)
+        count = s.passages + (LONG_EXTRA if len(page.query.split()) > ONE_SUBJECT_WORDS else 0)
         passages, bridges = hop.read(page.query, page.hits, idx, retriever, vector,
                                      query_terms(page.query), lambda text: citable_sentences(text, idx.lang),
-                                     s.passages, s.bridges, compares=bool(COMPARES.search(page.query)))
+                                     count, s.bridges, compares=bool(COMPARES.search(page.query)))
         return widened(passages, idx.document_text), bridges, vector
 
     def _for_language(self, idx: LoadedIndex, retriever: Retriever, query: str) -> Retriever:

@@ -261,3 +261,13 @@ def test_which_has_more_is_decided_by_the_count_or_frequency_each_source_gives(q
     passages, titles = _read(*docs)
     decided = which_more(question, passages, titles)
     assert (decided[0] if decided else None) == lead
+
+
+def test_a_long_question_reads_more_passages(one_passage):
+    from rag.assistant import LONG_EXTRA
+
+    a, _ = one_passage(bridges=0, generate=False)
+    short = "When was the painter of the Mona Lisa born?"
+    long = "In which year was the Italian painter of the famous portrait called the Mona Lisa born?"  # 16 words
+    assert len(a.reading(*a.search_page(short))[0]) == 1
+    assert len(a.reading(*a.search_page(long))[0]) == 1 + LONG_EXTRA  # a description: its answer may lie further
