@@ -28,11 +28,15 @@ CAPITALISED = re.compile(r"(?<=\s)[A-Z][a-z]+")
 # is: a number with its unit, kept from a sentence that says the dimension asked. (A count asked so — "what is the
 # population of …" — was tried too: on NQ-open it gave three wrong bold numbers of four and opened an unanswerable
 # SQuAD question's folded overview.)
-MEASURED = {"height": "high|height|elevation|altitude|tall", "length": "long|length", "depth": "deep|depth",
-            "width": "wide|width|breadth", "distance": "far|distance|away", "elevation": "elevation|altitude|high",
-            "altitude": "altitude|elevation|high", "diameter": "diameter|radius|across", "radius": "radius|diameter",
-            "speed": "speed|velocity|fast", "velocity": "velocity|speed|fast", "weight": "heavy|weigh|mass",
-            "mass": "mass|heavy|weigh", "area": "area|large|size"}
+# The dimension a "how high / tall / long …" question asks about, as a sentence may word it
+DIMENSIONS = {"high": "high|height|elevation|altitude|tall", "tall": "tall|height|high", "long": "long|length",
+              "deep": "deep|depth", "wide": "wide|width|breadth", "far": "far|distance|away",
+              "heavy": "heavy|weigh|mass", "large": "large|area|size", "big": "big|large|area|size"}
+MEASURED = {"height": DIMENSIONS["high"], "elevation": DIMENSIONS["high"], "altitude": DIMENSIONS["high"],
+            "length": DIMENSIONS["long"], "depth": DIMENSIONS["deep"], "width": DIMENSIONS["wide"],
+            "distance": DIMENSIONS["far"], "weight": DIMENSIONS["heavy"], "mass": DIMENSIONS["heavy"],
+            "area": DIMENSIONS["large"], "diameter": "diameter|radius|across", "radius": "radius|diameter|across",
+            "speed": "speed|velocity|fast", "velocity": "speed|velocity|fast"}
 MEASURE_WHAT = re.compile(r"\bwhat(?:'s|\s+(?:is|was|are|were))?\s+the\s+(?:(?:average|approximate|estimated|total|"
                           rf"maximum|minimum|mean|typical|current)\s+)?({'|'.join(MEASURED)})\s+of\b", re.I)
 ANSWER_TYPES = [
@@ -73,11 +77,6 @@ UNIT = re.compile(r"\d[\d,.]*\s*(metres|meters|m|km|kilometres|kilometers|feet|f
                   r"hours|minutes|months|weeks)\b|\d[\d,.]*\s*(미터|킬로미터|센티미터|킬로그램|톤|평방|제곱|마일|피트|"
                   r"퍼센트|(km|m|cm|kg|%)(?![A-Za-z]))", re.I)  # "343m의" (no \b before Hangul), not "75 motorway"
 
-
-# The dimension a "how high / tall / long …" question asks about, as a sentence may word it
-DIMENSIONS = {"high": "high|height|elevation|altitude|tall", "tall": "tall|height|high", "long": "long|length",
-              "deep": "deep|depth", "wide": "wide|width|breadth", "far": "far|distance|away",
-              "heavy": "heavy|weigh|mass", "large": "large|area|size", "big": "big|large|area|size"}
 
 
 def dimension(query: str) -> re.Pattern | None:
