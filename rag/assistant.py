@@ -24,7 +24,7 @@ from rag.answer.abstain import other_language, warm_up_words
 from rag.answer.compose import compose
 from rag.answer.evidence import select_evidence
 from rag.answer.sentences import citable_sentences, widened
-from rag.answer.subject import COMPARES, ONE_SUBJECT_WORDS
+from rag.answer.subject import COMPARES, is_long
 from rag.answer import short
 from rag.answer.reader import Reader, reads
 from rag.answer.generation import Generator, make_generator
@@ -224,13 +224,13 @@ class Assistant:
 
     def reading(self, page: SearchPage, idx: LoadedIndex) -> tuple[list[Passage], list[hop.Bridge], object]:
         """The passages the overview reads (rag.retrieve.hop), the bridges followed, and the query's vector. A long
-        question (more words than rag.answer.subject.ONE_SUBJECT_WORDS: a multi-hop description, "The director
-        of the romantic comedy 'Big Stone Gap' is based in what New York city?") reads LONG_EXTRA passages more:
-        its answer is often in a document its words lead to, not the one they name."""
+        question (rag.answer.subject.is_long: a multi-hop description, "The director of the romantic comedy 'Big
+        Stone Gap' is based in what New York city?") reads LONG_EXTRA passages more: its answer is often in a
+        document its words lead to, not the one they name."""
         s = self.settings
         vector = self.embedder_for(idx).encode_query(page.query)
         retriever = self._for_language(idx, self._retriever(idx), page.query)
-        count = s.passages + (LONG_EXTRA if len(page.query.split()) > ONE_SUBJECT_WORDS else 0)
+        count = s.passages + (LONG_EXTRA if is_long(page.query) else 0)
         passages, bridges = hop.read(page.query, page.hits, idx, retriever, vector,
                                      query_terms(page.query), lambda text: citable_sentences(text, idx.lang),
                                      count, s.bridges, compares=bool(COMPARES.search(page.query)))

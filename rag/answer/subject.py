@@ -2,6 +2,7 @@
 
     is_person(text)                  a document about a person (a lifespan in its opening, or mostly he/she)
     pronoun(text)                    he / she / it for a document (the conversations eval.make_conv writes)
+    is_long(query)                   a multi-hop description by its length (more than ONE_SUBJECT_WORDS words)
     about_one(query)                 a short question about one thing (not a comparison, not multi-hop)
     lacking(query, evidence, document_text)
                                      the evidence number of the question's subject when its own document does
@@ -79,11 +80,17 @@ COMPARES = re.compile(r"\b(or|both|between|either|neither|common|same|compared?)
 SURE = 0.5
 
 
+def is_long(query: str) -> bool:
+    """More than ONE_SUBJECT_WORDS words: a multi-hop description (HotpotQA's run 17 words on average), whose
+    answer is often in a document its words lead to (rag.assistant reads it two passages further)."""
+    return len(query.split()) > ONE_SUBJECT_WORDS
+
+
 def about_one(query: str) -> bool:
     """A short question about one thing ("When was Leonardo da Vinci born?"), not a comparison ("… or …",
-    "both", "between", "in common") or a multi-hop description (HotpotQA's run 17 words on average): on
-    HotpotQA dev-250 the lacking rule below misfired on five comparisons and a 13-word bridge question."""
-    return len(query.split()) <= ONE_SUBJECT_WORDS and not COMPARES.search(query)
+    "both", "between", "in common") or a multi-hop description (is_long): on HotpotQA dev-250 the lacking rule
+    below misfired on five comparisons and a 13-word bridge question."""
+    return not is_long(query) and not COMPARES.search(query)
 
 
 def lacking(query: str, evidence: list, document_text) -> int | None:

@@ -23,15 +23,15 @@ YEAR = re.compile(r"\b(1\d{3}|20\d{2}|\d{1,2}(st|nd|rd|th)? century)\b|\b(Januar
                   r"August|September|October|November|December)\b")
 NUMBER = re.compile(r"\d")
 CAPITALISED = re.compile(r"(?<=\s)[A-Z][a-z]+")
+# The dimension a "how high / tall / long …" question asks about, as a sentence may word it
+DIMENSIONS = {"high": "high|height|elevation|altitude|tall", "tall": "tall|height|high", "long": "long|length",
+              "deep": "deep|depth", "wide": "wide|width|breadth", "far": "far|distance|away",
+              "heavy": "heavy|weigh|mass", "large": "large|area|size", "big": "big|large|area|size"}
 # "what is the speed of light", "what's the height of mount everest": a measurement asked as a noun, typed into a
 # search box as often as "how fast" or "how tall" (the "of" keeps out "what is the area code"). Read as "how tall"
 # is: a number with its unit, kept from a sentence that says the dimension asked. (A count asked so — "what is the
 # population of …" — was tried too: on NQ-open it gave three wrong bold numbers of four and opened an unanswerable
 # SQuAD question's folded overview.)
-# The dimension a "how high / tall / long …" question asks about, as a sentence may word it
-DIMENSIONS = {"high": "high|height|elevation|altitude|tall", "tall": "tall|height|high", "long": "long|length",
-              "deep": "deep|depth", "wide": "wide|width|breadth", "far": "far|distance|away",
-              "heavy": "heavy|weigh|mass", "large": "large|area|size", "big": "big|large|area|size"}
 MEASURED = {"height": DIMENSIONS["high"], "elevation": DIMENSIONS["high"], "altitude": DIMENSIONS["high"],
             "length": DIMENSIONS["long"], "depth": DIMENSIONS["deep"], "width": DIMENSIONS["wide"],
             "distance": DIMENSIONS["far"], "weight": DIMENSIONS["heavy"], "mass": DIMENSIONS["heavy"],
@@ -76,7 +76,6 @@ UNIT = re.compile(r"\d[\d,.]*\s*(metres|meters|m|km|kilometres|kilometers|feet|f
                   r"kg|tonnes|tons|pounds|lb|acres|hectares|ha|square|sq|km2|m2|%|per cent|percent|years|days|"
                   r"hours|minutes|months|weeks)\b|\d[\d,.]*\s*(미터|킬로미터|센티미터|킬로그램|톤|평방|제곱|마일|피트|"
                   r"퍼센트|(km|m|cm|kg|%)(?![A-Za-z]))", re.I)  # "343m의" (no \b before Hangul), not "75 motorway"
-
 
 
 def dimension(query: str) -> re.Pattern | None:
