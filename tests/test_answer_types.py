@@ -12,6 +12,8 @@ from rag.answer.types import has_answer_type
     ("다리의 길이는 2,460미터이다.", True),
     ("The Millau Viaduct carries the A75 motorway.", False),  # "75 m…" is a road, not 75 metres
     ("It opened in 2004 to 75 million visitors.", False),
+    ("Water boils at 100 °C at sea level.", True),
+    ("The turbine entry temperature is 565 degrees Celsius.", True),
 ])
 def test_a_measurement_needs_a_unit_that_ends_where_the_number_ends(sentence, holds):
     assert has_answer_type(sentence, "measure", frozenset()) is holds
@@ -72,6 +74,9 @@ def test_a_document_ranking_the_asked_thing_otherwise_gives_no_evidence_but_one_
     ("what is the number one song of 2006", None, None),  # a rank, not a quantity of something
     ("what is the area code for colombo", None, None),
     ("what is the capital of france", None, None),
+    ("what is the boiling point of water", "number", "measure"),  # a temperature
+    ("how cold is it in minnesota in the winter", "number", "measure"),
+    ("When was the coldest temperature in Newcastle recorded?", "year", None),  # a date, however cold
 ])
 def test_what_is_the_quantity_of_something_asks_for_a_number(question, coarse, fine):
     from rag.answer.types import answer_type, fine_type
@@ -86,3 +91,14 @@ def test_the_sentence_kept_for_a_quantity_says_the_dimension_asked():
              "Light was first measured by Rømer in 1676 over 300 million km of the Earth's orbit.",
              "The speed of light in vacuum is exactly equal to 299792458 m⋅s−1."]
     assert typed_pool("what is the speed of light", texts, ["d"] * 3, "d") == [2]  # not the orbit's 300 million km
+
+
+@pytest.mark.parametrize("sentence, holds", [
+    ("Most English-speaking countries recognize seven continents.", True),  # a count in words
+    ("His army was divided into three groups.", True),
+    ("It has 206 bones.", True),
+    ("It is one of the largest continents.", False),  # "one" is more often a pronoun than a count
+    ("The continents are large landmasses.", False),
+])
+def test_a_number_may_be_written_in_words(sentence, holds):
+    assert has_answer_type(sentence, "number", frozenset()) is holds

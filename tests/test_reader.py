@@ -381,6 +381,7 @@ def test_the_reader_brings_the_subject_own_sentence_first_for_a_short_question()
     # "what is the <quantity> of …" asks for a number as "how fast" does; a rate keeps what its unit is per
     ("what is the speed of light", "It is exactly equal to 299792458 m⋅s−1.", "299792458 m⋅s−1"),
     ("What is the average width of the Rhine?", "The Rhine is 400 m (1,300 ft) wide there.", "400 m"),
+    ("what is the boiling point of water", "At sea level water boils at 100 °C (212 °F).", "100 °C"),
     # a name the question says, or an initial before one, is no answer; a possessive is not part of a name
     ("Who discovered penicillin?",
      "A number are known, but two are in use: penicillin G and penicillin V. Penicillins were among the first drugs.",

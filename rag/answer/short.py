@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from rag.answer.types import UNIT, YEAR_KO, answer_type, fine_type
+from rag.answer.types import NUMBER_WORDS, UNIT, YEAR_KO, answer_type, fine_type
 from rag.schema import Evidence, Sentence, ShortAnswer, Source
 from rag.text import STOP, WORD, has_hangul, korean_names, stem
 
@@ -42,9 +42,7 @@ YEAR_ONLY_Q = re.compile(r"\b(?:what|which) year\b|연도|년도", re.I)
 YEAR_OF = re.compile(r"\d{3,4}(?:s|년)?")
 # "How many moons does …?": the words after "how many" up to the first stop word name what is counted
 COUNTED = re.compile(r"\bhow many\s+(.*)", re.I)
-WORDS_OF_NUMBERS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
-                    "sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
-                    "hundred|dozen")
+WORDS_OF_NUMBERS = "one|" + NUMBER_WORDS
 COUNT = re.compile(rf"(?<![\w.])\d[\d,.]*(?:\s+(?:million|billion|thousand|hundred))?|\b(?:{WORDS_OF_NUMBERS})\b", re.I)
 # "몇 개의", "몇위를", "몇 명": the counter the question puts after 몇, without its particle ("몇인가" has none);
 # 몇 년 is a year unless it is counted ("몇 년 만에", "몇 년간")

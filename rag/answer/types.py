@@ -22,11 +22,17 @@ from rag.text import has_hangul, korean_names, stem, terms
 YEAR = re.compile(r"\b(1\d{3}|20\d{2}|\d{1,2}(st|nd|rd|th)? century)\b|\b(January|February|March|April|May|June|July|"
                   r"August|September|October|November|December)\b")
 NUMBER = re.compile(r"\d")
+# ... or in words: a count is written so as often as in digits (243 of SQuAD dev's 796 "how many / how much" answers:
+# "Most English-speaking countries recognize seven continents."). Not "one", which is more often a pronoun.
+NUMBER_WORDS = ("two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+                "seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|dozen")
+COUNTED_IN_WORDS = re.compile(rf"\b({NUMBER_WORDS})\b", re.I)
 CAPITALISED = re.compile(r"(?<=\s)[A-Z][a-z]+")
 # The dimension a "how high / tall / long …" question asks about, as a sentence may word it
 DIMENSIONS = {"high": "high|height|elevation|altitude|tall", "tall": "tall|height|high", "long": "long|length",
               "deep": "deep|depth", "wide": "wide|width|breadth", "far": "far|distance|away",
-              "heavy": "heavy|weigh|mass", "large": "large|area|size", "big": "big|large|area|size"}
+              "heavy": "heavy|weigh|mass", "large": "large|area|size", "big": "big|large|area|size",
+              "hot": "hot|temperature|heat|warm", "warm": "warm|temperature|heat|hot", "cold": "cold|temperature|freez"}
 # "what is the speed of light", "what's the height of mount everest": a measurement asked as a noun, typed into a
 # search box as often as "how fast" or "how tall" (the "of" keeps out "what is the area code"). Read as "how tall"
 # is: a number with its unit, kept from a sentence that says the dimension asked. (A count asked so — "what is the
@@ -36,12 +42,14 @@ MEASURED = {"height": DIMENSIONS["high"], "elevation": DIMENSIONS["high"], "alti
             "length": DIMENSIONS["long"], "depth": DIMENSIONS["deep"], "width": DIMENSIONS["wide"],
             "distance": DIMENSIONS["far"], "weight": DIMENSIONS["heavy"], "mass": DIMENSIONS["heavy"],
             "area": DIMENSIONS["large"], "diameter": "diameter|radius|across", "radius": "radius|diameter|across",
-            "speed": "speed|velocity|fast", "velocity": "speed|velocity|fast"}
+            "speed": "speed|velocity|fast", "velocity": "speed|velocity|fast", "temperature": DIMENSIONS["hot"],
+            "boiling point": "boil", "melting point": "melt", "freezing point": "freez"}
 MEASURE_WHAT = re.compile(r"\bwhat(?:'s|\s+(?:is|was|are|were))?\s+the\s+(?:(?:average|approximate|estimated|total|"
                           rf"maximum|minimum|mean|typical|current)\s+)?({'|'.join(MEASURED)})\s+of\b", re.I)
 ANSWER_TYPES = [
     (re.compile(r"^\s*(when|what year|in what year|which year|what century|what date)\b", re.I), "year"),
-    (re.compile(r"\b(how (many|much|long|old|high|tall|far|large|big|deep|heavy)|what (percentage|number|amount))\b", re.I), "number"),
+    (re.compile(r"\b(how (many|much|long|old|high|tall|far|large|big|deep|heavy|hot|warm|cold)|what (percentage|number|"
+                r"amount))\b", re.I), "number"),
     (MEASURE_WHAT, "number"),
     (re.compile(r"^\s*(who|whom|whose)\b", re.I), "name"),
     # Korean: 언제 "when", 몇 년 "what year", "… 년도는" / "… 한 해는" / 날짜 (the year, the date of …); 몇 "how
@@ -60,7 +68,7 @@ YEAR_KO = re.compile(r"\d+\s*(년|월|일|세기)")
 # Finer kinds, used to keep the one sentence that answers (never as ranker features, which were
 # fitted with the coarse kinds above): a birth date, a measurement with its unit, a school.
 BIRTH_Q = re.compile(r"\bborn\b|\bbirth|태어난|출생|탄생", re.I)
-MEASURE_Q = re.compile(r"\bhow (high|tall|far|long|deep|large|big|heavy|wide)\b", re.I)
+MEASURE_Q = re.compile(r"\bhow (high|tall|far|long|deep|large|big|heavy|wide|hot|warm|cold)\b", re.I)
 # "높이는 얼마인가" (how high), "길이는 몇 km" (how long): a Korean measurement question
 MEASURE_KO = re.compile(r"(높이|길이|넓이|면적|깊이|무게|거리|키|고도)\S*\s*(는|은|가|이)?\s*(얼마|몇)")
 BIRTH = re.compile(r"\bborn\b|\(\s*(c\.\s*)?\d{3,4}\s*[–-]\s*\d{2,4}\s*\)")
@@ -74,7 +82,8 @@ SCHOOL = re.compile(r"\b(graduated? (of|from)|graduates of|studied (at|in)|educa
                     r"Conservatory|Lycée|Gymnasium)\b")
 UNIT = re.compile(r"\d[\d,.]*\s*(metres|meters|m|km|kilometres|kilometers|feet|ft|foot|miles|mi|inches|in|cm|mm|"
                   r"kg|tonnes|tons|pounds|lb|acres|hectares|ha|square|sq|km2|m2|%|per cent|percent|years|days|"
-                  r"hours|minutes|months|weeks)\b|\d[\d,.]*\s*(미터|킬로미터|센티미터|킬로그램|톤|평방|제곱|마일|피트|"
+                  r"hours|minutes|months|weeks|°\s?[CF]|degrees(?: Celsius| Fahrenheit)?|kelvins?)\b|"
+                  r"\d[\d,.]*\s*(미터|킬로미터|센티미터|킬로그램|톤|평방|제곱|마일|피트|"
                   r"퍼센트|(km|m|cm|kg|%)(?![A-Za-z]))", re.I)  # "343m의" (no \b before Hangul), not "75 motorway"
 
 
@@ -108,7 +117,7 @@ def has_answer_type(sentence: str, kind: str | None, terms: set[str]) -> bool:
     if kind == "year":
         return bool(YEAR.search(sentence) or YEAR_KO.search(sentence))
     if kind == "number":
-        return bool(NUMBER.search(sentence))
+        return bool(NUMBER.search(sentence) or COUNTED_IN_WORDS.search(sentence))
     if kind in ("name", "place"):  # someone or somewhere the question does not name
         if has_hangul(sentence):
             return any(n not in terms for n in korean_names(sentence))
