@@ -88,6 +88,18 @@ def ev(title, relevance, hop=1, text="A sentence."):
     return Evidence(text=text, doc_id=f"d:{title}", title=title, url="", score=0.5, relevance=relevance, hop=hop)
 
 
+def test_an_overview_saying_the_sources_do_not_answer_gives_no_short_answer():
+    """"The sources describe Soviet Union, but do not say what was asked." above a bold "1922" from the quote it cites
+    would answer after all: the bold answer comes from a quoted or written lead only."""
+    from rag.answer.compose import subject_only
+
+    own = ev("Soviet Union", 0.2, text="The Soviet Union was founded in 1922.")
+    sentences, sources = subject_only(1, [own])
+    question = "when did the soviet union detonate its first nuclear bomb"
+    assert short_answer(question, sentences, sources, decision="found_only") is None
+    assert short_answer(question, [Sentence(own.text, (1,), "quoted")], sources).text == "1922"  # quoted, it would
+
+
 def test_the_subject_own_source_lacking_the_answer_is_said_instead_of_another_lead():
     texts = {"d:Leonardo da Vinci": "Leonardo da Vinci was an Italian polymath.",
              "d:Giorgio Vasari": "Vasari wrote Lives.", "d:Gustave Eiffel": "Eiffel built the Garabit Viaduct."}

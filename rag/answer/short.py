@@ -79,8 +79,8 @@ YES_NO = {"en": ("Yes", "No"), "ko": ("예", "아니요")}
 
 def short_answer(question: str, sentences: list[Sentence], sources: list[Source], lang: str = "en",
                  decision: str = "compose") -> ShortAnswer | None:
-    if not sentences or not sentences[0].citations:
-        return None
+    if not sentences or not sentences[0].citations or sentences[0].origin == "found":
+        return None  # (an overview saying what the sources cover but not the answer gives no answer in bold either)
     lead = sentences[0]
     if decision == "compared":
         return _yes_no(lead, lang) or _named_first(lead, sources)
