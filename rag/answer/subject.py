@@ -107,8 +107,7 @@ def lacking(query: str, evidence: list, document_text) -> int | None:
         return None  # (two subjects: a comparison, which either side may answer)
     subject = next(e for e in evidence if e.doc_id == named[0])
     lead_name, name = shown(lead.title), shown(subject.title)
-    at = next((i for form in _numbers(name) if (i := query.lower().find(form.lower())) >= 0), 0)
-    before = query[:at].split()[1:]
+    before = query[: query.lower().find(name.lower())].split()[1:]
     if RELATIVE & {w.lower().strip(",") for w in before}:
         return None  # "… the university whose main campus is in Lawrence, Kansas": a description, not the subject
     if name.lower() in lead_name.lower():
@@ -134,26 +133,13 @@ def mentions(name: str, text: str, flags: int = 0) -> bool:
 
 
 def named_in(query: str, titles: dict[str, str]) -> list[str]:
-    """The doc_ids whose title (without a parenthesised qualifier) the question names, longest title first; in the
-    singular or the plural ("jehovah's witness" names *Jehovah's Witnesses*, "how many continents" *Continent*)."""
+    """The doc_ids whose title (without a parenthesised qualifier) the question names, longest title first."""
     found = []
     for doc_id, title in titles.items():
         name = shown(title)
-        if len(name) >= (2 if HANGUL.match(name[-1:]) else 3) and any(mentions(form, query, re.I)
-                                                                       for form in _numbers(name)):
+        if len(name) >= (2 if HANGUL.match(name[-1:]) else 3) and mentions(name, query, re.I):
             found.append((len(name), doc_id))
     return [d for _, d in sorted(found, reverse=True)]
-
-
-def _numbers(name: str) -> list[str]:
-    """A name as written, and (an English one ending in a letter) in the other grammatical number."""
-    if not name[-1:].isascii() or not name[-1:].isalpha():
-        return [name]
-    if name.lower().endswith("es") and len(name) > 5:
-        return [name, name[:-2], name[:-1]]
-    if name.lower().endswith("s") and not name.lower().endswith("ss") and len(name) > 4:
-        return [name, name[:-1]]
-    return [name, name + "s", name + "es"]
 
 
 def sides(query: str, titles: dict[str, str]) -> list[str]:
