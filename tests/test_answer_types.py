@@ -102,4 +102,3 @@ def test_the_sentence_kept_for_a_quantity_says_the_dimension_asked():
 ])
 def test_a_number_may_be_written_in_words(sentence, holds):
     assert has_answer_type(sentence, "number", frozenset()) is holds
-

@@ -23,7 +23,9 @@ YEAR = re.compile(r"\b(1\d{3}|20\d{2}|\d{1,2}(st|nd|rd|th)? century)\b|\b(Januar
                   r"August|September|October|November|December)\b")
 NUMBER = re.compile(r"\d")
 # ... or in words: a count is written so as often as in digits (243 of SQuAD dev's 796 "how many / how much" answers:
-# "Most English-speaking countries recognize seven continents."). Not "one", which is more often a pronoun.
+# "Most English-speaking countries recognize seven continents."). Not "one", which is more often a pronoun. The
+# ranker's typed feature, fitted when only digits counted, reads words too (measured end to end: docs/evaluation.md,
+# twentieth round).
 NUMBER_WORDS = ("two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
                 "seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|dozen")
 COUNTED_IN_WORDS = re.compile(rf"\b({NUMBER_WORDS})\b", re.I)
@@ -35,9 +37,10 @@ DIMENSIONS = {"high": "high|height|elevation|altitude|tall", "tall": "tall|heigh
               "hot": "hot|temperature|heat|warm", "warm": "warm|temperature|heat|hot", "cold": "cold|temperature|freez"}
 # "what is the speed of light", "what's the height of mount everest": a measurement asked as a noun, typed into a
 # search box as often as "how fast" or "how tall" (the "of" keeps out "what is the area code"). Read as "how tall"
-# is: a number with its unit, kept from a sentence that says the dimension asked. (A count asked so — "what is the
-# population of …" — was tried too: on NQ-open it gave three wrong bold numbers of four and opened an unanswerable
-# SQuAD question's folded overview.)
+# is: a number with its unit, kept from a sentence that says the dimension asked; a temperature too ("what is the
+# boiling point of water", "how cold …": °C, degrees). (A count asked so — "what is the population of …" — was
+# tried too: on NQ-open it gave three wrong bold numbers of four and opened an unanswerable SQuAD question's folded
+# overview.)
 MEASURED = {"height": DIMENSIONS["high"], "elevation": DIMENSIONS["high"], "altitude": DIMENSIONS["high"],
             "length": DIMENSIONS["long"], "depth": DIMENSIONS["deep"], "width": DIMENSIONS["wide"],
             "distance": DIMENSIONS["far"], "weight": DIMENSIONS["heavy"], "mass": DIMENSIONS["heavy"],
