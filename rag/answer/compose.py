@@ -7,9 +7,10 @@
         bridge      when the lead rests on a second-hop passage, the first-hop sentence that names the
                     bridge entity follows it, so a multi-hop answer cites both links of the chain; a
                     comparison keeps each side's best sentence (sides_of)
-        support     further evidence sentences, most likely to hold the answer first, within the word
-                    budget and the point cap (the lead's own passage needs half the floor); then the
-                    sentences next to the lead in its passage, cut at a clause to fit (clause_prefix)
+        support     further evidence sentences in the order evidence picked them (by probability, with
+                    maximal marginal relevance), within the word budget and the point cap (the lead's own
+                    passage needs half the floor); then the sentences next to the lead in its passage, cut at
+                    a clause to fit (clause_prefix)
         sources     one per cited document, numbered in order of first citation
     subject_only(number, evidence)           "the sources describe A, but …" when A's own source lacks it
     found_only(question, evidence)           "the sources describe A and B, but …" when nothing
