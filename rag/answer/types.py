@@ -71,7 +71,7 @@ YEAR_KO = re.compile(r"\d+\s*(년|월|일|세기)")
 # Finer kinds, used to keep the one sentence that answers (never as ranker features, which were
 # fitted with the coarse kinds above): a birth date, a measurement with its unit, a school.
 BIRTH_Q = re.compile(r"\bborn\b|\bbirth|태어난|출생|탄생", re.I)
-MEASURE_Q = re.compile(r"\bhow (high|tall|far|long|deep|large|big|heavy|wide|hot|warm|cold)\b", re.I)
+MEASURE_Q = re.compile(rf"\bhow ({'|'.join(DIMENSIONS)})\b", re.I)  # each dimension a "how …" question asks
 # "높이는 얼마인가" (how high), "길이는 몇 km" (how long): a Korean measurement question
 MEASURE_KO = re.compile(r"(높이|길이|넓이|면적|깊이|무게|거리|키|고도)\S*\s*(는|은|가|이)?\s*(얼마|몇)")
 BIRTH = re.compile(r"\bborn\b|\(\s*(c\.\s*)?\d{3,4}\s*[–-]\s*\d{2,4}\s*\)")
