@@ -18,7 +18,7 @@ from rag import Assistant
 from rag.web import NoResults, WebMode, WebUnreachable
 
 from conftest import ScriptedGenerator, free_port
-from webfixtures.server import FixtureBackend, fixture_web, web  # noqa: F401  (pytest fixtures)
+from webfixtures.server import TIMEOUT, FixtureBackend, fixture_web, web  # noqa: F401  (pytest fixtures)
 
 QUESTION = "How tall is the Millau Viaduct?"
 
@@ -42,7 +42,7 @@ def engine_results(web):
 
 @pytest.fixture
 def web_settings(tiny_settings, tmp_path):
-    return tiny_settings.replace(data_dir=tmp_path / "data", web_allow_loopback=True, web_timeout=1.0,
+    return tiny_settings.replace(data_dir=tmp_path / "data", web_allow_loopback=True, web_timeout=TIMEOUT,
                                  web_max_bytes=200_000, web_max_redirects=3, web_pages=8, generate=True)
 
 
@@ -66,7 +66,7 @@ def test_links_are_the_engines_ranking_deduplicated_and_marked(web, web_settings
     failed, steered = page.notices
     assert steered == f"Text addressed to AI assistants was ignored in 1 result: 127.0.0.1:{web.port}/injection.html."
     assert failed.startswith("5 pages could not be fetched, so only the search snippet was used: ")
-    for reason in ("slow.html (timed out after 1 s)", "huge.html (larger than 200,000 bytes)",
+    for reason in (f"slow.html (timed out after {TIMEOUT:g} s)", "huge.html (larger than 200,000 bytes)",
                    "/loop (more than 3 redirects)", "file.bin (not a web page (application/octet-stream))",
                    "to-private (10.0.0.1 resolves to a private or local address (10.0.0.1); not fetched)"):
         assert reason in failed
@@ -182,8 +182,8 @@ INJECTION_QUESTION = "What is the Tarn valley known for?"
 
 
 def injected(web, web_settings, embedder, *replies, generator=None):
-    """The injection page must be read, not time out: on two cores shared with other jobs the 1 s of `web_settings`
-    was once too short for its loopback fetch (the slow page, which needs that second to fail, is left out)."""
+    """The injection page must be read, not time out: on two cores shared with other jobs a 1 s timeout was once
+    too short for its loopback fetch, so these tests allow 10 s and leave out the slow page that would wait for it."""
     results = [r for r in engine_results(web) if not r[1].endswith("/slow.html")]
     return make(web_settings.replace(web_timeout=10.0), embedder, FixtureBackend(results), *replies,
                 generator=generator)
