@@ -102,3 +102,36 @@ def test_the_sentence_kept_for_a_quantity_says_the_dimension_asked():
 ])
 def test_a_number_may_be_written_in_words(sentence, holds):
     assert has_answer_type(sentence, "number", frozenset()) is holds
+
+
+@pytest.mark.parametrize("question, thing", [
+    ("How many bones are in the human body?", "bone"),
+    ("how many premier league titles has man utd won", "titl"),  # the phrase's last word
+    ("How many modern types of primality tests are there?", "type"),
+    ("how many continents are there", "contin"),
+    ("What is the population of Kenya?", None),
+])
+def test_a_how_many_question_counts_the_last_word_of_its_phrase(question, thing):
+    from rag.answer.types import counted
+
+    assert counted(question) == thing
+
+
+def test_a_count_of_the_thing_asked_leads_over_a_number_of_something_else(embedder):
+    from rag.answer.compose import compose
+    from rag.answer.types import counts, typed_pool
+    from rag.schema import Evidence
+
+    question = "How many bones are in the human body?"
+    mass = Evidence(text="The bone mass in the skeleton makes up about 14% of the total body weight.",
+                    doc_id="d:s", title="Human skeleton", url="", score=0.6, chunk_id=1, relevance=0.63, position=2)
+    count = Evidence(text="It is composed of around 270 bones at birth.", doc_id="d:s", title="Human skeleton",
+                     url="", score=0.6, chunk_id=1, relevance=0.39, position=1)
+    leg = Evidence(text="There are thirty bones in each leg.", doc_id="d:l", title="Human leg", url="", score=0.6,
+                   chunk_id=2, relevance=0.46, position=0)
+    assert [counts(e.text, "bone") for e in (mass, count, leg)] == [False, True, True]
+    assert typed_pool(question, [mass.text, count.text, leg.text], ["d:s", "d:s", "d:l"], "d:s") == [1]
+    sentences, _ = compose(question, "", [mass, leg, count], embedder)
+    assert sentences[0].text == "[Human skeleton] is composed of around 270 bones at birth."  # its own document's
+    weaker = [mass, leg, Evidence(**{**vars(count), "relevance": 0.2})]  # under half as likely: the lead stays
+    assert compose(question, "", weaker, embedder)[0][0].text == mass.text

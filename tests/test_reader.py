@@ -362,6 +362,22 @@ def test_the_reader_brings_the_subject_own_sentence_first_for_a_short_question()
     assert _subject_first([0, 1, 2], np.array([0.15, 0.07, 0.09]), found, q, titles, 4, judged) == [0, 1, 2]
 
 
+def test_a_lead_from_a_namesake_gives_way_to_the_subject_own_sentence():
+    from rag.answer.evidence import _subject_first
+
+    found, titles = _found([("2001: A Space Odyssey", "It is a 1968 film directed by Stanley Kubrick, who co-wrote "
+                             "the screenplay with Arthur C. Clarke.", 1),
+                            ("Odyssey", "The Odyssey is one of two major Greek epics attributed to Homer.", 1),
+                            ("Odyssey", "Like the Iliad, it is divided into 24 books.", 1)])
+    probability, judged = np.array([0.79, 0.14, 0.13]), np.array([10.6, -0.3, -0.1])
+    assert _subject_first([0, 1, 2], probability, found, "Who wrote the Odyssey?", titles, 4, judged) == [1, 0, 2]
+    # not without the reader (a long multi-hop question), nor when the question names more of the name
+    assert _subject_first([0, 1, 2], probability, found, "Who wrote the Odyssey?", titles, 4) == [0, 1, 2]
+    assert _subject_first([0, 1, 2], probability, found, "Who wrote the 2001 Odyssey?", titles, 4,
+                          judged) == [0, 1, 2]
+    assert _subject_first([0, 1, 2], probability, found, "who wrote the odyssey", titles, 4, judged) == [0, 1, 2]
+
+
 @pytest.mark.parametrize("question,quote,expected", [
     ("Who painted the Mona Lisa?", "The Mona Lisa is a portrait by Italian artist Leonardo da Vinci.",
      "Leonardo da Vinci"),

@@ -11,13 +11,15 @@ the bridge's likeliest sentence (the chain's next link). The candidates and thei
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from rag.embed.embedder import Embedder
 from rag.answer.candidates import Candidates, candidates
 from rag.answer.ranker import Ranker
 from rag.answer.reader import Reader, reads
-from rag.answer.subject import SURE, about_one, mentions, named_in, sides, with_referent
+from rag.answer.subject import SURE, about_one, mentions, named_in, shown, sides, with_referent
 from rag.schema import Evidence, Passage
 from rag.answer.types import answer_type, has_answer_type, rank_given, typed_pool
 from rag.retrieve.retrievers import query_terms
@@ -136,9 +138,17 @@ def _subject_first(picked: list[int], probability: np.ndarray, found: Candidates
     Statue of Liberty sentence "… built by Gustave Eiffel" (0.42; reader logit 0.83), over every sentence of
     Eiffel's own article (reader logits up to 2.60)."""
     judged = judged if about_one(query) else None
-    _, best = _subject(picked, probability, found, query, titles, judged)
+    named, best = _subject(picked, probability, found, query, titles, judged)
     if best is None:
         return picked
+    if judged is not None and _namesake(query, titles, found.passages[picked[0]].hit.chunk.doc_id, named[0]):
+        # the lead's document only shares the subject's name ("2001: A Space Odyssey" for "Who wrote the
+        # Odyssey?"): the subject's likeliest sentence leads when it holds the kind of thing asked
+        _, own = _subject(picked, probability, found, query, titles)
+        expects = answer_type(query)
+        if own is not None and (expects is None or has_answer_type(found.sentences[own], expects,
+                                                                    query_terms(query))):
+            return [own] + [i for i in picked if i != own][: k - 1]
     likely = probability[best] >= SUBJECT_RATIO * probability[picked[0]]
     expects = answer_type(query)
     typed = expects is None or has_answer_type(found.sentences[best], expects, query_terms(query))
@@ -153,6 +163,19 @@ def _subject_first(picked: list[int], probability: np.ndarray, found: Candidates
         if best is None or probability[best] < SUBJECT_RATIO * probability[picked[0]]:
             return picked
     return [best] + [i for i in picked if i != best][: k - 1]
+
+
+def _namesake(query: str, titles: dict[str, tuple[str, str]], doc: str, subject: str) -> bool:
+    """Is `doc` another thing named after `subject`, which the question names plainly, as a name: its title holds the
+    subject's whole and more, the question capitalises the name and says no more of it ("the Odyssey", not "the
+    16th Annual Young Hollywood Awards", whose "2014 Young Hollywood Awards" is the thing asked about). A name typed
+    in lower case may be a common noun, whose longer titles are kinds of it: "Protest song" for "… part of a song"."""
+    mine, theirs = shown(titles[doc][0]), shown(titles[subject][0])
+    at = query.lower().find(theirs.lower())
+    if mine.lower() == theirs.lower() or not mentions(theirs, mine, re.I) or at < 0 or not query[at].isupper():
+        return False
+    before = query[:at].split()[-1:]
+    return not any(w[:1].isupper() or any(c.isdigit() for c in w) for w in before)
 
 
 def _keep_subject(picked: list[int], probability: np.ndarray, found: Candidates, query: str,

@@ -98,6 +98,39 @@ def dimension(query: str) -> re.Pattern | None:
     return re.compile(rf"\b({MEASURED[asked.group(1).lower()]})", re.I) if asked else None
 
 
+# "how many bones are in the human body": the thing counted is the last word before the verb or preposition that
+# ends the phrase ("how many premier league titles has …" counts titles). A sentence with a number answers it only
+# when the number counts that thing: "around 270 bones at birth", not "the bone mass … makes up about 14%".
+HOW_MANY = re.compile(r"\bhow many\s+([a-z' -]+)", re.I)
+ENDS_PHRASE = frozenset("are is was were do does did have has had in of on at for there can could will would to by per "
+                        "with from a an the been be".split())
+COUNT = re.compile(rf"\d|\b(one|{NUMBER_WORDS}|thousand|million|billion)\b", re.I)
+NEAR = 3  # words between a number and what it counts: "seats up to 2,500", "thirty bones"
+
+
+def counted(query: str) -> str | None:
+    """The stem of the thing a "how many" question counts, or None."""
+    asked = HOW_MANY.search(query)
+    if not asked:
+        return None
+    phrase = []
+    for word in asked.group(1).split():
+        if word.lower() in ENDS_PHRASE:
+            break
+        phrase.append(word)
+    return stem(phrase[-1].lower()) if phrase else None
+
+
+def counts(sentence: str, thing: str) -> bool:
+    """Does the sentence give a number within NEAR words of `thing` (a stem)?"""
+    words = sentence.split()
+    for i, word in enumerate(words):
+        if stem(word.strip(".,;:()\"'").lower()) == thing and any(
+                COUNT.search(w) for w in words[max(0, i - NEAR): i] + words[i + 1: i + 1 + NEAR]):
+            return True
+    return False
+
+
 def fine_type(query: str) -> str | None:
     if BIRTH_Q.search(query) and answer_type(query) in ("year", None):
         return "birth"
@@ -153,9 +186,13 @@ def typed_of(evidence: list[Evidence], question: str, lead: Evidence) -> int | N
     """1-based number of the evidence holding the date, number or school asked for, when the lead holds none:
     from the lead's source, or for a birth date or a measurement from any source."""
     kind = fine_type(question) or answer_type(question)
-    if has_answer_type(lead.text, kind, query_terms(question)):
-        return None
     pool = typed_pool(question, [e.text for e in evidence], [e.doc_id for e in evidence], lead.doc_id)
+    if has_answer_type(lead.text, kind, query_terms(question)):
+        # a number, but not a count of what is asked: a sentence that counts it is kept
+        thing = counted(question)
+        if thing is None or counts(lead.text, thing):
+            return None
+        pool = [i for i in pool if counts(evidence[i].text, thing)]
     return pool[0] + 1 if pool else None
 
 
@@ -173,6 +210,9 @@ def typed_pool(question: str, texts: list[str], docs: list[str], lead_doc: str,
     wording = dimension(question)
     if wording is not None:  # "How tall …": "343 metres" beside "tallest", not "32 metres wide"
         eligible = [i for i in eligible if wording.search(texts[i])] or eligible
+    thing = counted(question)
+    if thing is not None:  # "How many bones …": "around 270 bones", not "about 14% of the total body weight"
+        eligible = [i for i in eligible if counts(texts[i], thing)] or eligible
     own = [i for i in eligible if docs[i] == lead_doc]
     return own or (eligible if kind in ("birth", "measure") else [])
 
