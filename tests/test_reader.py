@@ -362,6 +362,20 @@ def test_the_reader_brings_the_subject_own_sentence_first_for_a_short_question()
     assert _subject_first([0, 1, 2], np.array([0.15, 0.07, 0.09]), found, q, titles, 4, judged) == [0, 1, 2]
 
 
+def test_the_subject_own_sentence_does_not_displace_a_lead_holding_the_kind_asked_by_one_holding_none():
+    from rag.answer.evidence import _subject_first
+
+    found, titles = _found([("Alexander Fleming", "He shared the 1945 Nobel Prize with Howard Florey and Ernst Chain "
+                             "for the discovery of penicillin.", 1),
+                            ("Penicillin", "A number of natural penicillins have been discovered.", 1)])
+    probability, judged = np.array([0.587, 0.586]), np.array([9.5, 8.1])
+    assert _subject_first([0, 1], probability, found, "Who discovered penicillin?", titles, 4, judged) == [0, 1]
+    # a question asking for no kind of thing, or a lead holding none either: the subject's sentence leads
+    assert _subject_first([0, 1], probability, found, "Why was penicillin discovered?", titles, 4, judged) == [1, 0]
+    found.sentences[0] = "He shared the prize for the discovery of penicillin."
+    assert _subject_first([0, 1], probability, found, "Who discovered penicillin?", titles, 4, judged) == [1, 0]
+
+
 def test_a_lead_from_a_namesake_gives_way_to_the_subject_own_sentence():
     from rag.answer.evidence import _subject_first
 

@@ -133,26 +133,27 @@ def _subject_first(picked: list[int], probability: np.ndarray, found: Candidates
     article, not a painting called "China's Mona Lisa") when its best sentence is at least SUBJECT_RATIO as
     likely to answer as the best one — or, for a short question about one thing, when the reader alone
     (`judged`) puts it above the lead, it is at least READ_RATIO as likely, and it holds the kind of thing
-    asked (a date for "when"). The ranker's features are mostly about documents (title, rank, hop), which the
-    reader reads too: for the follow-up "Where did Gustave Eiffel study?" the blend led with the second hop's
-    Statue of Liberty sentence "… built by Gustave Eiffel" (0.42; reader logit 0.83), over every sentence of
-    Eiffel's own article (reader logits up to 2.60)."""
+    asked (a date for "when"), or the lead's document is a namesake of it (_namesake). The ranker's features are
+    mostly about documents (title, rank, hop), which the reader reads too: for the follow-up "Where did Gustave
+    Eiffel study?" the blend led with the second hop's Statue of Liberty sentence "… built by Gustave Eiffel" (0.42;
+    reader logit 0.83), over every sentence of Eiffel's own article (reader logits up to 2.60). Never does a
+    sentence holding none of the kind asked displace a lead that holds it ("Who discovered penicillin?": not the
+    penicillins' "A number of natural penicillins have been discovered …" over Fleming's Nobel Prize)."""
     judged = judged if about_one(query) else None
     named, best = _subject(picked, probability, found, query, titles, judged)
     if best is None:
         return picked
+    expects = answer_type(query)
+    holds = lambda i: expects is None or has_answer_type(found.sentences[i], expects, query_terms(query))  # noqa: E731
     if judged is not None and _namesake(query, titles, found.passages[picked[0]].hit.chunk.doc_id, named[0]):
         # the lead's document only shares the subject's name ("2001: A Space Odyssey" for "Who wrote the
         # Odyssey?"): the subject's likeliest sentence leads when it holds the kind of thing asked
         _, own = _subject(picked, probability, found, query, titles)
-        expects = answer_type(query)
-        if own is not None and (expects is None or has_answer_type(found.sentences[own], expects,
-                                                                    query_terms(query))):
+        if own is not None and holds(own):
             return [own] + [i for i in picked if i != own][: k - 1]
-    likely = probability[best] >= SUBJECT_RATIO * probability[picked[0]]
-    expects = answer_type(query)
-    typed = expects is None or has_answer_type(found.sentences[best], expects, query_terms(query))
-    read_above = judged is not None and judged[best] > judged[picked[0]] and typed \
+    allowed = lambda i: holds(i) or not holds(picked[0])  # noqa: E731
+    likely = probability[best] >= SUBJECT_RATIO * probability[picked[0]] and allowed(best)
+    read_above = judged is not None and judged[best] > judged[picked[0]] and holds(best) \
         and probability[best] >= READ_RATIO * probability[picked[0]]
     if not (likely or read_above):
         # the reader's favourite of the subject's sentences is not the only one: its likeliest may be likely enough
@@ -160,7 +161,7 @@ def _subject_first(picked: list[int], probability: np.ndarray, found: Candidates
         # the Old Kingdom's 0.15, where the reader preferred "… was built c. 2600 BC", 0.07). On NQ-open questions
         # on `vital` one answer gained and one other lead changed of 301; no development-set overview changed.
         _, best = _subject(picked, probability, found, query, titles)
-        if best is None or probability[best] < SUBJECT_RATIO * probability[picked[0]]:
+        if best is None or probability[best] < SUBJECT_RATIO * probability[picked[0]] or not allowed(best):
             return picked
     return [best] + [i for i in picked if i != best][: k - 1]
 
