@@ -135,3 +135,5 @@ def test_a_count_of_the_thing_asked_leads_over_a_number_of_something_else(embedd
     assert sentences[0].text == "[Human skeleton] is composed of around 270 bones at birth."  # its own document's
     weaker = [mass, leg, Evidence(**{**vars(count), "relevance": 0.2})]  # under half as likely: the lead stays
     assert compose(question, "", weaker, embedder)[0][0].text == mass.text
+    # not on a Korean index, whose counts in words ("두칸") the number check does not read
+    assert compose(question, "", [mass, leg, count], embedder, lang="ko")[0][0].text == mass.text

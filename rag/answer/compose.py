@@ -158,16 +158,17 @@ def lead(question: str, draft: str, evidence: list[Evidence], embedder: Embedder
             log.info("draft sentence says less than the best evidence: replaced by a quote")
             break
         return Part(text, tuple(citations), "generated", verdict.score)
-    return _quoted_lead(question, evidence)
+    return _quoted_lead(question, evidence, lang)
 
 
-def _quoted_lead(question: str, evidence: list[Evidence]) -> Part:
+def _quoted_lead(question: str, evidence: list[Evidence], lang: str = "en") -> Part:
     """The best evidence, quoted; or, when it holds no date, number or count of what the question asks, the
     sentence of its own document that holds one (rag.answer.types.typed_of), if at least TYPED_RATIO as likely:
     "How many bones are in the human body?" is led by "[Human skeleton] is composed of around 270 bones at birth
     …", not by "The bone mass in the skeleton makes up about 14% of the total body weight …" (0.39 against 0.63),
-    which follows it."""
-    typed = typed_of(evidence, question, evidence[0])
+    which follows it. English only: a count in Korean words ("두칸") is not read as a number, and a KorQuAD lead
+    holding one gave way to a sentence with digits ("2번째 랭크")."""
+    typed = typed_of(evidence, question, evidence[0]) if lang == "en" else None
     if typed and evidence[typed - 1].doc_id == evidence[0].doc_id \
             and evidence[typed - 1].relevance >= TYPED_RATIO * evidence[0].relevance:
         return Part(evidence[typed - 1].text, (typed,), "quoted")
