@@ -104,7 +104,7 @@ def dimension(query: str) -> re.Pattern | None:
 HOW_MANY = re.compile(r"\bhow many\s+([a-z' -]+)", re.I)
 ENDS_PHRASE = frozenset("are is was were do does did have has had in of on at for there can could will would to by per "
                         "with from a an the been be".split())
-COUNT = re.compile(rf"\d|\b(one|{NUMBER_WORDS}|thousand|million|billion)\b", re.I)
+A_NUMBER = re.compile(rf"\d|\b(one|{NUMBER_WORDS}|thousand|million|billion)\b", re.I)
 NEAR = 3  # words between a number and what it counts: "seats up to 2,500", "thirty bones"
 
 
@@ -126,7 +126,7 @@ def counts(sentence: str, thing: str) -> bool:
     words = sentence.split()
     for i, word in enumerate(words):
         if stem(word.strip(".,;:()\"'").lower()) == thing and any(
-                COUNT.search(w) for w in words[max(0, i - NEAR): i] + words[i + 1: i + 1 + NEAR]):
+                A_NUMBER.search(w) for w in words[max(0, i - NEAR): i] + words[i + 1: i + 1 + NEAR]):
             return True
     return False
 
@@ -183,8 +183,9 @@ def term_overlap(sentence: str, terms_: frozenset[str], title: str = "") -> floa
 
 
 def typed_of(evidence: list[Evidence], question: str, lead: Evidence) -> int | None:
-    """1-based number of the evidence holding the date, number or school asked for, when the lead holds none:
-    from the lead's source, or for a birth date or a measurement from any source."""
+    """1-based number of the evidence holding the date, number or school asked for, when the lead holds none (for
+    "how many bones", no count of bones): from the lead's source, or for a birth date or a measurement from any
+    source."""
     kind = fine_type(question) or answer_type(question)
     pool = typed_pool(question, [e.text for e in evidence], [e.doc_id for e in evidence], lead.doc_id)
     if has_answer_type(lead.text, kind, query_terms(question)):
