@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from rag.answer.types import NUMBER_WORDS, UNIT, YEAR_KO, answer_type, fine_type
+from rag.answer.types import UNIT, WORDS_OF_NUMBERS, YEAR_KO, answer_type, counted_words, fine_type
 from rag.schema import Evidence, Sentence, ShortAnswer, Source
 from rag.text import STOP, WORD, has_hangul, korean_names, stem
 
@@ -40,9 +40,6 @@ PLACE_Q = re.compile(r"^\s*where\b|\b(?:in|at) (?:what|which) (?:city|town|villa
                      r"county|place|location)\b", re.I)
 YEAR_ONLY_Q = re.compile(r"\b(?:what|which) year\b|연도|년도", re.I)
 YEAR_OF = re.compile(r"\d{3,4}(?:s|년)?")
-# "How many moons does …?": the words after "how many" up to the first stop word name what is counted
-COUNTED = re.compile(r"\bhow many\s+(.*)", re.I)
-WORDS_OF_NUMBERS = "one|" + NUMBER_WORDS
 COUNT = re.compile(rf"(?<![\w.])\d[\d,.]*(?:\s+(?:million|billion|thousand|hundred))?|\b(?:{WORDS_OF_NUMBERS})\b", re.I)
 # "몇 개의", "몇위를", "몇 명": the counter the question puts after 몇, without its particle ("몇인가" has none);
 # 몇 년 is a year unless it is counted ("몇 년 만에", "몇 년간")
@@ -50,7 +47,6 @@ COUNTER_KO = re.compile(r"몇\s*(?!년(?!\s*(?:만|간|동안|째)))(?![이인][
                         r"(?:인가|인지|였나|이었나|이나|부터|까지|에서|으로|를|을|의|가|이|은|는|에|로|나)?(?=[\s?.,]|$)")
 # "How many people live in Tokyo?" is answered by "33 million residents"
 PEOPLE = frozenset("people persons residents inhabitants citizens".split())
-AUXILIARY = frozenset("can could would should had may might must shall".split())
 # what a unit is per: "m⋅s−1", "km/h", "metres per second"
 RATE = re.compile(r"\s*(?:/|⋅|\s+per\s+)(?:s|h|second|hour|minute|day|year)(?:[−-]1)?\b", re.I)
 HOW_OLD = re.compile(r"\bhow old\b|몇\s*살", re.I)
@@ -226,10 +222,8 @@ def _number(text: str, question: str) -> str | None:
     """The number asked for: one that counts what "how many …" / "몇 …" names ("2,500 seats", "6개"), an age,
     an amount of money, a share, else (a question naming nothing to count) the first number the question lacks
     that is not a year. A number beside something else ("3 km" for "how many seats") is no answer: none is given."""
-    counted = COUNTED.search(question)
-    if counted:
-        words = [w.lower() for w in WORD.findall(counted.group(1))]
-        named = words[:next((i for i, w in enumerate(words) if w in STOP or w in AUXILIARY), len(words))]
+    named = counted_words(question)  # (rag.answer.types: what "how many …" names)
+    if named is not None:
         # the last of them ("how many academic minors"), and people by any name ("how many people live …")
         counted_as = {stem(w) for w in (*named[-1:], *(PEOPLE if PEOPLE & set(named) else ()))}
         # the number nearest before what is counted: "two teams of 11 players" counts players with 11

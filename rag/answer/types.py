@@ -14,7 +14,7 @@ import re
 
 from rag.retrieve.retrievers import query_terms
 from rag.schema import Evidence
-from rag.text import has_hangul, korean_names, stem, terms
+from rag.text import STOP, WORD, has_hangul, korean_names, stem, terms
 
 # Classic answer typing: a "when" question is answered by a sentence with a date in it, a "how
 # many" question by one with a number, a "who" question by one naming someone not in the question.
@@ -29,6 +29,7 @@ NUMBER = re.compile(r"\d")
 NUMBER_WORDS = ("two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
                 "seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|dozen")
 COUNTED_IN_WORDS = re.compile(rf"\b({NUMBER_WORDS})\b", re.I)
+WORDS_OF_NUMBERS = "one|" + NUMBER_WORDS  # where a count is sure to be one ("counts", rag.answer.short), "one" too
 CAPITALISED = re.compile(r"(?<=\s)[A-Z][a-z]+")
 # The dimension a "how high / tall / long …" question asks about, as a sentence may word it
 DIMENSIONS = {"high": "high|height|elevation|altitude|tall", "tall": "tall|height|high", "long": "long|length",
@@ -98,27 +99,29 @@ def dimension(query: str) -> re.Pattern | None:
     return re.compile(rf"\b({MEASURED[asked.group(1).lower()]})", re.I) if asked else None
 
 
-# "how many bones are in the human body": the thing counted is the last word before the verb or preposition that
-# ends the phrase ("how many premier league titles has …" counts titles). A sentence with a number answers it only
+# "How many moons does …?": the words after "how many" up to the first stop word name what is counted, the last of
+# them most of all ("how many premier league titles has …" counts titles). A sentence with a number answers it only
 # when the number counts that thing: "around 270 bones at birth", not "the bone mass … makes up about 14%".
-HOW_MANY = re.compile(r"\bhow many\s+([a-z' -]+)", re.I)
-ENDS_PHRASE = frozenset("are is was were do does did have has had in of on at for there can could will would to by per "
-                        "with from a an the been be".split())
-A_NUMBER = re.compile(rf"\d|\b(one|{NUMBER_WORDS}|thousand|million|billion)\b", re.I)
+COUNTED = re.compile(r"\bhow many\s+(.*)", re.I)
+AUXILIARY = frozenset("can could would should had may might must shall".split())
+A_NUMBER = re.compile(rf"\d|\b({WORDS_OF_NUMBERS}|thousand|million|billion)\b", re.I)
 NEAR = 3  # words between a number and what it counts: "seats up to 2,500", "thirty bones"
 
 
-def counted(query: str) -> str | None:
-    """The stem of the thing a "how many" question counts, or None."""
-    asked = HOW_MANY.search(query)
+def counted_words(question: str) -> list[str] | None:
+    """The words (lower case) a "how many" question names as counted ("how many academic minors …": academic,
+    minors); None when it asks no "how many"."""
+    asked = COUNTED.search(question)
     if not asked:
         return None
-    phrase = []
-    for word in asked.group(1).split():
-        if word.lower() in ENDS_PHRASE:
-            break
-        phrase.append(word)
-    return stem(phrase[-1].lower()) if phrase else None
+    words = [w.lower() for w in WORD.findall(asked.group(1))]
+    return words[:next((i for i, w in enumerate(words) if w in STOP or w in AUXILIARY), len(words))]
+
+
+def counted(question: str) -> str | None:
+    """The stem of the thing a "how many" question counts (the last word counted_words gives), or None."""
+    words = counted_words(question)
+    return stem(words[-1]) if words else None
 
 
 def counts(sentence: str, thing: str) -> bool:
