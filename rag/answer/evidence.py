@@ -11,15 +11,13 @@ the bridge's likeliest sentence (the chain's next link). The candidates and thei
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 
 from rag.embed.embedder import Embedder
 from rag.answer.candidates import Candidates, candidates
 from rag.answer.ranker import Ranker
 from rag.answer.reader import Reader, reads
-from rag.answer.subject import SURE, about_one, mentions, named_in, shown, sides, with_referent
+from rag.answer.subject import SURE, about_one, mentions, named_in, namesake, sides, with_referent
 from rag.schema import Evidence, Passage
 from rag.answer.types import answer_type, has_answer_type, rank_given, typed_pool
 from rag.retrieve.retrievers import query_terms
@@ -133,21 +131,27 @@ def _subject_first(picked: list[int], probability: np.ndarray, found: Candidates
     article, not a painting called "China's Mona Lisa") when its best sentence is at least SUBJECT_RATIO as
     likely to answer as the best one — or, for a short question about one thing, when the reader alone
     (`judged`) puts it above the lead, it is at least READ_RATIO as likely, and it holds the kind of thing
-    asked (a date for "when"), or the lead's document is a namesake of it (_namesake). The ranker's features are
-    mostly about documents (title, rank, hop), which the reader reads too: for the follow-up "Where did Gustave
-    Eiffel study?" the blend led with the second hop's Statue of Liberty sentence "… built by Gustave Eiffel" (0.42;
-    reader logit 0.83), over every sentence of Eiffel's own article (reader logits up to 2.60). Never does a
-    sentence holding none of the kind asked displace a lead that holds it ("Who discovered penicillin?": not the
-    penicillins' "A number of natural penicillins have been discovered …" over Fleming's Nobel Prize)."""
+    asked (a date for "when"), or the lead's document is a namesake of it (rag.answer.subject.namesake). The
+    ranker's features are mostly about documents (title, rank, hop), which the reader reads too: for the follow-up
+    "Where did Gustave Eiffel study?" the blend led with the second hop's Statue of Liberty sentence "… built by
+    Gustave Eiffel" (0.42; reader logit 0.83), over every sentence of Eiffel's own article (reader logits up to
+    2.60). Never does a sentence holding none of the kind asked displace a lead that holds it ("Who discovered
+    penicillin?": not the penicillins' "A number of natural penicillins have been discovered …" over Fleming's
+    Nobel Prize)."""
     judged = judged if about_one(query) else None
     named, best = _subject(picked, probability, found, query, titles, judged)
     if best is None:
         return picked
     expects = answer_type(query)
     holds = lambda i: expects is None or has_answer_type(found.sentences[i], expects, query_terms(query))  # noqa: E731
-    if judged is not None and _namesake(query, titles, found.passages[picked[0]].hit.chunk.doc_id, named[0]):
+    docs = [p.hit.chunk.doc_id for p in found.passages]
+    said = [found.sentences[i] for i, d in enumerate(docs) if d == named[0]]
+    if judged is not None and expects is not None \
+            and namesake(query, titles[docs[picked[0]]][0], titles[named[0]][0], said):
         # the lead's document only shares the subject's name ("2001: A Space Odyssey" for "Who wrote the
-        # Odyssey?"): the subject's likeliest sentence leads when it holds the kind of thing asked
+        # Odyssey?"): the subject's likeliest sentence leads when it holds the kind of thing asked. Not when no kind
+        # is asked, which no sentence can be checked for: "What are the liquid layers of the Earth?" is answered
+        # by "Internal structure of Earth", no namesake.
         _, own = _subject(picked, probability, found, query, titles)
         if own is not None and holds(own):
             return [own] + [i for i in picked if i != own][: k - 1]
@@ -164,19 +168,6 @@ def _subject_first(picked: list[int], probability: np.ndarray, found: Candidates
         if best is None or probability[best] < SUBJECT_RATIO * probability[picked[0]] or not allowed(best):
             return picked
     return [best] + [i for i in picked if i != best][: k - 1]
-
-
-def _namesake(query: str, titles: dict[str, tuple[str, str]], doc: str, subject: str) -> bool:
-    """Is `doc` another thing named after `subject`, which the question names plainly, as a name: its title holds the
-    subject's whole and more, the question capitalises the name and says no more of it ("the Odyssey", not "the
-    16th Annual Young Hollywood Awards", whose "2014 Young Hollywood Awards" is the thing asked about). A name typed
-    in lower case may be a common noun, whose longer titles are kinds of it: "Protest song" for "… part of a song"."""
-    mine, theirs = shown(titles[doc][0]), shown(titles[subject][0])
-    at = query.lower().find(theirs.lower())
-    if mine.lower() == theirs.lower() or not mentions(theirs, mine, re.I) or at < 0 or not query[at].isupper():
-        return False
-    before = query[:at].split()[-1:]
-    return not any(w[:1].isupper() or any(c.isdigit() for c in w) for w in before)
 
 
 def _keep_subject(picked: list[int], probability: np.ndarray, found: Candidates, query: str,

@@ -63,6 +63,9 @@ AGENT_Q = re.compile(r"^\s*who\s+(?!(?:is|was|were|are|did|does|do|has|had|have)
 AGENT = re.compile(r"\bby(?:\W+\w+){0,5}\W*$")
 OFFERS = re.compile(r"\bor\b|둘 중", re.I)
 WHO_Q = re.compile(r"^\s*who\b", re.I)
+UNNAMED = re.compile(r"(?:He|She|They)\b")  # a lead opening with a pronoun its source's title did not replace
+# the verb right after a name, past an adverb or "co-": "Shakespeare wrote", "Bill Gates co-founded"
+VERB_AFTER = re.compile(r"^['’]?\s+(?:(?:also|first|later|originally|then|famously)\s+)?(?:co-)?(\w+)")
 LOCATIVE = re.compile(r"\b(?:in|at|near|from)\s+(?:the\s+)?$")
 # A nationality's adjective: "English", "American", "Chinese", "European", "French" (rag.answer.short._describes).
 # Real search-box questions on `vital` (NQ-open) got "English" for "who were the original members of the beatles",
@@ -81,8 +84,8 @@ def short_answer(question: str, sentences: list[Sentence], sources: list[Source]
     if decision == "compared":
         return _yes_no(lead, lang) or _named_first(lead, sources)
     kind = kind_of(question)
-    if kind is None:
-        return None
+    if kind is None or (kind == "name" and WHO_Q.search(question) and UNNAMED.match(lead.text)):
+        return None  # "Who is the oldest quarterback …?" — "He is also the oldest quarterback …": he is the answer
     quote = next((s.quote for s in sources if s.n == lead.citations[0]), "")
     # the lead's own sentence within the quote first (a quote joins the source's cited sentences); a quote whose
     # pronoun the lead replaced by its source's title ("[Bill Gates] co-founded Microsoft … with Paul Allen") as shown
@@ -170,12 +173,22 @@ def _kind_span(text: str, question: str, kind: str) -> str | None:
         if WHO_Q.search(question):  # a person or a group, not where it was: "formed in Liverpool"
             fresh = [(at, r) for at, r in fresh if " " in r or not LOCATIVE.search(text[:at])]
         # "Who wrote Hamlet?": the one a passive names ("a tragedy written by William Shakespeare"), not
-        # "Prince of Denmark" in its title
-        if AGENT_Q.search(question):
-            fresh = [(at, r) for at, r in fresh if AGENT.search(text[:at])] or fresh
+        # "Prince of Denmark" in its title; else the one that does what is asked ("… sonnets that Shakespeare wrote
+        # and included in the plays Romeo and Juliet, Henry V and Love's Labour's Lost")
+        agent = AGENT_Q.search(question)
+        if agent:
+            does = stem(agent.group(0).split()[-1])
+            fresh = [(at, r) for at, r in fresh if AGENT.search(text[:at])] \
+                or [(at, r) for at, r in fresh if _does(text[at + len(r):], does)] or fresh
         # the longest fresh name ("Leonardo da Vinci" over "Italian"), the first of equals
         return max(fresh, key=lambda f: len(f[1].split()))[1] if fresh else None
     return None
+
+
+def _does(after: str, verb: str) -> bool:
+    """Does the text right after a name open with the question's verb (stemmed): "Shakespeare wrote …"?"""
+    hit = VERB_AFTER.match(after)
+    return bool(hit and stem(hit.group(1)) == verb)
 
 
 def _labelled(text: str, date: str) -> bool:

@@ -8,6 +8,9 @@
                                      the evidence number of the question's subject when its own document does
                                      not say what is asked and the lead is about something else
     named_in(query, titles)          the documents whose title the question names ("the Mona Lisa")
+    namesake(query, title, subject, said)
+                                     a document named after the subject ("2001: A Space Odyssey" for "the Odyssey")
+    written_as_name(name, sentences) whether sentences write a title as a name ("the Odyssey"), not a common noun
     sides(query, titles)             the documents a comparison is between ("Letters to Cleo or Screaming Trees")
     compared(question, titles)       the documents a question names, in its order (rag.answer.yesno's entities)
     with_referent(sentence, title, person)
@@ -113,8 +116,9 @@ def lacking(query: str, evidence: list, document_text) -> int | None:
     if name.lower() in lead_name.lower():
         return None  # "University of Kansas" for "… in Kansas": named after the subject
     try:
-        if mentions(lead_name, document_text(subject.doc_id)):
-            return None  # the subject leads to the lead's document: a bridge
+        # the subject leads to the lead's document: a bridge ("Tower" within "The Eiffel Tower is …" is none)
+        if mentions(lead_name, re.sub(_as_words(name), " ", document_text(subject.doc_id))):
+            return None
     except KeyError:
         return None
     return evidence.index(subject) + 1
@@ -128,18 +132,56 @@ def shown(title: str) -> str:
 def mentions(name: str, text: str, flags: int = 0) -> bool:
     """Whether `text` holds `name` as whole words ("Elgin" in "near Elgin.", not in "Elginshire"); a Korean name
     with its particle ("김을동이"), not inside a longer word ("한국" is not in "한국은행")."""
+    return re.search(_as_words(name), text, flags) is not None
+
+
+def _as_words(name: str) -> str:
+    """The pattern of `name` as whole words (with a Korean particle after a Korean name)."""
     particle = f"(?:{PARTICLES})?" if HANGUL.match(name[-1:]) else ""
-    return re.search(rf"(?<!\w){re.escape(name)}{particle}(?!\w)", text, flags) is not None
+    return rf"(?<!\w){re.escape(name)}{particle}(?!\w)"
 
 
 def named_in(query: str, titles: dict[str, str]) -> list[str]:
-    """The doc_ids whose title (without a parenthesised qualifier) the question names, longest title first."""
+    """The doc_ids whose title (without a parenthesised qualifier) the question names, longest title first; a title
+    named only inside a longer one is not named of its own ("Tower" in "How tall is the Eiffel Tower?")."""
     found = []
     for doc_id, title in titles.items():
         name = shown(title)
-        if len(name) >= (2 if HANGUL.match(name[-1:]) else 3) and mentions(name, query, re.I):
-            found.append((len(name), doc_id))
-    return [d for _, d in sorted(found, reverse=True)]
+        at = _spans(name, query) if len(name) >= (2 if HANGUL.match(name[-1:]) else 3) else []
+        if at:
+            found.append((len(name), doc_id, at))
+    spans = [span for _, _, at in found for span in at]
+    inside = lambda a: any(b[1] - b[0] > a[1] - a[0] and b[0] <= a[0] and a[1] <= b[1] for b in spans)  # noqa: E731
+    return [d for _, d, at in sorted(found, reverse=True) if not all(map(inside, at))]
+
+
+def namesake(query: str, title: str, subject: str, said: list[str]) -> bool:
+    """Is the document titled `title` another thing named after the question's `subject` (a title), which the
+    question names plainly, as a name: the title holds the subject's whole and more, the question names it with no
+    more of it before ("the Odyssey", not "the 16th Annual Young Hollywood Awards", whose "2014 Young Hollywood
+    Awards" is the thing asked about), and it is a name: the question capitalises it, or (typed in lower case,
+    "who wrote the odyssey") the subject's own sentences `said` write it as one (written_as_name). A common
+    noun's longer titles are kinds of it: "Protest song" for "… part of a song", whose article writes "A song is …"."""
+    mine, theirs = shown(title), shown(subject)
+    at = query.lower().find(theirs.lower())
+    if mine.lower() == theirs.lower() or not mentions(theirs, mine, re.I) or at < 0:
+        return False
+    if not (query[at].isupper() or (query[1:] == query[1:].lower() and written_as_name(theirs, said))):
+        return False
+    before = query[:at].split()[-1:]
+    return not any(w[:1].isupper() or any(c.isdigit() for c in w) for w in before)
+
+
+def written_as_name(name: str, sentences: list[str]) -> bool:
+    """Do `sentences` write `name` within a sentence (not as its first word) with a capital, and never without
+    one: "… the Odyssey is divided into 24 books" is a name's; "A song is …" or "… penicillin G" a common noun's."""
+    seen = [sentence[a] for sentence in sentences for a, _ in _spans(name, sentence) if a > 0]
+    return bool(seen) and all(c.isupper() for c in seen)
+
+
+def _spans(name: str, text: str) -> list[tuple[int, int]]:
+    """Where `text` names `name` as whole words, any case (rag.answer.subject.mentions)."""
+    return [m.span() for m in re.finditer(_as_words(name), text, re.I)]
 
 
 def sides(query: str, titles: dict[str, str]) -> list[str]:
