@@ -137,3 +137,25 @@ def test_a_count_of_the_thing_asked_leads_over_a_number_of_something_else(embedd
     assert compose(question, "", weaker, embedder)[0][0].text == mass.text
     # not on a Korean index, whose counts in words ("두칸") the number check does not read
     assert compose(question, "", [mass, leg, count], embedder, lang="ko")[0][0].text == mass.text
+
+
+def test_a_who_question_is_led_by_a_sentence_holding_a_name(embedder):
+    from rag.answer.compose import compose
+    from rag.schema import Evidence
+
+    question = "who discovered penicillin"
+    drug = Evidence(text="A number of natural penicillins have been discovered, but only two are in clinical use.",
+                    doc_id="d:p", title="Penicillin", url="", score=0.6, chunk_id=1, relevance=0.56, position=1)
+    prize = Evidence(text="He shared the 1945 Nobel Prize with Howard Florey for the discovery of penicillin.",
+                     doc_id="d:f", title="Alexander Fleming", url="", score=0.6, chunk_id=2, relevance=0.54,
+                     position=1)
+    sentences, _ = compose(question, "", [drug, prize], embedder, persons=frozenset({"d:f"}))
+    assert sentences[0].text.startswith("[Alexander Fleming] shared the 1945 Nobel Prize")
+    weaker = [drug, Evidence(**{**vars(prize), "relevance": 0.2})]  # under half as likely: the lead stays
+    assert compose(question, "", weaker, embedder)[0][0].text == drug.text
+    # only "who" asks for a name; a lead opening with an unreplaced pronoun names no one
+    assert compose("when was penicillin discovered", "", [drug, prize], embedder)[0][0].text == drug.text
+    pronoun = Evidence(**{**vars(drug), "text": "He is also the oldest quarterback ever to play in a Super Bowl."})
+    manning = Evidence(**{**vars(prize), "text": "Manning became the oldest quarterback ever to win a Super Bowl."})
+    assert compose("Who is the oldest quarterback to play in a Super Bowl?", "", [pronoun, manning],
+                   embedder)[0][0].text == manning.text

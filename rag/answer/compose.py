@@ -27,6 +27,7 @@ from rag.answer.citations import (adds_to_question, attribute, carries_answer, c
                                   strip_citations)
 from rag.embed.embedder import Embedder
 from rag.answer.sentences import citable_sentences
+from rag.answer.short import holds_name
 from rag.answer.subject import mentions, shown, sides, with_referent
 from rag.answer.types import answer_type, typed_of
 from rag.messages import message
@@ -76,6 +77,8 @@ def compose(question: str, draft: str, evidence: list[Evidence], embedder: Embed
     # quotes get their referent before they are counted: "[Rose McGowan]" for "She" is a word more
     parts = [_referred(lead(question, draft, evidence, embedder, vectors, lang, relevant_from, hint), evidence,
                        persons)]
+    if parts[0].origin == "quoted" and lang == "en":
+        parts[0] = _named_lead(question, parts[0], evidence, persons)
     words = len(parts[0].text.split())
     used = {n for n in parts[0].cited if words >= 0.7 * len(evidence[n - 1].text.split())}
     best = evidence[parts[0].cited[0] - 1] if parts[0].cited else evidence[0]
@@ -173,6 +176,21 @@ def _quoted_lead(question: str, evidence: list[Evidence], lang: str = "en") -> P
             and evidence[typed - 1].relevance >= TYPED_RATIO * evidence[0].relevance:
         return Part(evidence[typed - 1].text, (typed,), "quoted")
     return Part(evidence[0].text, (1,), "quoted")
+
+
+def _named_lead(question: str, quoted: Part, evidence: list[Evidence], persons: frozenset[str]) -> Part:
+    """A quoted lead holding no name for "Who …?" gives way to the likeliest evidence sentence that holds one, if at
+    least TYPED_RATIO as likely (rag.answer.short.holds_name): "who discovered penicillin" is led by "[Alexander
+    Fleming] shared the 1945 Nobel Prize … "for the discovery of penicillin …"" (0.54), not by "A number of natural
+    penicillins have been discovered, but only two purified compounds are in clinical use …" (0.56)."""
+    if holds_name(question, quoted.text) is not False:
+        return quoted
+    for n, e in enumerate(evidence, 1):
+        other = _referred(Part(e.text, (n,), "quoted"), evidence, persons)
+        if n not in quoted.cited and e.relevance >= TYPED_RATIO * evidence[0].relevance \
+                and holds_name(question, other.text):
+            return other
+    return quoted
 
 
 def _says_hint(text: str, cited: list[int], hint: str | None, question: str, best: Evidence) -> bool:

@@ -97,6 +97,14 @@ def short_answer(question: str, sentences: list[Sentence], sources: list[Source]
     return None
 
 
+def holds_name(question: str, text: str) -> bool | None:
+    """For "who …?" asking a name (kind_of): does `text` hold one the short answer could be — not when it opens
+    with a pronoun, the answer itself ("He is also the oldest quarterback …")? None for any other question."""
+    if not WHO_Q.search(question) or kind_of(question) != "name":
+        return None
+    return not UNNAMED.match(text) and _span(text, question, "name") is not None
+
+
 def hint(question: str, evidence: list[Evidence]) -> str | None:
     """The short answer the best evidence sentence holds, before anything is written: given to the writer, and
     a drafted lead that says it and cites that sentence passes the check (rag.answer.compose.lead)."""
