@@ -182,8 +182,11 @@ def _named_lead(question: str, quoted: Part, evidence: list[Evidence], persons: 
     """A quoted lead holding no name for "Who …?" gives way to the likeliest evidence sentence that holds one, if at
     least TYPED_RATIO as likely (rag.answer.short.holds_name): "who discovered penicillin" is led by "[Alexander
     Fleming] shared the 1945 Nobel Prize … "for the discovery of penicillin …"" (0.54), not by "A number of natural
-    penicillins have been discovered, but only two purified compounds are in clinical use …" (0.56)."""
-    if holds_name(question, quoted.text) is not False:
+    penicillins have been discovered, but only two purified compounds are in clinical use …" (0.56). Not when the
+    sentence after it, quoted with it, holds one ("The Beatles were an English rock band …" — "The band comprised
+    John Lennon, …")."""
+    after = following_of(evidence, evidence[quoted.cited[0] - 1], 1) if quoted.cited else None
+    if holds_name(question, quoted.text) is not False or (after and holds_name(question, evidence[after - 1].text)):
         return quoted
     for n, e in enumerate(evidence, 1):
         other = _referred(Part(e.text, (n,), "quoted"), evidence, persons)

@@ -177,7 +177,8 @@ def _kind_span(text: str, question: str, kind: str) -> str | None:
         known = {stem(w) for w in asked}
         if kind == "place":  # somewhere named after "in", "at", "near", "from": "born in Ajaccio"
             return next((r for _, r in _runs(PLACE_RUN, text) if _fresh(r, known)), None)
-        fresh = [(at, r) for at, r in _runs(NAME_RUN, text) if _fresh(r, known) and not _describes(text, at, r)]
+        runs = [_unasked(at, r, known) for at, r in _runs(NAME_RUN, text)]
+        fresh = [(at, r) for at, r in runs if _fresh(r, known) and not _describes(text, at, r)]
         if WHO_Q.search(question):  # a person or a group, not where it was: "formed in Liverpool"
             fresh = [(at, r) for at, r in fresh if " " in r or not LOCATIVE.search(text[:at])]
         # "Who wrote Hamlet?": the one a passive names ("a tragedy written by William Shakespeare"), not
@@ -188,8 +189,10 @@ def _kind_span(text: str, question: str, kind: str) -> str | None:
             does = stem(agent.group(0).split()[-1])
             fresh = [(at, r) for at, r in fresh if AGENT.search(text[:at])] \
                 or [(at, r) for at, r in fresh if _does(text[at + len(r):], does)] or fresh
-        # the longest fresh name ("Leonardo da Vinci" over "Italian"), the first of equals
-        return max(fresh, key=lambda f: len(f[1].split()))[1] if fresh else None
+        # the fresh name nearest the question's words ("then-Mayor Hans Tanzler posed … behind a sign marking the
+        # new border of the "Bold New City of the South"" for "Who was Jacksonville's mayor …?"), the longest of
+        # equals ("Leonardo da Vinci" over "Italian"), then the first
+        return min(fresh, key=lambda f: (_distance(text, f[1], asked), -len(f[1].split())))[1] if fresh else None
     return None
 
 
@@ -228,6 +231,17 @@ def _describes(text: str, at: int, run: str) -> bool:
     of the thing named, not a name: "Who were the original members of the Beatles?" is not answered "English"."""
     after = text[at + len(run):].split()
     return bool(DEMONYM.fullmatch(run) and after and after[0][:1].islower() and after[0].lower() not in STOP)
+
+
+def _unasked(at: int, run: str, known: set[str]) -> tuple[int, str]:
+    """A run without the asked words it opens with, where it then starts: "Mayor Hans Tanzler" is "Hans Tanzler"
+    for "Who was Jacksonville's mayor …?" (the whole run when every word is asked)."""
+    words = run.split(" ")
+    drop = next((i for i, w in enumerate(words) if stem(w) not in known), len(words))
+    if 0 < drop < len(words):
+        cut = len(" ".join(words[:drop])) + 1
+        return at + cut, run[cut:]
+    return at, run
 
 
 def _fresh(run: str, known: set[str]) -> bool:
