@@ -189,10 +189,8 @@ def _kind_span(text: str, question: str, kind: str) -> str | None:
             does = stem(agent.group(0).split()[-1])
             fresh = [(at, r) for at, r in fresh if AGENT.search(text[:at])] \
                 or [(at, r) for at, r in fresh if _does(text[at + len(r):], does)] or fresh
-        # the fresh name nearest the question's words ("then-Mayor Hans Tanzler posed … behind a sign marking the
-        # new border of the "Bold New City of the South"" for "Who was Jacksonville's mayor …?"), the longest of
-        # equals ("Leonardo da Vinci" over "Italian"), then the first
-        return min(fresh, key=lambda f: (_distance(text, f[1], asked), -len(f[1].split())))[1] if fresh else None
+        # the longest fresh name ("Leonardo da Vinci" over "Italian"), the first of equals
+        return max(fresh, key=lambda f: len(f[1].split()))[1] if fresh else None
     return None
 
 
@@ -234,10 +232,11 @@ def _describes(text: str, at: int, run: str) -> bool:
 
 
 def _unasked(at: int, run: str, known: set[str]) -> tuple[int, str]:
-    """A run without the asked words it opens with, where it then starts: "Mayor Hans Tanzler" is "Hans Tanzler"
-    for "Who was Jacksonville's mayor …?" (the whole run when every word is asked)."""
+    """A run without the asked words it opens with (not stop words: "The Ozone" stays), where it then starts:
+    "Mayor Hans Tanzler" is "Hans Tanzler" for "Who was Jacksonville's mayor …?" (the whole run when every word is
+    asked)."""
     words = run.split(" ")
-    drop = next((i for i, w in enumerate(words) if stem(w) not in known), len(words))
+    drop = next((i for i, w in enumerate(words) if stem(w) not in known or w.lower() in STOP), len(words))
     if 0 < drop < len(words):
         cut = len(" ".join(words[:drop])) + 1
         return at + cut, run[cut:]
