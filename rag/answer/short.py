@@ -177,8 +177,7 @@ def _kind_span(text: str, question: str, kind: str) -> str | None:
         known = {stem(w) for w in asked}
         if kind == "place":  # somewhere named after "in", "at", "near", "from": "born in Ajaccio"
             return next((r for _, r in _runs(PLACE_RUN, text) if _fresh(r, known)), None)
-        runs = [_unasked(at, r, known) for at, r in _runs(NAME_RUN, text)]
-        fresh = [(at, r) for at, r in runs if _fresh(r, known) and not _describes(text, at, r)]
+        fresh = [(at, r) for at, r in _runs(NAME_RUN, text) if _fresh(r, known) and not _describes(text, at, r)]
         if WHO_Q.search(question):  # a person or a group, not where it was: "formed in Liverpool"
             fresh = [(at, r) for at, r in fresh if " " in r or not LOCATIVE.search(text[:at])]
         # "Who wrote Hamlet?": the one a passive names ("a tragedy written by William Shakespeare"), not
@@ -229,18 +228,6 @@ def _describes(text: str, at: int, run: str) -> bool:
     of the thing named, not a name: "Who were the original members of the Beatles?" is not answered "English"."""
     after = text[at + len(run):].split()
     return bool(DEMONYM.fullmatch(run) and after and after[0][:1].islower() and after[0].lower() not in STOP)
-
-
-def _unasked(at: int, run: str, known: set[str]) -> tuple[int, str]:
-    """A run without the asked words it opens with (not stop words: "The Ozone" stays), where it then starts:
-    "Mayor Hans Tanzler" is "Hans Tanzler" for "Who was Jacksonville's mayor …?" (the whole run when every word is
-    asked)."""
-    words = run.split(" ")
-    drop = next((i for i, w in enumerate(words) if stem(w) not in known or w.lower() in STOP), len(words))
-    if 0 < drop < len(words):
-        cut = len(" ".join(words[:drop])) + 1
-        return at + cut, run[cut:]
-    return at, run
 
 
 def _fresh(run: str, known: set[str]) -> bool:
