@@ -81,3 +81,7 @@ def test_the_everyday_questions_load_as_typed_english_questions_with_answers():
     assert len(ds.questions) == 40 and len({q.id for q in ds.questions}) == 40
     assert all(q.lang == "en" and q.question == q.question.lower() and q.answers for q in ds.questions)
     assert ds.relevance == "answer"
+    # eval/everyday-capitalised.jsonl: the same questions as a newcomer writes them out (twenty-second round)
+    written = load_dataset(f"jsonl:{Path(__file__).parents[1] / 'eval' / 'everyday-capitalised.jsonl'}")
+    assert [q.answers for q in written.questions] == [q.answers for q in ds.questions]
+    assert all(q.question[0].isupper() and q.question.endswith("?") for q in written.questions)
