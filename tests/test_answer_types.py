@@ -153,6 +153,8 @@ def test_a_who_question_is_led_by_a_sentence_holding_a_name(embedder):
     assert sentences[0].text.startswith("[Alexander Fleming] shared the 1945 Nobel Prize")
     weaker = [drug, Evidence(**{**vars(prize), "relevance": 0.2})]  # under half as likely: the lead stays
     assert compose(question, "", weaker, embedder)[0][0].text == drug.text
+    unsure = [Evidence(**{**vars(drug), "relevance": 0.21}), Evidence(**{**vars(prize), "relevance": 0.15})]
+    assert compose(question, "", unsure, embedder)[0][0].text == drug.text  # nor when unlikely on its own
     # only "who" asks for a name; a lead opening with an unreplaced pronoun names no one
     assert compose("when was penicillin discovered", "", [drug, prize], embedder)[0][0].text == drug.text
     pronoun = Evidence(**{**vars(drug), "text": "He is also the oldest quarterback ever to play in a Super Bowl."})

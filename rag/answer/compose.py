@@ -28,7 +28,7 @@ from rag.answer.citations import (adds_to_question, attribute, carries_answer, c
 from rag.embed.embedder import Embedder
 from rag.answer.sentences import citable_sentences
 from rag.answer.short import holds_name
-from rag.answer.subject import mentions, shown, sides, with_referent
+from rag.answer.subject import SURE, mentions, shown, sides, with_referent
 from rag.answer.types import answer_type, typed_of
 from rag.messages import message
 from rag.schema import Evidence, Sentence, Source
@@ -180,17 +180,18 @@ def _quoted_lead(question: str, evidence: list[Evidence], lang: str = "en") -> P
 
 def _named_lead(question: str, quoted: Part, evidence: list[Evidence], persons: frozenset[str]) -> Part:
     """A quoted lead holding no name for "Who …?" gives way to the likeliest evidence sentence that holds one, if at
-    least TYPED_RATIO as likely (rag.answer.short.holds_name): "who discovered penicillin" is led by "[Alexander
-    Fleming] shared the 1945 Nobel Prize … "for the discovery of penicillin …"" (0.54), not by "A number of natural
-    penicillins have been discovered, but only two purified compounds are in clinical use …" (0.56). Not when the
-    sentence after it, quoted with it, holds one ("The Beatles were an English rock band …" — "The band comprised
-    John Lennon, …")."""
+    least TYPED_RATIO as likely and likely to answer on its own (SURE; rag.answer.short.holds_name): "who discovered
+    penicillin" is led by "[Alexander Fleming] shared the 1945 Nobel Prize … "for the discovery of penicillin …""
+    (0.54), not by "A number of natural penicillins have been discovered, but only two purified compounds are in
+    clinical use …" (0.56). Not when the sentence after it, quoted with it, holds one ("The Beatles were an English
+    rock band …" — "The band comprised John Lennon, …"); nor for an unlikely one: "who makes the most tires in the
+    world" (not in `vital`) took Schumacher's "… tied by Lewis Hamilton in 2020 …" (0.11) over the tire's 0.21."""
     after = following_of(evidence, evidence[quoted.cited[0] - 1], 1) if quoted.cited else None
     if holds_name(question, quoted.text) is not False or (after and holds_name(question, evidence[after - 1].text)):
         return quoted
     for n, e in enumerate(evidence, 1):
         other = _referred(Part(e.text, (n,), "quoted"), evidence, persons)
-        if n not in quoted.cited and e.relevance >= TYPED_RATIO * evidence[0].relevance \
+        if n not in quoted.cited and e.relevance >= max(TYPED_RATIO * evidence[0].relevance, SURE) \
                 and holds_name(question, other.text):
             return other
     return quoted
