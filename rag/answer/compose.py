@@ -186,14 +186,14 @@ def _named_lead(question: str, quoted: Part, evidence: list[Evidence], persons: 
     clinical use …" (0.56). Not when the sentence after it, quoted with it, holds one ("The Beatles were an English
     rock band …" — "The band comprised John Lennon, …"); nor for an unlikely one: "who makes the most tires in the
     world" (not in `vital`) took Schumacher's "… tied by Lewis Hamilton in 2020 …" (0.11) over the tire's 0.21."""
+    quote = lambda n: _referred(Part(evidence[n - 1].text, (n,), "quoted"), evidence, persons)  # noqa: E731
     after = following_of(evidence, evidence[quoted.cited[0] - 1], 1) if quoted.cited else None
-    if holds_name(question, quoted.text) is not False or (after and holds_name(question, evidence[after - 1].text)):
+    if holds_name(question, quoted.text) is not False or (after and holds_name(question, quote(after).text)):
         return quoted
     for n, e in enumerate(evidence, 1):
-        other = _referred(Part(e.text, (n,), "quoted"), evidence, persons)
         if n not in quoted.cited and e.relevance >= max(TYPED_RATIO * evidence[0].relevance, SURE) \
-                and holds_name(question, other.text):
-            return other
+                and holds_name(question, quote(n).text):
+            return quote(n)
     return quoted
 
 
