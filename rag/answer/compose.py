@@ -190,11 +190,9 @@ def _named_lead(question: str, quoted: Part, evidence: list[Evidence], persons: 
     after = following_of(evidence, evidence[quoted.cited[0] - 1], 1) if quoted.cited else None
     if holds_name(question, quoted.text) is not False or (after and holds_name(question, quote(after).text)):
         return quoted
-    for n, e in enumerate(evidence, 1):
-        if n not in quoted.cited and e.relevance >= max(TYPED_RATIO * evidence[0].relevance, SURE) \
-                and holds_name(question, quote(n).text):
-            return quote(n)
-    return quoted
+    floor = max(TYPED_RATIO * evidence[0].relevance, SURE)
+    likely = (quote(n) for n, e in enumerate(evidence, 1) if n not in quoted.cited and e.relevance >= floor)
+    return next((other for other in likely if holds_name(question, other.text)), quoted)
 
 
 def _says_hint(text: str, cited: list[int], hint: str | None, question: str, best: Evidence) -> bool:

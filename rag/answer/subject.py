@@ -151,8 +151,13 @@ def named_in(query: str, titles: dict[str, str]) -> list[str]:
         if at:
             found.append((len(name), doc_id, at))
     spans = [span for _, _, at in found for span in at]
-    inside = lambda a: any(b[1] - b[0] > a[1] - a[0] and b[0] <= a[0] and a[1] <= b[1] for b in spans)  # noqa: E731
-    return [d for _, d, at in sorted(found, reverse=True) if not all(map(inside, at))]
+    return [d for _, d, at in sorted(found, reverse=True) if not all(_inside(a, spans) for a in at)]
+
+
+def _inside(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+    """Is `span` (start, end) within a longer one of `spans`: "Tower" in "Eiffel Tower", "Angel" in "Charley and
+    the Angel"?"""
+    return any(b[1] - b[0] > span[1] - span[0] and b[0] <= span[0] and span[1] <= b[1] for b in spans)
 
 
 def namesake(query: str, title: str, subject: str, said: list[str]) -> bool:
@@ -206,9 +211,8 @@ def compared(question: str, titles: dict[str, str]) -> list[tuple[str, str]]:
         # "Ed Wood" is the person before "Ed Wood (film)": a qualified title only when no plain one is read
         if at not in named or (named[at][2] and title == plain):
             named[at] = (doc_id, plain, title != plain, len(key))
-    inside = {at for at in named for other in named
-              if other != at and other <= at and at + named[at][3] <= other + named[other][3]}
-    return [named[at][:2] for at in sorted(named) if at not in inside][:2]
+    spans = [(at, at + named[at][3]) for at in named]
+    return [named[at][:2] for at, span in sorted(zip(named, spans)) if not _inside(span, spans)][:2]
 
 
 def _bare(text: str) -> str:
