@@ -53,7 +53,7 @@ def test_a_sentence_ranking_the_asked_thing_otherwise_answers_another_question(q
 
 
 def test_a_document_ranking_the_asked_thing_otherwise_gives_no_evidence_but_one_giving_the_rank_asked_does():
-    from rag.answer.evidence import _ranked_else
+    from rag.answer.types import ranked_else
 
     rows = [("jfk", "John F. Kennedy was the 35th president of the United States."),
             ("jfk", "A member of the Democratic Party, Kennedy represented Massachusetts."),  # the whole article goes
@@ -61,9 +61,9 @@ def test_a_document_ranking_the_asked_thing_otherwise_gives_no_evidence_but_one_
             ("gw", "John Adams, the second president, succeeded him."),  # another rank, but the asked one is given too
             ("mona", "The Mona Lisa hangs in the Louvre.")]
     docs, sentences = [d for d, _ in rows], [s for _, s in rows]
-    assert _ranked_else("who was the first president of the united states", sentences, docs).tolist() == \
+    assert ranked_else("who was the first president of the united states", sentences, docs) == \
         [True, True, False, False, False]
-    assert not _ranked_else("who painted the mona lisa", sentences, docs).any()
+    assert not any(ranked_else("who painted the mona lisa", sentences, docs))
 
 
 @pytest.mark.parametrize("question, coarse, fine", [

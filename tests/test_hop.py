@@ -4,6 +4,8 @@ import pytest
 
 from rag import Assistant, FinalEvent, TokenEvent
 from rag.answer.citations import adds_to_question, degenerate
+from rag.answer.subject import COMPARES
+from rag.retrieve import hop
 from rag.retrieve.hop import named_documents, names_in, title_key
 
 from conftest import ScriptedGenerator
@@ -67,7 +69,9 @@ def test_a_comparison_reads_the_document_of_each_thing_it_names(one_passage):
     passages, _, _ = a.reading(page, idx)
     assert {(p.hit.chunk.doc_id, p.hop) for p in passages} == {("t:4", 1), ("t:2", 1)}  # one passage each
     page, idx = a.search_page("How tall is Mount Everest, not the Eiffel Tower?")  # names both, compares nothing
-    assert len(a.reading(page, idx)[0]) == 1
+    # (read without the retrievers' own first hits: one of them puts the Eiffel Tower first)
+    assert not COMPARES.search(page.query)
+    assert len(hop.read(page.query, page.hits, idx, None, None, set(), None, 1, 0, compares=False)[0]) == 1
     cited = {s.title for s in a.answer(q).sources}
     assert cited == {"Mount Everest", "Eiffel Tower"}  # both sides quoted, whatever their probability
     # the titles a question names: the longest runs of its words, holding a capitalised word that is no opener
@@ -271,3 +275,28 @@ def test_a_long_question_reads_more_passages(one_passage):
     long = "In which year was the Italian painter of the famous portrait called the Mona Lisa born?"  # 16 words
     assert len(a.reading(*a.search_page(short))[0]) == 1
     assert len(a.reading(*a.search_page(long))[0]) == 1 + LONG_EXTRA  # a description: its answer may lie further
+
+
+def test_a_retrievers_own_first_hit_is_read_when_fusion_sinks_it(one_passage):
+    a, _ = one_passage(bridges=0, generate=False)
+    page, idx = a.search_page("When was the painter of the Mona Lisa born?")
+    first, other = page.hits[0], next(h for h in page.hits if h.chunk.doc_id != page.hits[0].chunk.doc_id)
+    read = lambda leaders: [(p.hit.chunk.id, p.hop, p.rank) for p in hop.read(  # noqa: E731
+        page.query, page.hits, idx, None, None, set(), None, 1, 0, leaders=leaders)[0]]
+    assert read([]) == [(first.chunk.id, 1, 0)]
+    # a leader already read is not read twice; one fusion left out is read after the first hop's passages
+    assert read([first, other]) == [(first.chunk.id, 1, 0), (other.chunk.id, 1, 1)]
+
+
+@pytest.mark.parametrize("question, title, opening", [
+    ("Who was Leonardo da Vinci?", "Leonardo da Vinci", "Leonardo da Vinci (1452–1519) was an Italian polymath"),
+    ("what is python", "Python (programming language)", "Python is a high-level, general-purpose"),
+    ("What are photosyntheses?", "Photosynthesis", "Photosynthesis is a process used by plants"),
+])
+def test_what_is_x_is_answered_by_the_opening_of_xs_article_without_a_bold_answer(one_passage, question, title,
+                                                                                   opening):
+    a, _ = one_passage(bridges=0, generate=False)
+    ov = a.answer(question)
+    assert ov.sentences[0].text.startswith(opening)
+    assert ov.sources[ov.sentences[0].citations[0] - 1].title == title
+    assert ov.short_answer is None  # a description, not one word

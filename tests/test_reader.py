@@ -639,3 +639,20 @@ def test_signals_read_a_decided_comparison_as_sure_not_infinitely_sure():
     read = signals("Are A and B both rivers?", ev, [], "compared", False, True)
     assert read["best"] == pytest.approx(logit(0.99)) and read["rival_gap"] == 0.0 and read["compared"] == 1.0
     assert read["second_hop"] == 1.0 and read["short"] == 1.0 and read["typed"] == 0.0
+
+@pytest.mark.parametrize("question, keys", [
+    ("What is DNA?", ("dna",)),
+    ("what are vitamins", ("vitamins", "vitamin")),
+    ("Who was the Beatles?", ("beatles", "beatle")),
+    ("who is taylor swift", ("taylor swift",)),
+    ("What is DNA made of?", ("dna made of",)),  # no title is so named: nothing is described
+    ("When was DNA discovered?", ()),
+    ("Which is taller?", ()),
+])
+def test_the_thing_a_what_is_question_asks_to_have_described(question, keys):
+    from rag.answer.subject import described
+    from rag.retrieve.hop import defined_keys
+
+    assert defined_keys(question) == keys
+    titles = {"d:0": "Chromosome", "d:1": "DNA", "d:2": "Vitamin", "d:3": "The Beatles"}
+    assert described(question, titles) == {"dna": "d:1", "vitamins": "d:2", "beatles": "d:3"}.get(keys[:1] and keys[0])

@@ -84,3 +84,10 @@ def test_snippet_centres_on_the_matching_passage():
     assert s.startswith("… ") and s.endswith(" …")
     assert "**tower**" in s and "**built**" in s
     assert len(s.replace("… ", "").replace(" …", "").split()) == 20
+
+
+def test_the_leaders_are_each_retrievers_own_first_hit(index, embedder):
+    bm25, dense = BM25Retriever(index), DenseRetriever(index, embedder)
+    query = "which tower was built in paris"
+    leaders = HybridRetriever([bm25, dense]).leaders(query)
+    assert [h.chunk.id for h in leaders] == [bm25.retrieve(query, 1)[0].chunk.id, dense.retrieve(query, 1)[0].chunk.id]

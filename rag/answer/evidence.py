@@ -17,9 +17,9 @@ from rag.embed.embedder import Embedder
 from rag.answer.candidates import Candidates, candidates
 from rag.answer.ranker import Ranker
 from rag.answer.reader import Reader, reads
-from rag.answer.subject import SURE, about_one, mentions, named_in, namesake, sides, with_referent
+from rag.answer.subject import SURE, about_one, described, mentions, named_in, namesake, sides, with_referent
 from rag.schema import Evidence, Passage
-from rag.answer.types import answer_type, has_answer_type, rank_given, typed_pool
+from rag.answer.types import answer_type, has_answer_type, ranked_else, typed_pool
 from rag.retrieve.retrievers import query_terms
 
 # see _subject_first. On the fit part's calibrate slice of SQuAD no ratio changed a lead; on HotpotQA's
@@ -67,12 +67,13 @@ def select_evidence(query: str, passages: list[Passage], titles: dict[str, tuple
         probability = np.where(related, probability, 0.0)
     docs = [p.hit.chunk.doc_id for p in found.passages]
     if lang == "en":
-        probability = np.where(_ranked_else(query, found.sentences, docs), 0.0, probability)
+        probability = np.where(ranked_else(query, found.sentences, docs), 0.0, probability)
     # MMR on probabilities relative to the best one: the diversity penalty is on the same scale
     # whatever the question's absolute probabilities are
     picked = _mmr(probability / max(float(probability.max()), 1e-9), found.vectors, k, diversity, docs)
     picked = [i for i in picked if probability[i] > 0] or picked[:1]
-    picked = _subject_first(picked, probability, found, query, titles, k, judged)
+    picked = _defined_first(_subject_first(picked, probability, found, query, titles, k, judged), probability,
+                            found, query, titles, k)
     picked = _keep_typed(_keep_bridge(picked, probability, found, k), probability, found, query, k)
     picked = _keep_next(picked, probability, found, k)
     picked = _keep_following(picked, found, k)
@@ -86,15 +87,6 @@ def select_evidence(query: str, passages: list[Passage], titles: dict[str, tuple
                             relevance=float(probability[i]), hop=p.hop, bridge=found.bridges[i],
                             position=found.positions[i]))
     return out
-
-
-def _ranked_else(query: str, sentences: list[str], docs: list[str]) -> np.ndarray:
-    """The sentences of documents that give the thing the question ranks only other ranks, never the one asked:
-    "who was the first president of the united states" is not answered from the article of "the 35th president",
-    by any of its sentences ("A member of the Democratic Party, Kennedy …" answers nothing asked either)."""
-    given = [rank_given(query, s) for s in sentences]
-    other = {d for d, g in zip(docs, given) if g is False} - {d for d, g in zip(docs, given) if g}
-    return np.array([d in other for d in docs], dtype=bool)
 
 
 def _resolved(found: Candidates, titles: dict[str, tuple[str, str]], read) -> list[str]:
@@ -168,6 +160,20 @@ def _subject_first(picked: list[int], probability: np.ndarray, found: Candidates
         if best is None or probability[best] < SUBJECT_RATIO * probability[picked[0]] or not allowed(best):
             return picked
     return [best] + [i for i in picked if i != best][: k - 1]
+
+
+def _defined_first(picked: list[int], probability: np.ndarray, found: Candidates, query: str,
+                   titles: dict[str, tuple[str, str]], k: int) -> list[int]:
+    """A "what is X?" question is answered by the opening sentence of X's own article, its definition, as likely as
+    the likeliest ("What is DNA?": "Deoxyribonucleic acid is a polymer …", not "A chromosome is a package of DNA …",
+    which the ranker and the blend preferred; "What is the Sun?": not "Venus is the second planet from the Sun.")."""
+    doc = described(query, {d: t for d, (t, _) in titles.items()})
+    opening = next((i for i, p in enumerate(found.passages) if p.hit.chunk.doc_id == doc and p.hit.chunk.start == 0
+                    and found.positions[i] == 0), None)
+    if opening is None:
+        return picked
+    probability[opening] = max(probability[opening], probability.max())
+    return [opening] + [i for i in picked if i != opening][: k - 1]
 
 
 def _keep_subject(picked: list[int], probability: np.ndarray, found: Candidates, query: str,

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 
+from rag.answer.subject import described
 from rag.answer.types import UNIT, WORDS_OF_NUMBERS, YEAR_KO, answer_type, counted_words, fine_type
 from rag.schema import Evidence, Sentence, ShortAnswer, Source
 from rag.text import STOP, WORD, has_hangul, korean_names, stem
@@ -86,6 +87,8 @@ def short_answer(question: str, sentences: list[Sentence], sources: list[Source]
     kind = kind_of(question)
     if kind is None or (kind == "name" and WHO_Q.search(question) and UNNAMED.match(lead.text)):
         return None  # "Who is the oldest quarterback …?" — "He is also the oldest quarterback …": he is the answer
+    if kind == "name" and described(question, {s.n: s.title for s in sources}) == lead.citations[0]:
+        return None  # "who is taylor swift": her article's opening describes her; no name answers (not "One")
     quote = next((s.quote for s in sources if s.n == lead.citations[0]), "")
     # the lead's own sentence within the quote first (a quote joins the source's cited sentences); a quote whose
     # pronoun the lead replaced by its source's title ("[Bill Gates] co-founded Microsoft … with Paul Allen") as shown

@@ -8,6 +8,7 @@
                                      the evidence number of the question's subject when its own document does
                                      not say what is asked and the lead is about something else
     named_in(query, titles)          the documents whose title the question names ("the Mona Lisa")
+    described(query, titles)         the document a "what is X?" question asks to have described
     namesake(query, title, subject, said)
                                      a document named after the subject ("2001: A Space Odyssey" for "the Odyssey")
     written_as_name(name, sentences) whether sentences write a title as a name ("the Odyssey"), not a common noun
@@ -25,7 +26,7 @@ from __future__ import annotations
 
 import re
 
-from rag.retrieve.hop import PAREN, title_key
+from rag.retrieve.hop import PAREN, defined_keys, title_key
 from rag.text import HANGUL
 
 # A document reads as a person's when its opening says "(born …", "(1452–1519)" or uses he/she more than it.
@@ -152,6 +153,12 @@ def named_in(query: str, titles: dict[str, str]) -> list[str]:
             found.append((len(name), doc_id, at))
     spans = [span for _, _, at in found for span in at]
     return [d for _, d, at in sorted(found, reverse=True) if not all(_inside(a, spans) for a in at)]
+
+
+def described(query: str, titles: dict) -> object | None:
+    """The key of `titles` (doc_id or source number -> title) titled as the thing a "what is X?" question asks
+    about ("What is DNA?": DNA; rag.retrieve.hop.defined_keys), else None."""
+    return next((d for k in defined_keys(query) for d, t in titles.items() if title_key(t) == k), None)
 
 
 def _inside(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:

@@ -244,3 +244,12 @@ def rank_given(question: str, sentence: str) -> bool | None:
     said = _ranks(sentence) if asked else {}
     given = [bool(said[noun] & ranks) for noun, ranks in asked.items() if noun in said]
     return any(given) if given else None
+
+
+def ranked_else(query: str, sentences: list[str], docs: list[str]) -> list[bool]:
+    """The sentences of documents that give the thing the question ranks only other ranks, never the one asked:
+    "who was the first president of the united states" is not answered from the article of "the 35th president",
+    by any of its sentences ("A member of the Democratic Party, Kennedy …" answers nothing asked either)."""
+    given = [rank_given(query, s) for s in sentences]
+    other = {d for d, g in zip(docs, given) if g is False} - {d for d, g in zip(docs, given) if g}
+    return [d in other for d in docs]

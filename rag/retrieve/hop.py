@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -50,6 +51,9 @@ TITLE_BONUS = 1.0  # a name that is the title of another document is what the ho
 # A comparison reads the documents it names (the first two): "Were Scott Derrickson and Ed Wood of the same
 # nationality?" found Ed Wood's article, not Scott Derrickson's, and no sentence can compare one side.
 COMPARED = 2
+# "What is DNA?", "who was albert einstein": the question asks what one thing is, and its whole rest is the name
+DEFINES = re.compile(r"^\s*(?:what|who)\s+(?:is|are|was|were)\s+(?:(?:a|an|the)\s+)?(?P<name>[^?!.]+?)[\s?!.]*$",
+                     re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -162,11 +166,19 @@ def _asked(name: str, asked: set[str]) -> bool:
 
 
 def read(query: str, first: list[Hit], index, retriever, query_vector: np.ndarray, terms: set[str],
-         split, passages: int, bridges: int, compares: bool = False) -> tuple[list[Passage], list[Bridge]]:
-    """The passages the overview reads: the first hop's top passages, then (when the question `compares`) the
-    documents it names that are not read yet, then one per bridge."""
+         split, passages: int, bridges: int, compares: bool = False,
+         leaders: Sequence[Hit] = (), defined: Sequence[str] = ()) -> tuple[list[Passage], list[Bridge]]:
+    """The passages the overview reads: the first hop's top passages, then each of `leaders` not read yet (every
+    retriever's own best passage: fusion can sink one that only one retriever finds) and the opening passage of
+    each `defined` document (what a "what is X?" question asks about: defined_documents), then (when the question
+    `compares`) the documents it names that are not read yet, then one per bridge."""
     out = [Passage(hit=h, rank=r, hop=1) for r, h in enumerate(first[:passages])]
     seen = {p.hit.chunk.id for p in out}
+    openings = [Hit(index.chunks[ids[0]], 0.0) for ids in map(index.chunk_ids_of, defined) if ids]
+    for hit in [*leaders, *openings]:
+        if hit.chunk.id not in seen:
+            seen.add(hit.chunk.id)
+            out.append(Passage(hit=hit, rank=len(out), hop=1))
     docs_seen = {p.hit.chunk.doc_id for p in out}
     if compares and out:
         for doc_ids in named_documents(query, index)[:COMPARED]:
@@ -187,6 +199,20 @@ def read(query: str, first: list[Hit], index, retriever, query_vector: np.ndarra
             out.append(Passage(hit=hit, rank=len(out), hop=2, bridge=bridge.name))
     log.debug("bridges for %r: %s", query, [(b.name, b.score, bool(b.doc_ids)) for b in found])
     return out, found
+
+
+def defined_keys(query: str) -> tuple[str, ...]:
+    """The title keys (title_key) the thing a "what is X?" question asks about may have: X, and X without a plural
+    s ("what are vitamins": Vitamin); () for any other question."""
+    m = DEFINES.match(query)
+    key = title_key(m["name"]) if m else ""
+    return (key, key[:-1]) if key.endswith("s") else (key,) if key else ()
+
+
+def defined_documents(query: str, index) -> tuple[str, ...]:
+    """The documents titled as the thing a "what is X?" question asks about."""
+    table = title_table(index)
+    return next((table[k] for k in defined_keys(query) if k in table), ())
 
 
 def named_documents(query: str, index) -> list[tuple[str, ...]]:
