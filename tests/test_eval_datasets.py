@@ -85,3 +85,12 @@ def test_the_everyday_questions_load_as_typed_english_questions_with_answers():
     written = load_dataset(f"jsonl:{Path(__file__).parents[1] / 'eval' / 'everyday-capitalised.jsonl'}")
     assert [q.answers for q in written.questions] == [q.answers for q in ds.questions]
     assert all(q.question[0].isupper() and q.question.endswith("?") for q in written.questions)
+
+
+def test_the_definition_questions_each_ask_what_one_thing_is():
+    # eval/definitions.jsonl: "What is DNA?", "who was napoleon" (docs/evaluation.md, twenty-third round)
+    from rag.retrieve.hop import defined_keys
+
+    ds = load_dataset(f"jsonl:{Path(__file__).parents[1] / 'eval' / 'definitions.jsonl'}")
+    assert len(ds.questions) == 24 and len({q.id for q in ds.questions}) == 24
+    assert all(q.lang == "en" and q.answers and defined_keys(q.question) for q in ds.questions)
