@@ -647,6 +647,11 @@ def test_signals_read_a_decided_comparison_as_sure_not_infinitely_sure():
     ("who is taylor swift", ("taylor swift",)),
     ("What is DNA made of?", ("dna made of",)),  # no title is so named: nothing is described
     ("When was DNA discovered?", ()),
+    ("define democracy", ("democracy",)),
+    ("dna meaning", ("dna",)),
+    ("What is the meaning of DNA?", ("dna",)),
+    ("photosynthesis definition", ("photosynthesis", "photosynthesi")),  # (a plural s tried off too)
+    ("What does NATO stand for?", ("nato",)),
     ("Which is taller?", ()),
 ])
 def test_the_thing_a_what_is_question_asks_to_have_described(question, keys):

@@ -51,9 +51,15 @@ TITLE_BONUS = 1.0  # a name that is the title of another document is what the ho
 # A comparison reads the documents it names (the first two): "Were Scott Derrickson and Ed Wood of the same
 # nationality?" found Ed Wood's article, not Scott Derrickson's, and no sentence can compare one side.
 COMPARED = 2
-# "What is DNA?", "who was albert einstein": the question asks what one thing is, and its whole rest is the name
-DEFINES = re.compile(r"^\s*(?:what|who)\s+(?:is|are|was|were)\s+(?:(?:a|an|the)\s+)?(?P<name>[^?!.]+?)[\s?!.]*$",
-                     re.IGNORECASE)
+# "What is DNA?", "who was albert einstein", "define democracy", "dna meaning", "what does NATO stand for": the
+# question asks what one thing is, and its whole rest is the name (the first pattern that matches names it)
+_NAME, _END = r"(?:(?:a|an|the)\s+)?(?P<name>[^?!.]+?)", r"[\s?!.]*$"
+DEFINES = tuple(re.compile(rf"^\s*{p}{_END}", re.IGNORECASE) for p in (
+    rf"(?:what|who)\s+(?:is|are|was|were)\s+the\s+(?:meaning|definition)\s+of\s+{_NAME}",
+    rf"(?:what|who)\s+(?:is|are|was|were)\s+{_NAME}",
+    rf"(?:define|(?:the\s+)?(?:meaning|definition)\s+of)\s+{_NAME}",
+    rf"{_NAME}\s+(?:meaning|definition)",
+    rf"what\s+(?:does|do|did)\s+{_NAME}\s+(?:mean|stand\s+for)"))
 
 
 @dataclass(frozen=True)
@@ -204,7 +210,7 @@ def read(query: str, first: list[Hit], index, retriever, query_vector: np.ndarra
 def defined_keys(query: str) -> tuple[str, ...]:
     """The title keys (title_key) the thing a "what is X?" question asks about may have: X, and X without a plural
     s ("what are vitamins": Vitamin); () for any other question."""
-    m = DEFINES.match(query)
+    m = next((m for m in (p.match(query) for p in DEFINES) if m), None)
     key = title_key(m["name"]) if m else ""
     return (key, key[:-1]) if key.endswith("s") else (key,) if key else ()
 
