@@ -201,7 +201,9 @@ def test_the_chain_a_lead_starts_is_kept_under_the_floor():
     nxt = ev("Sasanian Empire", 0.39, hop=2, text="The Sasanian Empire succeeded the Parthian Empire.")
     other = ev("Samo's Empire", 0.19, hop=2, text="Samo's Empire was a Slavic union.")
     assert chain_of([lead, other, nxt], lead) == 3
-    assert chain_of([lead, replace(nxt, hop=1)], lead) is None  # a first-hop document: no chain followed
+    # a first-hop document the lead names: next to it (where rag.answer.evidence._keep_next puts the reader's choice)
+    assert chain_of([lead, replace(nxt, hop=1)], lead) == 2
+    assert chain_of([lead, other, replace(nxt, hop=1)], lead) is None  # elsewhere: no chain followed
     assert chain_of([lead, other], lead) is None  # a second hop the lead does not name
 
 

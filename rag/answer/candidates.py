@@ -96,3 +96,23 @@ def _chains(sentences: list[str], owners, cosine: np.ndarray, terms_: set[str]) 
         said = terms(sentences[best])
         out[bridge] = (float(cosine[best]), {t for t in terms_ if t not in said})
     return out
+
+
+def mmr(relevance: np.ndarray, vectors: np.ndarray, k: int, diversity: float, docs: list[str]) -> list[int]:
+    """Maximal marginal relevance: k picks, each the likeliest less its likeness to the picks (a pick's own document
+    counts as likeness too). Ten lines of numpy over vectors already computed, rather than a library call."""
+    picked: list[int] = []
+    remaining = list(range(len(relevance)))
+    while remaining and len(picked) < k:
+        if picked:
+            sim = vectors[remaining] @ vectors[picked].T
+            redundancy = sim.max(axis=1)
+            same_doc = np.array([1.0 if docs[i] in {docs[p] for p in picked} else 0.0 for i in remaining])
+            score = relevance[remaining] - diversity * (redundancy + 0.2 * same_doc)
+        else:
+            score = relevance[remaining]
+        best = remaining[int(np.argmax(score))]
+        picked.append(best)
+        remaining.remove(best)
+    return picked
+

@@ -279,6 +279,7 @@ def chain_of(evidence: list[Evidence], lead: Evidence) -> int | None:
     documents; on 100 SQuAD questions two such sentences, one holding the answer."""
     for n, e in enumerate(evidence, 1):
         name = shown(e.title)
-        if e.hop == 2 and e.doc_id != lead.doc_id and len(name) >= 3 and mentions(name, lead.text):
-            return n
+        if (e.hop == 2 or (n == 2 and e.relevance < lead.relevance)) and name != shown(lead.title) \
+                and len(name) >= 3 and mentions(name, lead.text):
+            return n  # (a first-hop one: rag.answer.evidence._keep_next put it next to the lead)
     return None
