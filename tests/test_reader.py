@@ -663,3 +663,10 @@ def test_the_thing_a_what_is_question_asks_to_have_described(question, keys):
     assert defined_keys(question) == keys
     titles = {"d:0": "Chromosome", "d:1": "DNA", "d:2": "Vitamin", "d:3": "The Beatles"}
     assert described(question, titles) == {"dna": "d:1", "vitamins": "d:2", "beatles": "d:3"}.get(keys[:1] and keys[0])
+
+
+def test_an_opening_it_is_also_stands_for_its_title_unless_it_is_expletive():
+    assert with_referent("It is also the world's fifth-largest country by area.", "Brazil", False) == \
+        "[Brazil] is also the world's fifth-largest country by area."
+    assert with_referent("It is also believed that the war ended.", "Brazil", None) == \
+        "It is also believed that the war ended."

@@ -115,4 +115,3 @@ def mmr(relevance: np.ndarray, vectors: np.ndarray, k: int, diversity: float, do
         picked.append(best)
         remaining.remove(best)
     return picked
-

@@ -41,8 +41,9 @@ PERSONAL = {"he": "", "she": "", "his": "'s", "her": "'s", "him": ""}
 IMPERSONAL = {"it": "", "its": "'s"}
 # "It is believed that …", "It was not until …": an "it" that stands for nothing
 EXPLETIVE = re.compile(r"^it\s+(is|was|has been|had been|would be|remains|seems|appears)\s+"
+                       r"(?:also\s+)?"  # "It is also believed …", not "It is also the world's fifth-largest country …"
                        r"(believed|thought|said|known|estimated|likely|unlikely|possible|not|unclear|uncertain|"
-                       r"claimed|reported|argued|also|often|generally|widely|now|therefore)\b", re.I)
+                       r"claimed|reported|argued|often|generally|widely|now|therefore)\b", re.I)
 OPENING = re.compile(r"^(He|She|His|Her|It|Its)\b(?!['’])")
 # a fronted phrase before the subject pronoun: "A graduate of École Centrale, he made his name …"
 FRONTED = re.compile(r"^([A-Z][^,.;:()\"“]{2,80}?,\s+)(he|she|it)\b(?!['’])")
