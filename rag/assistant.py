@@ -33,7 +33,7 @@ from rag.errors import IndexNotFound, RagError
 from rag.messages import message
 from rag.query import clean_query
 from rag.retrieve import hop
-from rag.retrieve.retrievers import HybridRetriever, blue_links, make_retriever, query_terms
+from rag.retrieve.retrievers import blue_links, leaders, make_retriever, query_terms
 from rag.schema import Evidence, FinalEvent, LinksEvent, Overview, Passage, SearchPage, Timings, TokenEvent, final_overview
 from rag.settings import Settings
 from rag.store import LoadedIndex, Retriever, open_store
@@ -234,8 +234,8 @@ class Assistant:
         passages, bridges = hop.read(page.query, page.hits, idx, retriever, vector,
                                      query_terms(page.query), lambda text: citable_sentences(text, idx.lang),
                                      count, s.bridges, compares=bool(COMPARES.search(page.query)),
-                                     leaders=retriever.leaders(page.query) if isinstance(retriever, HybridRetriever)
-                                     else (), defined=hop.defined_documents(page.query, idx))
+                                     leaders=leaders(retriever, page.query),
+                                     defined=hop.defined_documents(page.query, idx))
         return widened(passages, idx.document_text), bridges, vector
 
     def _for_language(self, idx: LoadedIndex, retriever: Retriever, query: str) -> Retriever:

@@ -38,6 +38,12 @@ class HybridRetriever:
         return [hits[0] for hits in (r.retrieve(query, 1) for r in self.retrievers) if hits]
 
 
+def leaders(retriever: Retriever, query: str) -> list[Hit]:
+    """The passages fusion may have sunk (HybridRetriever.leaders); none for a single retriever, whose first passage
+    is the first hop's first."""
+    return retriever.leaders(query) if isinstance(retriever, HybridRetriever) else []
+
+
 def fuse(rankings: list[list[Hit]], method: str = "rrf", rrf_k: int = 60) -> list[Hit]:
     fused: dict[int, float] = {}
     chunks = {}
