@@ -108,9 +108,22 @@ def groups(grouped: dict, seed: int, hard: bool = False, repeat: dict[str, int] 
             room = NEGATIVES - len(first)
             chosen_negatives = fake + first + rng.sample(rest, max(0, min(room, len(rest))))
         chosen = rng.sample(positives, min(POSITIVES, len(positives))) + chosen_negatives
-        out.append([(r["question"], f"{r['title']}: {r['sentence']}", float(r["label"])) for r in chosen])
+        out.append([(r["question"], f"{r['title']}: {r['sentence']}", float(r["label"]),
+                     answer_span(r) if r["label"] else None)
+                    for r in chosen])
     rng.shuffle(out)
     return out
+
+
+def answer_span(row: dict) -> tuple[int, int] | None:
+    """Where the row's `answer` (eval.train_reader.answers_of) lies in "title: sentence", by characters: the
+    first place in the sentence, never in the title."""
+    answer = row.get("answer")
+    at = row["sentence"].lower().find(answer.lower()) if answer else -1
+    if at < 0:
+        return None
+    start = len(row["title"]) + 2 + at
+    return start, start + len(answer)
 
 
 def pairs(grouped: dict, seed: int) -> list[tuple[str, str, float]]:

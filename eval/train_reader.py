@@ -54,6 +54,8 @@ class Reader:
         self.tokenizer = AutoTokenizer.from_pretrained(source, local_files_only=True)
         self.encoder = AutoModel.from_pretrained(source, local_files_only=True)
         self.head = torch.nn.Linear(self.encoder.config.hidden_size, 1)
+        # start and end logits per word piece, trained only with --span (the shipped graph leaves it out)
+        self.span = torch.nn.Linear(self.encoder.config.hidden_size, 2)
         if model_dir is not None:
             self.head.load_state_dict(torch.load(Path(model_dir) / "head.pt", weights_only=True))
 
@@ -62,6 +64,35 @@ class Reader:
                                padding=True, return_tensors="pt")
         return self.head(self.encoder(**batch).last_hidden_state[:, 0]).squeeze(-1)
 
+    def both(self, questions: list[str], sentences: list[str], spans: list[tuple[int, int] | None]):
+        """The [CLS] logits and the span loss: cross-entropy of the answer's first and last word piece among
+        the second text's, over the rows with an answer span (characters of the second text; 0 when none)."""
+        import torch
+
+        batch = self.tokenizer(questions, sentences, truncation="longest_first", max_length=MAX_TOKENS,
+                               padding=True, return_tensors="pt", return_offsets_mapping=True)
+        offsets = batch.pop("offset_mapping")
+        states = self.encoder(**batch).last_hidden_state
+        logits = self.head(states[:, 0]).squeeze(-1)
+        starts, ends, rows = [], [], []
+        for i, span in enumerate(spans):
+            if span is None:
+                continue
+            second = [t for t, sid in enumerate(batch.sequence_ids(i)) if sid == 1]
+            inside = [t for t in second if offsets[i, t, 0] < span[1] and offsets[i, t, 1] > span[0]]
+            if inside:
+                rows.append(i)
+                starts.append(inside[0])
+                ends.append(inside[-1])
+        if not rows:
+            return logits, logits.sum() * 0.0
+        span = self.span(states[rows]).float()  # rows, tokens, 2
+        second = torch.tensor([[sid == 1 for sid in batch.sequence_ids(i)] for i in rows])
+        span = span.masked_fill(~second.unsqueeze(-1), -1e4)
+        ce = torch.nn.functional.cross_entropy
+        loss = (ce(span[:, :, 0], torch.tensor(starts)) + ce(span[:, :, 1], torch.tensor(ends))) / 2
+        return logits, loss
+
     def save(self, out: Path) -> None:
         import torch
 
@@ -69,16 +100,19 @@ class Reader:
         self.encoder.save_pretrained(out)
         self.tokenizer.save_pretrained(out)
         torch.save(self.head.state_dict(), out / "head.pt")
+        torch.save(self.span.state_dict(), out / "span.pt")
 
 
 def train(reader: Reader, data: list, minutes: float, max_steps: int | None, lr: float = 3e-5,
-          bf16: bool = False, freeze_embeddings: bool = False) -> dict:
+          bf16: bool = False, freeze_embeddings: bool = False, span: float = 0.0) -> dict:
     """Steps of BATCH pairs until the time or step budget is spent; the running loss. `data` is pairs
     (binary cross-entropy per pair) or groups (listwise_loss, BATCH // (POSITIVES + NEGATIVES) questions a step).
     Two speed-ups, each measured on 32 pairs on an AMD EPYC (2 cores, avx512_bf16 listed): `bf16` runs the
     forward pass under bfloat16 autocast (1.45 s → 1.06 s a step; weights and optimizer stay float32; a CPU
     without bf16 instructions gains nothing), `freeze_embeddings` keeps the bi-encoder's word-piece vectors
-    (11.7 M of the 22.7 M weights: AdamW no longer updates them; 1.06 s → 0.94 s)."""
+    (11.7 M of the 22.7 M weights: AdamW no longer updates them; 1.06 s → 0.94 s). `span` > 0 adds that weight
+    of the span loss (`Reader.both`): where the answer lies in an answer sentence, the encoder also learns to
+    point at it, a signal per word piece rather than one per sentence."""
     import contextlib
 
     import torch
@@ -91,7 +125,7 @@ def train(reader: Reader, data: list, minutes: float, max_steps: int | None, lr:
     per_step = max(1, BATCH // (POSITIVES + NEGATIVES)) if listwise else BATCH
 
     optimizer = torch.optim.AdamW([{"params": [p for p in reader.encoder.parameters() if p.requires_grad], "lr": lr},
-                                   {"params": reader.head.parameters(), "lr": lr * 30}])
+                                   {"params": [*reader.head.parameters(), *reader.span.parameters()], "lr": lr * 30}])
     loss_fn = torch.nn.BCEWithLogitsLoss()
     reader.encoder.train()
     started, step, running, seen = time.perf_counter(), 0, None, 0
@@ -109,9 +143,15 @@ def train(reader: Reader, data: list, minutes: float, max_steps: int | None, lr:
             for group, base in zip(optimizer.param_groups, bases):
                 group["lr"] = base * min(1.0, (step + 1) / 30) * max(0.05, 1.0 - spent)
             with autocast():
-                logits = reader.logits([q for q, _, _ in chunk], [s for _, s, _ in chunk]).float()
-            labels = torch.tensor([y for _, _, y in chunk])
+                if span:
+                    logits, span_loss = reader.both([c[0] for c in chunk], [c[1] for c in chunk],
+                                                    [c[3] if len(c) > 3 else None for c in chunk])
+                else:
+                    logits, span_loss = reader.logits([c[0] for c in chunk], [c[1] for c in chunk]), 0.0
+            logits = logits.float()
+            labels = torch.tensor([c[2] for c in chunk])
             loss = listwise_loss(logits, labels, sizes) if listwise else loss_fn(logits, labels)
+            loss = loss + span * span_loss
             loss.backward()
             optimizer.step()
             optimizer.zero_grad()
@@ -157,6 +197,19 @@ def evaluate(reader: Reader, grouped: dict) -> dict:
             for name, t in tally.items()}
 
 
+def answers_of(grouped: dict, specs: list[str]) -> None:
+    """Mark each answer sentence's row with the gold answer it holds (`answer`: the first found as written,
+    case aside), for the span loss; rows whose answer is only found after normalisation get none."""
+    from .datasets import load_dataset
+
+    gold = {(d.name, q.id): q.answers for d in map(load_dataset, specs) for q in d.questions}
+    for key, rows in grouped.items():
+        for r in rows:
+            if r["label"]:
+                text = r["sentence"].lower()
+                r["answer"] = next((a for a in gold.get(key, ()) if a.lower() in text), None)
+
+
 def arguments() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=Path("out/reader"), help="eval.reader_data's --out folder")
@@ -184,6 +237,8 @@ def arguments() -> argparse.ArgumentParser:
                         help="listwise: N answer sentences under another title read join each question's negatives")
     parser.add_argument("--other-documents", type=int, default=0, metavar="N",
                         help=f"listwise: N of the {NEGATIVES} negatives drawn first from other documents read")
+    parser.add_argument("--span", type=float, default=0.0, metavar="W",
+                        help="add W times a span loss: the answer's place in each answer sentence (listwise)")
     parser.add_argument("--epochs", type=int, default=1,
                         help="listwise: draw the questions' rows afresh this many times (new negatives each pass)")
     return parser
@@ -208,6 +263,8 @@ def main(argv=None) -> int:
             repeat = {name: int(n) for name, n in (r.rsplit("=", 1) for r in args.repeat)}
         except ValueError:
             parser.error(f"--repeat takes SET=N, e.g. hotpot:dev-250=2 (got {', '.join(args.repeat)})")
+        if args.span:
+            answers_of(grouped, args.dataset)
         data = [group for epoch in range(args.epochs)
                 for group in groups(grouped, args.seed + epoch, args.hard, repeat, args.swap_titles,
                                     args.other_documents)] \
@@ -215,7 +272,7 @@ def main(argv=None) -> int:
         reader = Reader()
         report["training"] = {"pairs": sum(map(len, data)) if args.loss == "listwise" else len(data),
                               **train(reader, data, args.minutes, args.steps, bf16=args.bf16,
-                                      freeze_embeddings=args.freeze_embeddings)}
+                                      freeze_embeddings=args.freeze_embeddings, span=args.span)}
         reader.save(args.out)
     else:
         reader = Reader(args.model)

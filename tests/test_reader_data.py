@@ -86,7 +86,7 @@ def test_the_listwise_loss_is_minus_the_log_softmax_share_of_each_questions_answ
     assert float(listwise_loss(logits, labels, [3, 3])) == pytest.approx(expected, rel=1e-5)
     rows = {("s", "1"): [{"question": "q", "title": "t", "sentence": f"s{i}", "label": int(i == 0)} for i in range(3)],
             ("s", "2"): [{"question": "q", "title": "t", "sentence": "s", "label": 0}]}  # no answer: left out
-    assert [sorted(y for _, _, y in g) for g in groups(rows, seed=0)] == [[0.0, 0.0, 1.0]]
+    assert [sorted(y for _, _, y, _ in g) for g in groups(rows, seed=0)] == [[0.0, 0.0, 1.0]]
 
 
 def test_hard_negatives_come_from_the_rows_the_ranker_would_show_the_reader():
@@ -99,11 +99,11 @@ def test_hard_negatives_come_from_the_rows_the_ranker_would_show_the_reader():
     shown = {f"t: s{i}" for i in range(1, READ_AT_MOST)}
     for seed in range(5):
         [group] = groups({("s", "1"): rows}, seed=seed, hard=True)
-        negatives = [s for _, s, y in group if not y]
+        negatives = [s for _, s, y, _ in group if not y]
         assert len(negatives) == NEGATIVES and set(negatives) <= shown
     many = [{**r, "label": int(i < READ_AT_MOST - 2)} for i, r in enumerate(rows)]  # two shown negatives
     [group] = groups({("s", "1"): many}, seed=0, hard=True)
-    negatives = [s for _, s, y in group if not y]
+    negatives = [s for _, s, y, _ in group if not y]
     shown_negatives = {f"t: s{i}" for i in (READ_AT_MOST - 2, READ_AT_MOST - 1)}
     assert len(negatives) == NEGATIVES and shown_negatives <= set(negatives)
 
@@ -119,16 +119,16 @@ def test_swapped_titles_put_the_answer_sentence_under_another_document_read():
              for i, title in enumerate(["Along the River", "Louvre"])]
     for seed in range(5):
         [group] = groups({("s", "1"): rows}, seed=seed, swaps=1, cross=2)
-        texts = [s for _, s, y in group if not y]
+        texts = [s for _, s, y, _ in group if not y]
         assert len(texts) == NEGATIVES + 1  # the swapped sentence joins the negatives
         assert sum(t.endswith(": Leonardo painted it.") for t in texts) == 1
-        assert [s for _, s, y in group if y] == ["Mona Lisa: Leonardo painted it."]
+        assert [s for _, s, y, _ in group if y] == ["Mona Lisa: Leonardo painted it."]
         assert {"Along the River: o0", "Louvre: o1"} <= set(texts)  # the other documents first
         swapped = next(t for t in texts if t.endswith("Leonardo painted it."))
         assert swapped.split(":")[0] in {"Along the River", "Louvre"}
     alone = [r for r in rows if r["gold_doc"]]  # nothing else read: nothing to swap with, plain negatives
     [group] = groups({("s", "1"): alone}, seed=0, swaps=1, cross=2)
-    assert len([s for _, s, y in group if not y]) == NEGATIVES and all("Mona Lisa:" in s for _, s, _ in group)
+    assert len([s for _, s, y, _ in group if not y]) == NEGATIVES and all("Mona Lisa:" in s for _, s, _, _ in group)
 
 
 def test_the_calibrate_rest_never_holds_the_blends_or_the_confidences_questions(monkeypatch):
@@ -185,7 +185,7 @@ def test_a_repeated_set_is_drawn_that_many_times_a_pass_with_fresh_negatives():
     drawn = groups(grouped, seed=0, repeat={"small": 3})
     small = [g for g in drawn if g[0][0] == "small1"]
     assert len(drawn) == 5 and len(small) == 3
-    assert len({tuple(sorted(s for _, s, _ in g)) for g in small}) > 1  # each draw picks its own negatives
+    assert len({tuple(sorted(s for _, s, _, _ in g)) for g in small}) > 1  # each draw picks its own negatives
 
 
 def test_a_repeat_without_a_count_is_a_one_line_error(tmp_path, capsys):
@@ -235,3 +235,26 @@ def test_bf16_training_keeps_frozen_word_pieces_and_a_weight_only_export_reads_a
         reader.encoder.eval()
         expected = reader.logits(["Who painted the Mona Lisa?"] * 3, texts).numpy()
     assert np.allclose(together, expected, atol=0.1)  # int8 weights, float arithmetic: close to the torch model
+
+
+@pytest.mark.slow  # imports torch and trains the bundled MiniLM a few steps
+def test_the_span_loss_points_at_the_answer_in_the_sentence_never_in_the_title_and_falls_with_training():
+    from eval.reader_groups import answer_span, groups
+    from eval.train_reader import Reader, train
+
+    answer = {"question": "Who painted the Mona Lisa?", "title": "Leonardo da Vinci", "label": 1,
+              "sentence": "The Mona Lisa was painted by Leonardo da Vinci.", "answer": "leonardo da vinci"}
+    other = {"question": "Who painted the Mona Lisa?", "title": "Louvre", "label": 0,
+             "sentence": "The Louvre shows the Mona Lisa.", "answer": "Louvre"}  # a negative has no span
+    start, end = answer_span(answer)
+    assert f"{answer['title']}: {answer['sentence']}"[start:end] == "Leonardo da Vinci"
+    [group] = groups({("s", "1"): [answer, other]}, seed=0)
+    assert sorted(bool(g[3]) for g in group) == [False, True]
+
+    reader = Reader()
+    _, before = reader.both([g[0] for g in group], [g[1] for g in group], [g[3] for g in group])
+    _, none = reader.both([g[0] for g in group], [g[1] for g in group], [None] * len(group))
+    assert float(before.detach()) > 0 and float(none.detach()) == 0
+    train(reader, [group] * 8, minutes=5, max_steps=8, span=1.0)
+    _, after = reader.both([g[0] for g in group], [g[1] for g in group], [g[3] for g in group])
+    assert float(after.detach()) < float(before.detach())
