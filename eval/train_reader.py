@@ -143,12 +143,7 @@ def train(reader: Reader, data: list, minutes: float, max_steps: int | None, lr:
             for group, base in zip(optimizer.param_groups, bases):
                 group["lr"] = base * min(1.0, (step + 1) / 30) * max(0.05, 1.0 - spent)
             with autocast():
-                if span:
-                    logits, span_loss = reader.both([c[0] for c in chunk], [c[1] for c in chunk],
-                                                    [c[3] if len(c) > 3 else None for c in chunk])
-                else:
-                    logits, span_loss = reader.logits([c[0] for c in chunk], [c[1] for c in chunk]), 0.0
-            logits = logits.float()
+                logits, span_loss = _forward(reader, chunk, span)
             labels = torch.tensor([c[2] for c in chunk])
             loss = listwise_loss(logits, labels, sizes) if listwise else loss_fn(logits, labels)
             loss = loss + span * span_loss
@@ -164,6 +159,15 @@ def train(reader: Reader, data: list, minutes: float, max_steps: int | None, lr:
                 return {"steps": step, "pairs_seen": seen, "loss_kind": "listwise" if listwise else "pairwise",
                         "loss": round(running, 4),
                         "seconds": round(time.perf_counter() - started)}
+
+
+def _forward(reader: Reader, chunk: list, span: float):
+    """One step's logits (float32) and, with a span weight, the span loss of its rows (4-tuples carry a span)."""
+    if not span:
+        return reader.logits([c[0] for c in chunk], [c[1] for c in chunk]).float(), 0.0
+    logits, span_loss = reader.both([c[0] for c in chunk], [c[1] for c in chunk],
+                                    [c[3] if len(c) > 3 else None for c in chunk])
+    return logits.float(), span_loss
 
 
 def evaluate(reader: Reader, grouped: dict) -> dict:

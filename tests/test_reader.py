@@ -131,6 +131,27 @@ def test_the_subject_own_source_lacking_the_answer_is_said_instead_of_another_le
                    texts.__getitem__) is None  # named after the subject
 
 
+def test_a_person_named_by_the_surname_alone_is_the_subject_whose_own_source_lacks_the_answer():
+    """"Where was Shakespeare born?" on `vital` (whose summary gives no birthplace) led with Hamlet's "… a tragedy
+    written by William Shakespeare …": the question names him by his surname alone."""
+    texts = {"d:William Shakespeare": "William Shakespeare was an English playwright. He is widely regarded as the "
+                                      "greatest writer in English. His plays are performed often.",
+             "d:Hamlet": "Hamlet is a tragedy written by William Shakespeare. It is his longest play.",
+             "d:Shakespeare's sonnets": "William Shakespeare wrote sonnets on a variety of themes.",
+             "d:Harriet Beecher Stowe": "Uncle Tom's Cabin is a novel; it was a best seller."}
+    lead, own = ev("Hamlet", 0.3), ev("William Shakespeare", 0.2)
+    assert lacking("Where was Shakespeare born?", [lead, own], texts.__getitem__) == 2
+    assert lacking("where was shakespeare born", [lead, own], texts.__getitem__) == 2
+    assert lacking("Where was Shakespeare born?", [ev("Shakespeare's sonnets", 0.3), own],
+                   texts.__getitem__) is None  # named after the subject
+    assert lacking("Where was Shakespeare born?", [lead, ev("Hamlet", 0.2)], texts.__getitem__) is None  # no person
+    assert lacking("Who wrote a novel that Stowe published?", [lead, ev("Harriet Beecher Stowe", 0.2)],
+                   texts.__getitem__) is None  # her text does not read as a person's
+    ship = {"d:Sinking of the Titanic": "RMS Titanic sank in 1912. She struck an iceberg on her maiden voyage."}
+    assert lacking("Who played Jack in Titanic?", [ev("Jack L. Warner", 0.3), ev("Sinking of the Titanic", 0.2)],
+                   ship.__getitem__) is None  # the ship is "she", but its title is no person's name
+
+
 def test_an_overview_that_never_names_the_question_subject_is_folded(tiny_settings, embedder):
     from rag.answer.abstain import asked_names, off_subject
     from rag.store import open_store
@@ -453,6 +474,13 @@ def test_a_lead_from_a_namesake_gives_way_to_the_subject_own_sentence():
     ("When did the Berlin Wall fall?", "He led the GDR from 1971 until the fall of the Berlin Wall in November 1989.",
      "November 1989"),
     ("In what year was it declared?", "It was declared on June 4, 2014.", "2014"),
+    ("When was Picasso born?", "Les Demoiselles d'Avignon is an oil painting created in 1907 by Pablo Picasso.",
+     None),  # a birth date only from a sentence saying the birth
+    ("When was Picasso born?", "Pablo Picasso (25 October 1881 – 8 April 1973) was a Spanish painter.",
+     "25 October 1881"),
+    ("Where was Gandhi born?", "He led the campaign for India's independence from British rule.", None),
+    ("when did lincoln die", "Abraham Lincoln was the 16th president of the United States, serving from 1861 until "
+     "his assassination in 1865.", "1865"),  # the date beside how the sentence says he died
     # "who" and a verb: the agent a passive names, not a longer name in the title
     ("Who wrote Hamlet?", "The Tragedy of Hamlet, Prince of Denmark, is a tragedy written by William Shakespeare.",
      "William Shakespeare"),

@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import re
 
-from rag.answer.subject import described
-from rag.answer.types import UNIT, WORDS_OF_NUMBERS, YEAR_KO, answer_type, counted_words, fine_type
+from rag.answer.subject import LIFESPAN, described
+from rag.answer.types import BIRTH, UNIT, WORDS_OF_NUMBERS, YEAR_KO, answer_type, counted_words, fine_type
 from rag.schema import Evidence, Sentence, ShortAnswer, Source
 from rag.text import STOP, WORD, has_hangul, korean_names, stem
 
@@ -40,6 +40,10 @@ CALENDAR = re.compile(rf"{MONTH}|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day", re
 PLACE_Q = re.compile(r"^\s*where\b|\b(?:in|at) (?:what|which) (?:city|town|village|country|state|province|region|"
                      r"county|place|location)\b", re.I)
 YEAR_ONLY_Q = re.compile(r"\b(?:what|which) year\b|연도|년도", re.I)
+# "When did Lincoln die?": the date beside how the sentence says he died ("… until his assassination in 1865"), not
+# the first date beside his name ("serving from 1861")
+DIED_Q = re.compile(r"\b(?:die|died|dies|death)\b", re.I)
+DEATH_WORDS = frozenset("died death killed assassination assassinated executed".split())
 YEAR_OF = re.compile(r"\d{3,4}(?:s|년)?")
 COUNT = re.compile(rf"(?<![\w.])\d[\d,.]*(?:\s+(?:million|billion|thousand|hundred))?|\b(?:{WORDS_OF_NUMBERS})\b", re.I)
 # "몇 개의", "몇위를", "몇 명": the counter the question puts after 몇, without its particle ("몇인가" has none);
@@ -157,6 +161,10 @@ def _span(text: str, question: str, kind: str) -> str | None:
 def _kind_span(text: str, question: str, kind: str) -> str | None:
     asked = {w.lower() for w in WORD.findall(question)}
     if kind in ("year", "birth"):
+        if kind == "birth" and not has_hangul(text) and not (BIRTH.search(text) or LIFESPAN.search(text)):
+            return None  # "When was Picasso born?": not "1907" from "… a painting created in 1907 by Pablo Picasso"
+        if DIED_Q.search(question):
+            asked |= DEATH_WORDS
         found = (DATE_KO if has_hangul(text) else DATE).findall(text) or YEAR_KO.findall(text)
         dates = sorted((d for d in found if isinstance(d, str) and d.lower() not in asked and not _labelled(text, d)),
                        key=lambda d: _distance(text, d, asked))
@@ -179,7 +187,9 @@ def _kind_span(text: str, question: str, kind: str) -> str | None:
             return min(names, key=lambda n: (-len(n), text.find(n))) if names else None
         known = {stem(w) for w in asked}
         if kind == "place":  # somewhere named after "in", "at", "near", "from": "born in Ajaccio"
-            return next((r for _, r in _runs(PLACE_RUN, text) if _fresh(r, known)), None)
+            # not a nationality said of something: "from British rule" names no place
+            return next((r for at, r in _runs(PLACE_RUN, text) if _fresh(r, known) and not _describes(text, at, r)),
+                        None)
         fresh = [(at, r) for at, r in _runs(NAME_RUN, text) if _fresh(r, known) and not _describes(text, at, r)]
         if WHO_Q.search(question):  # a person or a group, not where it was: "formed in Liverpool"
             fresh = [(at, r) for at, r in fresh if " " in r or not LOCATIVE.search(text[:at])]

@@ -106,12 +106,15 @@ def lacking(query: str, evidence: list, document_text) -> int | None:
     subject's text does not name the lead's document (not a bridge). None otherwise: the lead may answer."""
     if not about_one(query):
         return None
-    named = named_in(query, {e.doc_id: e.title for e in evidence})
+    titles = {e.doc_id: e.title for e in evidence}
+    named = named_in(query, titles) or surnamed(query, titles, document_text)
     lead = evidence[0] if evidence else None
     if len(named) != 1 or lead is None or lead.doc_id in named or lead.hop == 2 or lead.relevance >= SURE:
         return None  # (two subjects: a comparison, which either side may answer)
     subject = next(e for e in evidence if e.doc_id == named[0])
     lead_name, name = shown(lead.title), shown(subject.title)
+    if not mentions(name, query, re.I):
+        name = name.split()[-1]  # named by the surname
     before = query[: query.lower().find(name.lower())].split()[1:]
     if RELATIVE & {w.lower().strip(",") for w in before}:
         return None  # "… the university whose main campus is in Lawrence, Kansas": a description, not the subject
@@ -124,6 +127,28 @@ def lacking(query: str, evidence: list, document_text) -> int | None:
     except KeyError:
         return None
     return evidence.index(subject) + 1
+
+
+NAME_PARTICLES = frozenset("da de del della di du van von der den le la bin ibn al y".split())
+
+
+def surnamed(query: str, titles: dict[str, str], document_text) -> list[str]:
+    """The doc_ids of people the question names by the last word of their title alone ("Where was Shakespeare
+    born?": William Shakespeare; "when did einstein die"), when it names no title whole (named_in)."""
+    found = []
+    for doc_id, title in titles.items():
+        words = shown(title).split()
+        if len(words) < 2 or len(words[-1]) < 4 or not mentions(words[-1], query, re.I):
+            continue
+        # shaped as a name: every word capitalised but a particle ("Leonardo da Vinci"), so not "Sinking of the
+        # Titanic", whose text calls the ship "she"
+        if all(w[:1].isupper() or w in NAME_PARTICLES for w in words):
+            try:
+                if is_person(document_text(doc_id)):
+                    found.append(doc_id)
+            except KeyError:
+                continue
+    return found
 
 
 def shown(title: str) -> str:
