@@ -94,3 +94,13 @@ def test_the_definition_questions_each_ask_what_one_thing_is():
     ds = load_dataset(f"jsonl:{Path(__file__).parents[1] / 'eval' / 'definitions.jsonl'}")
     assert len(ds.questions) == 30 and len({q.id for q in ds.questions}) == 30
     assert all(q.lang == "en" and q.answers and defined_keys(q.question) for q in ds.questions)
+
+
+def test_the_people_questions_each_name_a_person_by_the_surname_alone():
+    # eval/people.jsonl: "Where was Shakespeare born?", "when did lincoln die" (docs/evaluation.md, 24th round)
+    ds = load_dataset(f"jsonl:{Path(__file__).parents[1] / 'eval' / 'people.jsonl'}")
+    assert len(ds.questions) == 20 and len({q.id for q in ds.questions}) == 20
+    assert all(q.lang == "en" and q.answers for q in ds.questions)
+    surnames = ("shakespeare einstein beethoven darwin mozart newton picasso gandhi lincoln tolstoy columbus dickens "
+                "hitler churchill edison freud mandela marx tesla curie").split()
+    assert [s for q, s in zip(ds.questions, surnames) if s in q.question.lower()] == surnames
