@@ -83,7 +83,9 @@ def groups(grouped: dict, seed: int, hard: bool = False, repeat: dict[str, int] 
     --baseline): at run time the reader only ever reads those. `repeat`: set name -> times its questions are
     drawn (fresh negatives each time), to keep a small set's share of the steps. `swaps`: up to that many
     answer sentences under another document's title (`swapped`) join the NEGATIVES; `cross`: up to that many of
-    the NEGATIVES are drawn first from other documents read (`elsewhere`). Both leave `hard` draws as they are."""
+    the NEGATIVES are drawn first from other documents read (`elsewhere`). Both leave `hard` draws as they are.
+    Each row is (question, "title: sentence", label, span): an answer sentence's span is where its answer lies
+    (`answer_span`, for eval.train_reader --span), None for the others."""
     from rag.answer.evidence import READ_AT_MOST
 
     rng = random.Random(seed)

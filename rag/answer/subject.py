@@ -107,14 +107,17 @@ def lacking(query: str, evidence: list, document_text) -> int | None:
     if not about_one(query):
         return None
     titles = {e.doc_id: e.title for e in evidence}
-    named = named_in(query, titles) or surnamed(query, titles, document_text)
+    named = named_in(query, titles)
+    by_surname = not named
+    if by_surname:
+        named = surnamed(query, titles, document_text)
     lead = evidence[0] if evidence else None
     if len(named) != 1 or lead is None or lead.doc_id in named or lead.hop == 2 or lead.relevance >= SURE:
         return None  # (two subjects: a comparison, which either side may answer)
     subject = next(e for e in evidence if e.doc_id == named[0])
     lead_name, name = shown(lead.title), shown(subject.title)
-    if not mentions(name, query, re.I):
-        name = name.split()[-1]  # named by the surname
+    if by_surname:
+        name = name.split()[-1]
     before = query[: query.lower().find(name.lower())].split()[1:]
     if RELATIVE & {w.lower().strip(",") for w in before}:
         return None  # "… the university whose main campus is in Lawrence, Kansas": a description, not the subject
