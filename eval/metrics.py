@@ -17,6 +17,10 @@ _PUNCT = set(string.punctuation)
 _ARTICLES = re.compile(r"\b(a|an|the)\b")
 # KorQuAD's script blanks these brackets and quotes before removing ASCII punctuation
 _KORQUAD_MARKS = re.compile(r"['\"《》<>〈〉()‘’]")
+# Where running text joins words the official rule (written for answer spans) would glue: a possessive
+# ("God's alone" is "gods", not "god") and a dash outside ASCII ("signaling—signals" is one token, the
+# answer "signals from the chloroplast …" then not a whole word). A hyphen is not one: "gold-themed" names no "Gold".
+_JOINS = re.compile(r"['’]s\b|[—–]")
 
 
 def normalize_answer(text: str) -> str:
@@ -37,8 +41,9 @@ YES_NO = frozenset({"yes", "no"})
 def contains_answer(text: str, answers, lang: str = "en") -> bool:
     """A gold answer appears in text after normalisation.
 
-    English matches whole words (" 1911 " must not match "19110"). Korean attaches particles to
-    words ("1889년에"), so a word-boundary match would miss most answers; it matches characters.
+    English matches whole words (" 1911 " must not match "19110"), in the text as written or with a possessive
+    and a long dash read as a word break (_JOINS). Korean attaches particles to words ("1889년에"), so a
+    word-boundary match would miss most answers; it matches characters.
     """
     if answers and all(normalize_answer(a) in YES_NO for a in answers):
         # "yes"/"no" is in countless sentences ("no longer", "there is no …"): a text answers a
@@ -48,8 +53,8 @@ def contains_answer(text: str, answers, lang: str = "en") -> bool:
     if lang == "ko":
         hay = normalize_korquad(text)
         return any(a and a in hay for a in (normalize_korquad(x) for x in answers))
-    hay = f" {normalize_answer(text)} "
-    return any(a and f" {a} " in hay for a in (normalize_answer(x) for x in answers))
+    hays = {f" {normalize_answer(text)} ", f" {normalize_answer(_JOINS.sub(' ', text))} "}
+    return any(a and any(f" {a} " in hay for hay in hays) for a in (normalize_answer(x) for x in answers))
 
 
 def exact_match(prediction: str, answers, lang: str = "en") -> float:

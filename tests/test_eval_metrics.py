@@ -19,6 +19,12 @@ def test_containment_matches_whole_words_in_english():
     assert not contains_answer("It was stolen in 19110.", ["1911"])
     assert contains_answer("painted by Leonardo da Vinci.", ["the Leonardo da Vinci"])  # articles ignored
     assert not contains_answer("painted by Leonardo", ["Leonardo da Vinci"])
+    # a possessive and a long dash break words in running text; a hyphen does not
+    assert contains_answer("forgiveness was God's alone to grant", ["God"])
+    assert contains_answer("retrograde signaling—signals from the chloroplast", ["signals from the chloroplast"])
+    assert contains_answer("the years 1914–1918", ["1918"])
+    assert not contains_answer("various gold-themed initiatives", ["Gold"])
+    assert contains_answer("the Lord's Prayer", ["Lord's Prayer"])
 
 
 def test_containment_matches_characters_in_korean():
