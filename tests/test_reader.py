@@ -58,6 +58,13 @@ def test_the_subject_is_the_document_the_question_names_longest_first():
     assert is_person("알렉산더 헤이그(영어: Alexander Haig, 1924년 12월 2일 ~ 2010년 2월 20일)는 미국의 군인이다.")
     assert is_person("김이수는 판사이다. 그는 고창에서 태어났다. 그의 아버지는 농부였다.")
     assert not is_person("금강산은 산이다. 그것은 강원도에 있다. 그것의 봄 이름은 금강이다.")
+    # a short summary that says what its titled one was and then "he": a person, given the title
+    columbus = ("Christopher Columbus was an Italian explorer and navigator. His expeditions were the first known "
+                "European contact with the Caribbean.")
+    assert is_person(columbus, "Christopher Columbus") and not is_person(columbus)
+    assert not is_person(columbus, "Age of Discovery")  # the opening says what someone else was
+    assert not is_person("The New Deal was a series of reforms. His opponents called it radical.", "New Deal")
+    assert not is_person("Doctor Who is a television series. It follows a Time Lord. He travels.", "Doctor Who")
 
 
 @pytest.mark.parametrize("sentence,position,count,start,cut", [
@@ -150,6 +157,12 @@ def test_a_person_named_by_the_surname_alone_is_the_subject_whose_own_source_lac
     ship = {"d:Sinking of the Titanic": "RMS Titanic sank in 1912. She struck an iceberg on her maiden voyage."}
     assert lacking("Who played Jack in Titanic?", [ev("Jack L. Warner", 0.3), ev("Sinking of the Titanic", 0.2)],
                    ship.__getitem__) is None  # the ship is "she", but its title is no person's name
+    # `vital`'s two-sentence summaries say "he" once: "Who was Tolstoy married to?" led with Anna Karenina
+    short = {"d:Leo Tolstoy": "Count Lev Nikolayevich Tolstoy, usually referred to in English as Leo Tolstoy, was a "
+                              "Russian writer. He is regarded as one of the greatest authors of all time.",
+             "d:Anna Karenina": "Anna Karenina is a novel by the Russian author Leo Tolstoy."}
+    assert lacking("Who was Tolstoy married to?", [ev("Anna Karenina", 0.45), ev("Leo Tolstoy", 0.4)],
+                   short.__getitem__) == 2
 
 
 def test_an_overview_that_never_names_the_question_subject_is_folded(tiny_settings, embedder):
@@ -481,6 +494,8 @@ def test_a_lead_from_a_namesake_gives_way_to_the_subject_own_sentence():
     ("Where was Gandhi born?", "He led the campaign for India's independence from British rule.", None),
     ("when did lincoln die", "Abraham Lincoln was the 16th president of the United States, serving from 1861 until "
      "his assassination in 1865.", "1865"),  # the date beside how the sentence says he died
+    ("When did Mozart die?", "The work premiered on 30 September 1791, just two months before Mozart's death.",
+     None),  # a date said relative to the death is not its date
     # "who" and a verb: the agent a passive names, not a longer name in the title
     ("Who wrote Hamlet?", "The Tragedy of Hamlet, Prince of Denmark, is a tragedy written by William Shakespeare.",
      "William Shakespeare"),

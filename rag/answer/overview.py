@@ -83,8 +83,8 @@ def decide(query: str, idx: LoadedIndex, passages: list[Passage], evidence: list
 
 def persons(idx: LoadedIndex, evidence: list[Evidence]) -> frozenset[str]:
     """The evidence documents about a person (rag.answer.subject.is_person), read once per question."""
-    docs = {e.doc_id for e in evidence if e.doc_id in idx.documents}
-    return frozenset(d for d in docs if is_person(idx.document_text(d)))
+    docs = {e.doc_id: e.title for e in evidence if e.doc_id in idx.documents}
+    return frozenset(d for d, title in docs.items() if is_person(idx.document_text(d), title))
 
 
 def may_write(settings: Settings, query: str) -> bool:

@@ -44,6 +44,9 @@ YEAR_ONLY_Q = re.compile(r"\b(?:what|which) year\b|연도|년도", re.I)
 # the first date beside his name ("serving from 1861")
 DIED_Q = re.compile(r"\b(?:die|died|dies|death)\b", re.I)
 DEATH_WORDS = frozenset("died death killed assassination assassinated executed".split())
+# ... but not a date said relative to the death: "premiered on 30 September 1791 …, just two months before Mozart's
+# death"
+RELATIVE_TO = re.compile(r"\b(?:before|after|prior to|until|since|following|preceding)\b", re.I)
 YEAR_OF = re.compile(r"\d{3,4}(?:s|년)?")
 COUNT = re.compile(rf"(?<![\w.])\d[\d,.]*(?:\s+(?:million|billion|thousand|hundred))?|\b(?:{WORDS_OF_NUMBERS})\b", re.I)
 # "몇 개의", "몇위를", "몇 명": the counter the question puts after 몇, without its particle ("몇인가" has none);
@@ -163,11 +166,12 @@ def _kind_span(text: str, question: str, kind: str) -> str | None:
     if kind in ("year", "birth"):
         if kind == "birth" and not has_hangul(text) and not (BIRTH.search(text) or LIFESPAN.search(text)):
             return None  # "When was Picasso born?": not "1907" from "… a painting created in 1907 by Pablo Picasso"
-        if DIED_Q.search(question):
+        died = DIED_Q.search(question) and not has_hangul(text)
+        if died:
             asked |= DEATH_WORDS
         found = (DATE_KO if has_hangul(text) else DATE).findall(text) or YEAR_KO.findall(text)
-        dates = sorted((d for d in found if isinstance(d, str) and d.lower() not in asked and not _labelled(text, d)),
-                       key=lambda d: _distance(text, d, asked))
+        dates = sorted((d for d in found if isinstance(d, str) and d.lower() not in asked and not _labelled(text, d)
+                        and not (died and _relative(text, d))), key=lambda d: _distance(text, d, asked))
         if dates and YEAR_ONLY_Q.search(question):  # "In what year …?": "2014", not "June 4, 2014"
             dates = [y.group(0) for y in map(YEAR_OF.search, dates) if y]
         return dates[0] if dates else None
@@ -204,6 +208,14 @@ def _kind_span(text: str, question: str, kind: str) -> str | None:
         # the longest fresh name ("Leonardo da Vinci" over "Italian"), the first of equals
         return max(fresh, key=lambda f: len(f[1].split()))[1] if fresh else None
     return None
+
+
+def _relative(text: str, date: str) -> bool:
+    """Is the date said before or after a death rather than as its date ("… 1791 …, two months before his
+    death")? Between the date and the first death word after it stands "before", "after", "until" …"""
+    after = text[text.find(date) + len(date):]
+    death = next((m for m in WORD.finditer(after) if m.group(0).lower() in DEATH_WORDS), None)
+    return bool(death and RELATIVE_TO.search(after[:death.start()]))
 
 
 def _does(after: str, verb: str) -> bool:

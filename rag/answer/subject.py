@@ -55,14 +55,30 @@ PARTICLES = "|".join((
     + "나 랑 이랑 처럼 만큼 에도 에만 에의 과는 와는 로는 으로는 이라 라".split()))
 
 
-def is_person(text: str) -> bool:
+def is_person(text: str, title: str | None = None) -> bool:
     """A lifespan or "born" in the opening, or he/she outnumbering it/its in the text (그는/그녀의 … against
-    그것 in Korean)."""
+    그것 in Korean). With the document's title, also a short summary that opens by saying what its titled one was
+    and then says he or she, never it ("Leo Tolstoy, was a Russian writer. He is regarded …": `vital`'s Tolstoy,
+    Columbus and Armstrong have one pronoun each). Not without the title: a SQuAD paragraph opening "Peyton Manning
+    became …" under the title "Super Bowl 50" is no person's document."""
     if LIFESPAN.search(text[:300]):
         return True
     he = len(re.findall(r"\b(he|his|him|she|her)\b", text, re.I)) + len(KO_HE.findall(text))
     it = len(re.findall(r"\b(it|its)\b", text, re.I)) + len(KO_IT.findall(text))
-    return he > it and he >= 2
+    return (he > it and he >= 2) or bool(title and he and not it and _defines(text, title))
+
+
+# the opening says what the titled one was ("Christopher Columbus was an Italian explorer …"; not "The New Deal
+# was …"), and a later sentence opens with he or she ("His expeditions were …")
+DEFINES = re.compile(r"^(?!The\s)([^.;:]{0,120}?)\s(?:was|is)\s(?:an?|the)\s")
+SAYS_HE = re.compile(r"[.!?]\s+(?:He|She|His|Her)\s")
+
+
+def _defines(text: str, title: str) -> bool:
+    opening = DEFINES.match(text)
+    words = shown(title).split()
+    return bool(opening and len(words) >= 2 and mentions(words[-1], opening.group(1)) and SAYS_HE.search(text)
+                and all(w[:1].isupper() or w in NAME_PARTICLES for w in words))
 
 
 def pronoun(text: str) -> str:
@@ -147,7 +163,7 @@ def surnamed(query: str, titles: dict[str, str], document_text) -> list[str]:
         # Titanic", whose text calls the ship "she"
         if all(w[:1].isupper() or w in NAME_PARTICLES for w in words):
             try:
-                if is_person(document_text(doc_id)):
+                if is_person(document_text(doc_id), title):
                     found.append(doc_id)
             except KeyError:
                 continue
