@@ -2,10 +2,10 @@
 
     short_answer(question, sentences, sources, lang) -> ShortAnswer | None
 
-Checked by construction: the question must ask for a kind of thing (kind_of: a date, a number or a measurement,
-a person's or a place's name), the span is cut from the lead's own cited quote (so it is in the source, word for
-word), it holds that kind of thing, and it is not something the question already said. The kinds are read
-narrowly, a wrong answer in bold being worse than none: "Where …?" takes a place named after "in", "at", "from"
+Checked by construction: the question must ask for a kind of thing (kind_of: a date — rag.answer.dates —, a number
+or a measurement, a person's or a place's name), the span is cut from the lead's own cited quote (so it is in the
+source, word for word), it holds that kind of thing, and it is not something the question already said. The kinds
+are read narrowly, a wrong answer in bold being worse than none: "Where …?" takes a place named after "in", "at", "from"
 (never the birth date beside it); "How many moons …?" / "몇 개의 …" the number that counts moons (with its
 Korean counter, "6개"), none if the sentence counts something else; "How old …" an age; "How much …" / "얼마"
 an amount of money; a date is the one nearest the question's words (never a label's number, "Resolution 217", nor
@@ -20,34 +20,19 @@ from __future__ import annotations
 
 import re
 
-from rag.answer.subject import LIFESPAN, described
-from rag.answer.types import BIRTH, UNIT, WORDS_OF_NUMBERS, YEAR_KO, answer_type, counted_words, fine_type
+from rag.answer.dates import CALENDAR, date_span
+from rag.answer.subject import described
+from rag.answer.types import UNIT, WORDS_OF_NUMBERS, answer_type, counted_words, fine_type
 from rag.schema import Evidence, Sentence, ShortAnswer, Source
 from rag.text import STOP, WORD, has_hangul, korean_names, stem
 
-MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
-# A bare year is not part of a larger number ("372,624"); nor a label's number ("Resolution 217": _labelled)
-DATE = re.compile(rf"\b(?:\d{{1,2}}\s+{MONTH}\s+\d{{3,4}}|{MONTH}\s+\d{{1,2}},\s+\d{{3,4}}|{MONTH}\s+\d{{3,4}}|"
-                  rf"\d{{1,2}}(?:st|nd|rd|th)\s+century|(?<![\d,.])\d{{3,4}}s?(?![,.]?\d))\b")
-LABEL = re.compile(r"(?<=[a-z,;]\s)([A-Z][a-z]+)\s+$")  # a capitalised word within a sentence, not its first
-DATE_KO = re.compile(r"\d{3,4}년(?:\s*\d{1,2}월)?(?:\s*\d{1,2}일)?|\d{1,2}월\s*\d{1,2}일|\d{1,2}세기")
 NUMBER = re.compile(r"(?<![\w.])\d[\d,.]*(?:\s*(?:million|billion|thousand|hundred|%|per cent|percent))?")
 # A run of capitalised words, with the small words names carry inside them ("Leonardo da Vinci")
 NAME_RUN = re.compile(r"[A-Z][\w'’.-]*(?:\s+(?:(?:da|de|di|del|der|van|von|of|the|la|le|y|bin|al)\s+)?[A-Z][\w'’.-]*)*")
 PLACE_RUN = re.compile(rf"\b(?:in|at|near|from|on|into)\s+(?:the\s+)?({NAME_RUN.pattern})")
-CALENDAR = re.compile(rf"{MONTH}|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day", re.I)
 # "Where …?", "In what city …?": a place is asked for (English; Korean 어디 is rag.answer.types' "place")
 PLACE_Q = re.compile(r"^\s*where\b|\b(?:in|at) (?:what|which) (?:city|town|village|country|state|province|region|"
                      r"county|place|location)\b", re.I)
-YEAR_ONLY_Q = re.compile(r"\b(?:what|which) year\b|연도|년도", re.I)
-# "When did Lincoln die?": the date beside how the sentence says he died ("… until his assassination in 1865"), not
-# the first date beside his name ("serving from 1861")
-DIED_Q = re.compile(r"\b(?:die|died|dies|death)\b", re.I)
-DEATH_WORDS = frozenset("died death killed assassination assassinated executed".split())
-# ... but not a date said relative to the death: "premiered on 30 September 1791 …, just two months before Mozart's
-# death"
-RELATIVE_TO = re.compile(r"\b(?:before|after|prior to|until|since|following|preceding)\b", re.I)
-YEAR_OF = re.compile(r"\d{3,4}(?:s|년)?")
 COUNT = re.compile(rf"(?<![\w.])\d[\d,.]*(?:\s+(?:million|billion|thousand|hundred))?|\b(?:{WORDS_OF_NUMBERS})\b", re.I)
 # "몇 개의", "몇위를", "몇 명": the counter the question puts after 몇, without its particle ("몇인가" has none);
 # 몇 년 is a year unless it is counted ("몇 년 만에", "몇 년간")
@@ -164,17 +149,7 @@ def _span(text: str, question: str, kind: str) -> str | None:
 def _kind_span(text: str, question: str, kind: str) -> str | None:
     asked = {w.lower() for w in WORD.findall(question)}
     if kind in ("year", "birth"):
-        if kind == "birth" and not has_hangul(text) and not (BIRTH.search(text) or LIFESPAN.search(text)):
-            return None  # "When was Picasso born?": not "1907" from "… a painting created in 1907 by Pablo Picasso"
-        died = DIED_Q.search(question) and not has_hangul(text)
-        if died:
-            asked |= DEATH_WORDS
-        found = (DATE_KO if has_hangul(text) else DATE).findall(text) or YEAR_KO.findall(text)
-        dates = sorted((d for d in found if isinstance(d, str) and d.lower() not in asked and not _labelled(text, d)
-                        and not (died and _relative(text, d))), key=lambda d: _distance(text, d, asked))
-        if dates and YEAR_ONLY_Q.search(question):  # "In what year …?": "2014", not "June 4, 2014"
-            dates = [y.group(0) for y in map(YEAR_OF.search, dates) if y]
-        return dates[0] if dates else None
+        return date_span(text, question, kind, asked)
     if kind == "measure":
         hit = UNIT.search(text)
         if not hit:
@@ -210,35 +185,10 @@ def _kind_span(text: str, question: str, kind: str) -> str | None:
     return None
 
 
-def _relative(text: str, date: str) -> bool:
-    """Is the date said before or after a death rather than as its date ("… 1791 …, two months before his
-    death")? Between the date and the first death word after it stands "before", "after", "until" …"""
-    after = text[text.find(date) + len(date):]
-    death = next((m for m in WORD.finditer(after) if m.group(0).lower() in DEATH_WORDS), None)
-    return bool(death and RELATIVE_TO.search(after[:death.start()]))
-
-
 def _does(after: str, verb: str) -> bool:
     """Does the text right after a name open with the question's verb (stemmed): "Shakespeare wrote …"?"""
     hit = VERB_AFTER.match(after)
     return bool(hit and stem(hit.group(1)) == verb)
-
-
-def _labelled(text: str, date: str) -> bool:
-    """Is a bare number the number of something named ("Resolution 217", "Flight 370"), not a year?"""
-    if not date.isdigit():
-        return False
-    label = LABEL.search(text[:text.find(date)])
-    return bool(label and label.group(1).lower() not in STOP and not CALENDAR.fullmatch(label.group(1)))
-
-
-def _distance(text: str, span: str, asked: set[str]) -> int:
-    """Words between the span and the nearest word the question asks about: "from 1971 until … the fall of the
-    Berlin Wall in November 1989" answers "When did the Berlin Wall fall?" with the date beside its words."""
-    words = WORD.findall(text)
-    at = len(WORD.findall(text[:text.find(span)]))
-    known = {stem(w) for w in asked if w not in STOP}
-    return min((abs(i - at) for i, w in enumerate(words) if stem(w) in known), default=len(words))
 
 
 def _runs(pattern: re.Pattern, text: str) -> list[tuple[int, str]]:
