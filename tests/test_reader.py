@@ -496,6 +496,8 @@ def test_a_lead_from_a_namesake_gives_way_to_the_subject_own_sentence():
      "his assassination in 1865.", "1865"),  # the date beside how the sentence says he died
     ("When did Mozart die?", "The work premiered on 30 September 1791, just two months before Mozart's death.",
      None),  # a date said relative to the death is not its date
+    ("When was the palace founded at which Columba de Dunbar died in 1435?", "Columba de Dunbar (1386 – 1435) was "
+     "Bishop of Moray until his death at Spynie Palace sometime before 7 November 1435.", None),  # its year is asked
     # "who" and a verb: the agent a passive names, not a longer name in the title
     ("Who wrote Hamlet?", "The Tragedy of Hamlet, Prince of Denmark, is a tragedy written by William Shakespeare.",
      "William Shakespeare"),
