@@ -508,6 +508,9 @@ def test_a_lead_from_a_namesake_gives_way_to_the_subject_own_sentence():
     ("who were the original members of the beatles", "The Beatles were an English rock band formed in Liverpool.",
      None),
     ("who sampled the song", "MC Hammer, an American rapper, sampled it.", "MC Hammer"),
+    # nor, asked "who", a numbered thing or someone's thing
+    ("Who was the first man on the Moon?", "Apollo 11 was the American spaceflight that first landed humans on the "
+     "Moon, and the fifth crewed mission of NASA's Apollo program.", None),
     ("Who designed the Sage Gateshead music center?", "It is in the Norman Foster designed Sage Gateshead.",
      "Norman Foster"),
     ("who painted the mona lisa", "It was painted by the Italian artist Leonardo da Vinci.", "Leonardo da Vinci"),

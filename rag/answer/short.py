@@ -59,6 +59,8 @@ WHO_Q = re.compile(r"^\s*who\b", re.I)
 UNNAMED = re.compile(r"(?:He|She|They)\b")  # a lead opening with a pronoun its source's title did not replace
 # the verb right after a name, past an adverb or "co-": "Shakespeare wrote", "Bill Gates co-founded"
 VERB_AFTER = re.compile(r"^['’]?\s+(?:(?:also|first|later|originally|then|famously)\s+)?(?:co-)?(\w+)")
+NUMBERED = re.compile(r"\s+\d")
+OWNED = re.compile(r"\w['’]s\s")
 LOCATIVE = re.compile(r"\b(?:in|at|near|from)\s+(?:the\s+)?$")
 # A nationality's adjective: "English", "American", "Chinese", "European", "French" (rag.answer.short._describes).
 # Real search-box questions on `vital` (NQ-open) got "English" for "who were the original members of the beatles",
@@ -170,8 +172,10 @@ def _kind_span(text: str, question: str, kind: str) -> str | None:
             return next((r for at, r in _runs(PLACE_RUN, text) if _fresh(r, known) and not _describes(text, at, r)),
                         None)
         fresh = [(at, r) for at, r in _runs(NAME_RUN, text) if _fresh(r, known) and not _describes(text, at, r)]
-        if WHO_Q.search(question):  # a person or a group, not where it was: "formed in Liverpool"
-            fresh = [(at, r) for at, r in fresh if " " in r or not LOCATIVE.search(text[:at])]
+        if WHO_Q.search(question):  # a person or a group, not where it was: "formed in Liverpool", nor a thing
+            # numbered ("Apollo 11", "Super Bowl 50") or someone's ("NASA's Apollo program")
+            fresh = [(at, r) for at, r in fresh if (" " in r or not LOCATIVE.search(text[:at]))
+                     and not NUMBERED.match(text, at + len(r)) and not OWNED.search(r)]
         # "Who wrote Hamlet?": the one a passive names ("a tragedy written by William Shakespeare"), not
         # "Prince of Denmark" in its title; else the one that does what is asked ("… sonnets that Shakespeare wrote
         # and included in the plays Romeo and Juliet, Henry V and Love's Labour's Lost")
