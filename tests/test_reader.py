@@ -508,6 +508,9 @@ def test_a_lead_from_a_namesake_gives_way_to_the_subject_own_sentence():
     ("who were the original members of the beatles", "The Beatles were an English rock band formed in Liverpool.",
      None),
     ("who sampled the song", "MC Hammer, an American rapper, sampled it.", "MC Hammer"),
+    # "who … with": the one named beside the asked one
+    ("Who did Marx write with?", "The Communist Manifesto, originally the Manifesto of the Communist Party, is a "
+     "pamphlet written by Karl Marx and Friedrich Engels.", "Friedrich Engels"),
     # nor, asked "who", a numbered thing or someone's thing
     ("Who was the first man on the Moon?", "Apollo 11 was the American spaceflight that first landed humans on the "
      "Moon, and the fifth crewed mission of NASA's Apollo program.", None),

@@ -59,6 +59,8 @@ WHO_Q = re.compile(r"^\s*who\b", re.I)
 UNNAMED = re.compile(r"(?:He|She|They)\b")  # a lead opening with a pronoun its source's title did not replace
 # the verb right after a name, past an adverb or "co-": "Shakespeare wrote", "Bill Gates co-founded"
 VERB_AFTER = re.compile(r"^['’]?\s+(?:(?:also|first|later|originally|then|famously)\s+)?(?:co-)?(\w+)")
+WITH_Q = re.compile(r"\bwith\b", re.I)
+JOINED = re.compile(r"\s*(?:,|,?\s+and|&)\s*")
 NUMBERED = re.compile(r"\s+\d")
 OWNED = re.compile(r"\w['’]s\s")
 LOCATIVE = re.compile(r"\b(?:in|at|near|from)\s+(?:the\s+)?$")
@@ -176,6 +178,10 @@ def _kind_span(text: str, question: str, kind: str) -> str | None:
             # numbered ("Apollo 11", "Super Bowl 50") or someone's ("NASA's Apollo program")
             fresh = [(at, r) for at, r in fresh if (" " in r or not LOCATIVE.search(text[:at]))
                      and not NUMBERED.match(text, at + len(r)) and not OWNED.search(r)]
+        if WITH_Q.search(question):  # "Who did Marx write with?": the one named beside him ("Karl Marx and Friedrich
+            # Engels"), not "Communist Party" from the title before them
+            named = [(at, r) for at, r in _runs(NAME_RUN, text) if any(stem(w) in known for w in r.split())]
+            fresh = [f for f in fresh if f not in named and any(_beside(text, f, n) for n in named)] or fresh
         # "Who wrote Hamlet?": the one a passive names ("a tragedy written by William Shakespeare"), not
         # "Prince of Denmark" in its title; else the one that does what is asked ("… sonnets that Shakespeare wrote
         # and included in the plays Romeo and Juliet, Henry V and Love's Labour's Lost")
@@ -187,6 +193,12 @@ def _kind_span(text: str, question: str, kind: str) -> str | None:
         # the longest fresh name ("Leonardo da Vinci" over "Italian"), the first of equals
         return max(fresh, key=lambda f: len(f[1].split()))[1] if fresh else None
     return None
+
+
+def _beside(text: str, one: tuple[int, str], other: tuple[int, str]) -> bool:
+    """Are two names (where they start, what they say) listed together: "Karl Marx and Friedrich Engels"?"""
+    (a, first), (b, second) = sorted([one, other])
+    return bool(JOINED.fullmatch(text[a + len(first):b]))
 
 
 def _does(after: str, verb: str) -> bool:
