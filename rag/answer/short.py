@@ -197,7 +197,7 @@ def _kind_span(text: str, question: str, kind: str) -> str | None:
 
 def _beside(text: str, one: tuple[int, str], other: tuple[int, str]) -> bool:
     """Are two names (where they start, what they say) listed together: "Karl Marx and Friedrich Engels"?"""
-    (a, first), (b, second) = sorted([one, other])
+    (a, first), (b, _) = sorted([one, other])
     return bool(JOINED.fullmatch(text[a + len(first):b]))
 
 
