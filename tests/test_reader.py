@@ -492,6 +492,7 @@ def test_a_lead_from_a_namesake_gives_way_to_the_subject_own_sentence():
     ("When was Picasso born?", "Pablo Picasso (25 October 1881 – 8 April 1973) was a Spanish painter.",
      "25 October 1881"),
     ("Where was Gandhi born?", "He led the campaign for India's independence from British rule.", None),
+    ("Where was Hitler born?", "He was dictator of Germany in the Nazi era from 1933 until 1945.", None),
     ("when did lincoln die", "Abraham Lincoln was the 16th president of the United States, serving from 1861 until "
      "his assassination in 1865.", "1865"),  # the date beside how the sentence says he died
     ("When did Mozart die?", "The work premiered on 30 September 1791, just two months before Mozart's death.",

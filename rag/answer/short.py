@@ -59,6 +59,7 @@ WHO_Q = re.compile(r"^\s*who\b", re.I)
 UNNAMED = re.compile(r"(?:He|She|They)\b")  # a lead opening with a pronoun its source's title did not replace
 # the verb right after a name, past an adverb or "co-": "Shakespeare wrote", "Bill Gates co-founded"
 VERB_AFTER = re.compile(r"^['’]?\s+(?:(?:also|first|later|originally|then|famously)\s+)?(?:co-)?(\w+)")
+ERA = re.compile(r"\s+(?:era|period|age|times|dynasty|epoch|regime|rule|years)\b")
 WITH_Q = re.compile(r"\bwith\b", re.I)
 JOINED = re.compile(r"\s*(?:,|,?\s+and|&)\s*")
 NUMBERED = re.compile(r"\s+\d")
@@ -170,9 +171,10 @@ def _kind_span(text: str, question: str, kind: str) -> str | None:
             return min(names, key=lambda n: (-len(n), text.find(n))) if names else None
         known = {stem(w) for w in asked}
         if kind == "place":  # somewhere named after "in", "at", "near", "from": "born in Ajaccio"
-            # not a nationality said of something: "from British rule" names no place
-            return next((r for at, r in _runs(PLACE_RUN, text) if _fresh(r, known) and not _describes(text, at, r)),
-                        None)
+            # not a nationality said of something ("from British rule" names no place), nor a time or a regime
+            # ("in the Nazi era", "under the Tudor dynasty")
+            return next((r for at, r in _runs(PLACE_RUN, text) if _fresh(r, known) and not _describes(text, at, r)
+                         and not ERA.match(text, at + len(r))), None)
         fresh = [(at, r) for at, r in _runs(NAME_RUN, text) if _fresh(r, known) and not _describes(text, at, r)]
         if WHO_Q.search(question):  # a person or a group, not where it was: "formed in Liverpool", nor a thing
             # numbered ("Apollo 11", "Super Bowl 50") or someone's ("NASA's Apollo program")
