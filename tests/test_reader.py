@@ -515,6 +515,9 @@ def test_a_lead_from_a_namesake_gives_way_to_the_subject_own_sentence():
     # nor, asked "who", a numbered thing or someone's thing
     ("Who was the first man on the Moon?", "Apollo 11 was the American spaceflight that first landed humans on the "
      "Moon, and the fifth crewed mission of NASA's Apollo program.", None),
+    ("who issued the declaration of the rights of man", "The Declaration of the Rights of Man and of the Citizen, set "
+     "by France's National Constituent Assembly in 1789, is a human and civil rights document.",
+     "France's National Constituent Assembly"),
     ("Who designed the Sage Gateshead music center?", "It is in the Norman Foster designed Sage Gateshead.",
      "Norman Foster"),
     ("who painted the mona lisa", "It was painted by the Italian artist Leonardo da Vinci.", "Leonardo da Vinci"),

@@ -63,7 +63,7 @@ ERA = re.compile(r"\s+(?:era|period|age|times|dynasty|epoch|regime|rule|years)\b
 WITH_Q = re.compile(r"\bwith\b", re.I)
 JOINED = re.compile(r"\s*(?:,|,?\s+and|&)\s*")
 NUMBERED = re.compile(r"\s+\d")
-OWNED = re.compile(r"\w['’]s\s")
+OWNED = re.compile(r"\w['’]s\s")  # and a noun after it (_thing_after): "NASA's Apollo program"
 LOCATIVE = re.compile(r"\b(?:in|at|near|from)\s+(?:the\s+)?$")
 # A nationality's adjective: "English", "American", "Chinese", "European", "French" (rag.answer.short._describes).
 # Real search-box questions on `vital` (NQ-open) got "English" for "who were the original members of the beatles",
@@ -177,9 +177,11 @@ def _kind_span(text: str, question: str, kind: str) -> str | None:
                          and not ERA.match(text, at + len(r))), None)
         fresh = [(at, r) for at, r in _runs(NAME_RUN, text) if _fresh(r, known) and not _describes(text, at, r)]
         if WHO_Q.search(question):  # a person or a group, not where it was: "formed in Liverpool", nor a thing
-            # numbered ("Apollo 11", "Super Bowl 50") or someone's ("NASA's Apollo program")
+            # numbered ("Apollo 11", "Super Bowl 50") or someone's thing ("NASA's Apollo program"; but "France's
+            # National Constituent Assembly in 1789" issued the Declaration of the Rights of Man)
             fresh = [(at, r) for at, r in fresh if (" " in r or not LOCATIVE.search(text[:at]))
-                     and not NUMBERED.match(text, at + len(r)) and not OWNED.search(r)]
+                     and not NUMBERED.match(text, at + len(r))
+                     and not (OWNED.search(r) and _thing_after(text, at + len(r)))]
         if WITH_Q.search(question):  # "Who did Marx write with?": the one named beside him ("Karl Marx and Friedrich
             # Engels"), not "Communist Party" from the title before them
             named = [(at, r) for at, r in _runs(NAME_RUN, text) if any(stem(w) in known for w in r.split())]
@@ -195,6 +197,12 @@ def _kind_span(text: str, question: str, kind: str) -> str | None:
         # the longest fresh name ("Leonardo da Vinci" over "Italian"), the first of equals
         return max(fresh, key=lambda f: len(f[1].split()))[1] if fresh else None
     return None
+
+
+def _thing_after(text: str, end: int) -> bool:
+    """Does a lower-case word other than a stop word follow the name ending at `end` ("… Apollo program")?"""
+    after = text[end:].split()[:1]
+    return bool(after and after[0][:1].islower() and after[0].strip(".,;:") not in STOP)
 
 
 def _beside(text: str, one: tuple[int, str], other: tuple[int, str]) -> bool:
