@@ -224,3 +224,23 @@ def test_related_questions_are_checked_against_the_index(tiny_settings, embedder
         assert any(l.title in question for l in page.links), (question, [l.title for l in page.links])
     data = r.to_dict()
     assert data["turn"] == 1 and data["resolved_query"] == "Who painted the Mona Lisa?" and data["related"] == r.related
+
+
+def test_the_short_answer_is_the_first_entity_and_names_its_source_when_that_is_its_own_document():
+    """"Who was the first person to walk on the Moon?" → "Where was he born?" searched "Where was Apollo program
+    born?": the bold answer "Neil Alden Armstrong" had no document (the article is titled "Neil Armstrong")."""
+    from types import SimpleNamespace
+
+    from rag.chat.entities import entities_of
+    from rag.schema import Sentence, ShortAnswer, Source
+
+    lead = "Neil Alden Armstrong was an American astronaut who became the first person to walk on the Moon."
+    sources = [Source(1, "Neil Armstrong", "u1", lead, "vital:Neil Armstrong"),
+               Source(2, "Apollo program", "u2", "The Apollo program landed humans on the Moon.", "vital:Apollo program")]
+    overview = SimpleNamespace(sentences=[Sentence(lead, (1,), "quoted")], sources=sources, passages=[], links=[],
+                               short_answer=ShortAnswer("Neil Alden Armstrong", 1))
+    first = entities_of("Who was the first person to walk on the Moon?", overview, None)[0]
+    assert first == Entity("Neil Alden Armstrong", "answer", ("vital:Neil Armstrong",))
+    # a name its source is not titled by gets no document of it
+    overview.short_answer = ShortAnswer("Buzz Aldrin", 2)
+    assert entities_of("Who was second on the Moon?", overview, None)[0] == Entity("Buzz Aldrin", "answer", ())

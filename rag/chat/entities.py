@@ -46,7 +46,7 @@ def kind_of(entity: Entity, index) -> str:
     if entity.doc_ids[0] not in index.documents:
         return "thing"
     text = index.document_text(entity.doc_ids[0])
-    if is_person(text):
+    if is_person(text, index.documents[entity.doc_ids[0]].title):
         return "person"
     return "place" if PLACE_WORDS.search(text[:300]) else "thing"
 
@@ -123,6 +123,11 @@ def entities_of(query: str, overview, index, limit: int = 8) -> list[Entity]:
             return
         found.append(Entity(name, role, tuple(doc_ids)))
 
+    short = getattr(overview, "short_answer", None) if overview else None
+    if short:  # the answer itself first; a name its cited source is titled by ("Neil Alden Armstrong": Neil Armstrong)
+        source = next((src for src in overview.sources if src.n == short.citation and src.doc_id), None)
+        own = source and title_key(display_name(source.title)).split()[-1:] == title_key(short.text).split()[-1:]
+        add(short.text, "answer", (source.doc_id,) if own and title_key(short.text) not in table else ())
     answer = " ".join(s.text for s in overview.sentences if s.origin != "abstain") if overview else ""
     named = titles_in(answer, index) if index is not None else []
     # names with no document: cut at punctuation, brackets and sentence ends first ("… Leonardo da Vinci. [Mona
