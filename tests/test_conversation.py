@@ -236,7 +236,7 @@ def test_the_short_answer_is_the_first_entity_and_names_its_source_when_that_is_
 
     lead = "Neil Alden Armstrong was an American astronaut who became the first person to walk on the Moon."
     sources = [Source(1, "Neil Armstrong", "u1", lead, "vital:Neil Armstrong"),
-               Source(2, "Apollo program", "u2", "The Apollo program landed humans on the Moon.", "vital:Apollo program")]
+               Source(2, "Apollo program", "u2", "The Apollo program landed humans.", "vital:Apollo program")]
     overview = SimpleNamespace(sentences=[Sentence(lead, (1,), "quoted")], sources=sources, passages=[], links=[],
                                short_answer=ShortAnswer("Neil Alden Armstrong", 1))
     first = entities_of("Who was the first person to walk on the Moon?", overview, None)[0]
