@@ -9,7 +9,7 @@ suggestion (rag.chat.related) by a rule stated here, independent of the code tha
             (as a Wikipedia lead does: "Paris is …", "The Louvre is …" — then the question says "the Louvre"),
             not with "A …"/"An …" (the article "Island" opens "An island is …": "Where is Island?" fails)
   aspect    "Who was X?", "When was X born?", "When did X die?" only when X's document is about a person
-            (rag.answer.subject.is_person), "Where is X?" only when it is not
+            (rag.answer.subject.is_person, given its title), "Where is X?" only when it is not
 Prints the share well-formed, each failure, and --show suggestions.
 """
 
@@ -56,7 +56,7 @@ def well_formed(suggestion: str, index, titles: dict[str, str]) -> str | None:
         return f"subject: {subject!r} is not how its document opens"
     if opening.group(1) and f"the {subject.lower()}" not in suggestion.lower() and not suggestion.endswith("요?"):
         return f"subject: its document says 'the {subject}'"
-    person = is_person(text)
+    person = is_person(text, subject)
     if PERSON_ASPECT.match(suggestion) and not person:
         return f"aspect: asks about a person, {subject!r} is not one"
     if suggestion.startswith("Where is") and person:
