@@ -1,6 +1,7 @@
 """What a question is about, and who a quoted pronoun stands for.
 
-    is_person(text)                  a document about a person (a lifespan in its opening, or mostly he/she)
+    is_person(text, title=None)      a document about a person (a lifespan in its opening, or mostly he/she;
+                                     with its title, also a short life: "X was a … . He …")
     pronoun(text)                    he / she / it for a document (the conversations eval.make_conv writes)
     is_long(query)                   a multi-hop description by its length (more than ONE_SUBJECT_WORDS words)
     about_one(query)                 a short question about one thing (not a comparison, not multi-hop)
