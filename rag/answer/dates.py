@@ -39,11 +39,12 @@ def date_span(text: str, question: str, kind: str, asked: set[str]) -> str | Non
     died = DIED_Q.search(question)
     if died:
         asked = asked | DEATH_WORDS
-    found = (DATE_KO if has_hangul(text) else DATE).findall(text) or YEAR_KO.findall(text)
+    found = [d for d in (DATE_KO if has_hangul(text) else DATE).findall(text) or YEAR_KO.findall(text)
+             if isinstance(d, str)]
     # not a date the question says, nor one of its year ("… at which Columba de Dunbar died in 1435?" is not answered
     # "7 November 1435")
-    said = {y.group(0) for y in map(YEAR_OF.search, (d for d in found if isinstance(d, str))) if y} & asked
-    dates = sorted((d for d in found if isinstance(d, str) and d.lower() not in asked and not _labelled(text, d)
+    said = {y.group(0) for y in map(YEAR_OF.search, found) if y} & asked
+    dates = sorted((d for d in found if d.lower() not in asked and not _labelled(text, d)
                     and not (died and _relative(text, d)) and not any(y in d for y in said)),
                    key=lambda d: _distance(text, d, asked))
     if dates and YEAR_ONLY_Q.search(question):  # "In what year …?": "2014", not "June 4, 2014"

@@ -175,7 +175,8 @@ def _kind_span(text: str, question: str, kind: str) -> str | None:
             # ("in the Nazi era", "under the Tudor dynasty")
             return next((r for at, r in _runs(PLACE_RUN, text) if _fresh(r, known) and not _describes(text, at, r)
                          and not ERA.match(text, at + len(r))), None)
-        fresh = [(at, r) for at, r in _runs(NAME_RUN, text) if _fresh(r, known) and not _describes(text, at, r)]
+        runs = _runs(NAME_RUN, text)
+        fresh = [(at, r) for at, r in runs if _fresh(r, known) and not _describes(text, at, r)]
         if WHO_Q.search(question):  # a person or a group, not where it was: "formed in Liverpool", nor a thing
             # numbered ("Apollo 11", "Super Bowl 50") or someone's thing ("NASA's Apollo program"; but "France's
             # National Constituent Assembly in 1789" issued the Declaration of the Rights of Man)
@@ -184,7 +185,7 @@ def _kind_span(text: str, question: str, kind: str) -> str | None:
                      and not (OWNED.search(r) and _thing_after(text, at + len(r)))]
         if WITH_Q.search(question):  # "Who did Marx write with?": the one named beside him ("Karl Marx and Friedrich
             # Engels"), not "Communist Party" from the title before them
-            named = [(at, r) for at, r in _runs(NAME_RUN, text) if any(stem(w) in known for w in r.split())]
+            named = [(at, r) for at, r in runs if any(stem(w) in known for w in r.split())]
             fresh = [f for f in fresh if f not in named and any(_beside(text, f, n) for n in named)] or fresh
         # "Who wrote Hamlet?": the one a passive names ("a tragedy written by William Shakespeare"), not
         # "Prince of Denmark" in its title; else the one that does what is asked ("… sonnets that Shakespeare wrote

@@ -78,8 +78,13 @@ SAYS_HE = re.compile(r"[.!?]\s+(?:He|She|His|Her)\s")
 def _defines(text: str, title: str) -> bool:
     opening = DEFINES.match(text)
     words = shown(title).split()
-    return bool(opening and len(words) >= 2 and mentions(words[-1], opening.group(1)) and SAYS_HE.search(text)
-                and all(w[:1].isupper() or w in NAME_PARTICLES for w in words))
+    return bool(opening and _name_shaped(words) and mentions(words[-1], opening.group(1)) and SAYS_HE.search(text))
+
+
+def _name_shaped(words: list[str]) -> bool:
+    """Two words or more, every one capitalised but a particle ("Leonardo da Vinci"), so not "Sinking of the
+    Titanic", whose text calls the ship "she"."""
+    return len(words) >= 2 and all(w[:1].isupper() or w in NAME_PARTICLES for w in words)
 
 
 def pronoun(text: str) -> str:
@@ -160,9 +165,7 @@ def surnamed(query: str, titles: dict[str, str], document_text) -> list[str]:
         words = shown(title).split()
         if len(words) < 2 or len(words[-1]) < 4 or not mentions(words[-1], query, re.I):
             continue
-        # shaped as a name: every word capitalised but a particle ("Leonardo da Vinci"), so not "Sinking of the
-        # Titanic", whose text calls the ship "she"
-        if all(w[:1].isupper() or w in NAME_PARTICLES for w in words):
+        if _name_shaped(words):
             try:
                 if is_person(document_text(doc_id), title):
                     found.append(doc_id)
